@@ -1,0 +1,97 @@
+"""greentrade: check green-product export dossiers against the rules of trade pilots.
+
+The core defines the entities, the schemas, the hook system and the engine; rules come from
+plugins. Typical use by a host::
+
+    from greentrade import Engine
+    engine = Engine(config="greentrade.toml")
+    engine.load_entry_points()
+    report = engine.validate(Path("dossier.json"))
+    print(report.to_text())
+"""
+
+from greentrade._catalog import Catalog, EditionCheck
+from greentrade._config import ConfigError, load_config
+from greentrade._convert import structure, unstructure
+from greentrade._engine import ENTRY_POINT_GROUP, Engine, PluginConflictError, PluginError
+from greentrade._load import DossierReadError
+from greentrade._model import (
+    Accreditation,
+    CarbonFootprint,
+    CoveredProduct,
+    Document,
+    Dossier,
+    Epd,
+    Identifier,
+    Party,
+    Period,
+    Product,
+    Shipment,
+    ShipmentLine,
+    Site,
+    Spec,
+)
+from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._rules import (
+    CatalogEntry,
+    Category,
+    Citation,
+    Effect,
+    Finding,
+    Hit,
+    Program,
+    Rule,
+    RuleContext,
+    Severity,
+    Status,
+)
+from greentrade._standards import Amendment, DesignatorError, StandardDesignator
+from greentrade._version import __version__
+from greentrade.hookspec import hookimpl
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Accreditation",
+    "Amendment",
+    "CarbonFootprint",
+    "Catalog",
+    "CatalogEntry",
+    "Category",
+    "Citation",
+    "ConfigError",
+    "CoveredProduct",
+    "DesignatorError",
+    "Document",
+    "Dossier",
+    "DossierReadError",
+    "EditionCheck",
+    "Effect",
+    "Engine",
+    "Epd",
+    "Finding",
+    "Hit",
+    "Identifier",
+    "Outcome",
+    "Party",
+    "Period",
+    "PluginConflictError",
+    "PluginError",
+    "PluginInfo",
+    "Product",
+    "Program",
+    "Report",
+    "Rule",
+    "RuleContext",
+    "Severity",
+    "Shipment",
+    "ShipmentLine",
+    "Site",
+    "Spec",
+    "StandardDesignator",
+    "Status",
+    "__version__",
+    "hookimpl",
+    "load_config",
+    "structure",
+    "unstructure",
+]

@@ -1,0 +1,148 @@
+"""Code lists and check-character algorithms used to validate entity fields.
+
+Everything here is public standard material (ISO 3166-1, ISO 4217, UN/LOCODE syntax,
+GB 32100-2015 for the Unified Social Credit Code, ISO 17442 for the LEI, HS 2022);
+nothing is specific to a jurisdiction's trade rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "check_country",
+    "check_currency",
+    "check_hs_code",
+    "check_identifier",
+    "check_lei",
+    "check_locode",
+    "check_uscc",
+    "hs_description",
+    "uscc_check_char",
+]
+
+
+@functools.cache
+def _code_lists() -> dict[str, Any]:
+    raw = resources.files("greentrade").joinpath("data/codes.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    return frozenset(_code_lists()["iso3166_1_alpha2"]["codes"])
+
+
+@functools.cache
+def currencies() -> frozenset[str]:
+    return frozenset(_code_lists()["iso4217"]["codes"])
+
+
+@functools.cache
+def hs_nomenclature() -> dict[str, str]:
+    """HS 2022 subheadings (6 digits) and headings/chapters, code -> description."""
+    raw = resources.files("greentrade").joinpath("data/hs2022.csv").read_text("utf-8-sig")
+    return {row["hscode"]: row["description"] for row in csv.DictReader(io.StringIO(raw))}
+
+
+def check_country(code: str) -> str | None:
+    """Return an error message, or None when `code` is an ISO 3166-1 alpha-2 code."""
+    if code not in countries():
+        return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
+    return None
+
+
+def check_currency(code: str) -> str | None:
+    if code not in currencies():
+        return f"{code!r} is not an ISO 4217 currency code"
+    return None
+
+
+_HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}$")
+
+
+def check_hs_code(code: str) -> str | None:
+    """HS 2022 subheading (6 digits) with an optional national extension (8 or 10 digits)."""
+    if not _HS_RE.match(code):
+        return f"{code!r} is not an HS code: expected 6 digits, optionally followed by a 2 or 4 digit national extension"
+    if code[:6] not in hs_nomenclature() or len(code[:6]) != 6:
+        return f"{code[:6]!r} is not a subheading of the HS 2022 nomenclature"
+    return None
+
+
+def hs_description(code: str) -> str | None:
+    return hs_nomenclature().get(code[:6])
+
+
+_LOCODE_RE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
+
+
+def check_locode(code: str) -> str | None:
+    """UN/LOCODE syntax: ISO 3166-1 country code and three letters or digits 2-9."""
+    m = _LOCODE_RE.match(code)
+    if not m:
+        return (
+            f"{code!r} is not a UN/LOCODE: expected 2 country letters and 3 characters "
+            "A-Z or 2-9, without spaces (e.g. 'CNNGB')"
+        )
+    if m.group(1) not in countries():
+        return f"{code!r} is not a UN/LOCODE: {m.group(1)!r} is not an ISO 3166-1 country code"
+    return None
+
+
+# GB 32100-2015: Unified Social Credit Code (统一社会信用代码), 18 characters.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def check_uscc(value: str) -> str | None:
+    if len(value) != 18:
+        return f"{value!r} is not a Unified Social Credit Code: expected 18 characters, got {len(value)}"
+    bad = sorted({c for c in value if c not in _USCC_CHARS})
+    if bad:
+        return (
+            f"{value!r} is not a Unified Social Credit Code: characters {''.join(bad)!r} "
+            "are not allowed (GB 32100-2015 uses digits and capitals except I, O, Z, S, V)"
+        )
+    expected = uscc_check_char(value[:17])
+    if value[17] != expected:
+        return f"{value!r} fails the GB 32100-2015 check character: expected {expected!r}, got {value[17]!r}"
+    return None
+
+
+_LEI_RE = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+
+
+def lei_check_digits(first18: str) -> str:
+    n = int("".join(str(int(c, 36)) for c in first18 + "00"))
+    return f"{98 - n % 97:02d}"
+
+
+def check_lei(value: str) -> str | None:
+    if not _LEI_RE.match(value):
+        return f"{value!r} is not an LEI: expected 18 letters or digits and 2 check digits (ISO 17442)"
+    if int("".join(str(int(c, 36)) for c in value)) % 97 != 1:
+        return f"{value!r} fails the ISO 17442 (ISO 7064 mod 97-10) check digits"
+    return None
+
+
+_IDENTIFIER_CHECKS = {"uscc": check_uscc, "lei": check_lei}
+KNOWN_IDENTIFIER_SCHEMES = ("uscc", "lei", "vat", "eori", "duns", "other")
+
+
+def check_identifier(scheme: str, value: str) -> str | None:
+    """Check an identifier value for the schemes that define a check algorithm."""
+    check = _IDENTIFIER_CHECKS.get(scheme)
+    return check(value) if check else None

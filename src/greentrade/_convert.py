@@ -1,0 +1,132 @@
+"""cattrs converters between JSON-compatible data and the entities.
+
+Two converters share one configuration: a fast one for the valid-input path and one with
+cattrs' detailed validation that is used only to explain why structuring failed.
+Unstructuring omits ``None`` and empty optional lists, so that a dossier in canonical form
+(no nulls, no empty optional arrays) round-trips exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from greentrade._model import Dossier
+from greentrade._standards import StandardDesignator
+
+__all__ = ["structure", "structure_detailed", "unstructure"]
+
+T = TypeVar("T")
+
+
+def _structure_date(value: Any, _t: Any) -> dt.date:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date string YYYY-MM-DD, got {type(value).__name__}")
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> dt.date:
+    raise ValueError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)")
+
+
+def _structure_float(value: Any, _t: Any) -> float:
+    # Keep ints as ints so that 100 round-trips as 100, not 100.0; refuse bools and strings.
+    if type(value) is int or type(value) is float:
+        return value
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _structure_str(value: Any, _t: Any) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _structure_bool(value: Any, _t: Any) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _structure_int(value: Any, _t: Any) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _structure_designator(value: Any, _t: Any) -> StandardDesignator:
+    if type(value) is not str:
+        raise TypeError(f"expected a standard designator string, got {type(value).__name__}")
+    return StandardDesignator.parse(value, lenient=True)
+
+
+def _unstructure_designator(value: StandardDesignator) -> str:
+    return value.written if value.written is not None else str(value)
+
+
+def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(StandardDesignator, _structure_designator)
+    conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
+
+    def omit_empty_factory(cls: type) -> Any:
+        base = make_dict_unstructure_fn(
+            cls,
+            conv,
+            _cattrs_omit_if_default=False,
+            **{a.name: override(omit=True) for a in attrs.fields(cls) if not a.init},
+        )
+        optional = frozenset(
+            a.name for a in attrs.fields(cls) if a.init and a.default is not attrs.NOTHING
+        )
+
+        def unstructure(obj: Any) -> dict[str, Any]:
+            d: dict[str, Any] = base(obj)
+            for name in optional:
+                v = d.get(name)
+                if v is None or v == []:
+                    del d[name]
+            return d
+
+        return unstructure
+
+    conv.register_unstructure_hook_factory(attrs.has, omit_empty_factory)
+    return conv
+
+
+@functools.cache
+def _fast() -> cattrs.Converter:
+    return _configure(cattrs.Converter(detailed_validation=False, forbid_extra_keys=True))
+
+
+@functools.cache
+def _detailed() -> cattrs.Converter:
+    return _configure(cattrs.Converter(detailed_validation=True, forbid_extra_keys=True))
+
+
+def structure(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
+    """Build entities from JSON-compatible data; raises on the first problem."""
+    return _fast().structure(data, cls)
+
+
+def structure_detailed(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
+    """Like `structure`, but raises a `cattrs.ClassValidationError` holding every problem."""
+    return _detailed().structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    """Entities to JSON-compatible data (dates as ISO strings, designators as text)."""
+    return _fast().unstructure(obj)

@@ -1,0 +1,477 @@
+"""The engine: plugins in, report out. No global state: each engine has its own plugins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import traceback
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pluggy
+
+from greentrade import _convert, hookspec
+from greentrade._catalog import Catalog
+from greentrade._config import ConfigError, load_config
+from greentrade._load import CORE_RULES, load
+from greentrade._model import Dossier, Shipment
+from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._rules import (
+    CatalogEntry,
+    Category,
+    Citation,
+    Effect,
+    Finding,
+    Hit,
+    Program,
+    Rule,
+    RuleContext,
+    Severity,
+    Status,
+)
+from greentrade._schemas import SchemaValidator
+from greentrade._version import __version__
+
+__all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
+
+ENTRY_POINT_GROUP = "greentrade"
+
+_ENGINE = Citation(
+    authority="greentrade",
+    title="greentrade engine: plugin and rule faults",
+    reference="docs/engine.md",
+)
+ENGINE_RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule(
+            id="GT-ENGINE-001", title="Plugins load", severity=Severity.ERROR,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Fix or uninstall the plugin, or leave it out of the [greentrade] plugins allowlist.",
+        ),
+        Rule(
+            id="GT-ENGINE-002", title="Plugin hooks return valid contributions", severity=Severity.ERROR,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Report the problem to the plugin's authors; its other contributions still work.",
+        ),
+        Rule(
+            id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Report the problem to the rule's plugin; the program's status is undetermined until it is fixed.",
+        ),
+        Rule(
+            id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
+            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Fix the data findings; program rules then run.",
+        ),
+    )
+}
+
+
+class PluginError(Exception):
+    """A plugin fault raised in strict mode."""
+
+
+class PluginConflictError(PluginError):
+    """Two plugins contribute the same rule or program id."""
+
+
+def _engine_finding(rule_id: str, message: str, subject: str | None = None, **kw: Any) -> Finding:
+    rule = ENGINE_RULES[rule_id]
+    return Finding(
+        rule=rule_id, severity=rule.severity, effect=kw.pop("effect", Effect.VIOLATION),
+        message=message, pointer=kw.pop("pointer", ""), subject=subject,
+        remediation=rule.remediation, citation=rule.citation, **kw,
+    )
+
+
+def _exc_summary(exc: BaseException) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+class _CorePlugin:
+    """The core's own contributions: the base category vocabulary."""
+
+    @hookspec.hookimpl
+    def greentrade_categories(self) -> list[Category]:
+        raw = json.loads(
+            resources.files("greentrade").joinpath("data/categories.json").read_text("utf-8")
+        )
+        return [_convert.structure(c, Category) for c in raw["categories"]]
+
+
+@attrs.frozen
+class _Contributions:
+    programs: Mapping[str, Program]
+    rules: tuple[Rule, ...]
+    categories: Mapping[str, Category]
+    reference: Mapping[str, Any]
+    catalog: Catalog
+    config_schemas: Mapping[str, Mapping[str, Any]]
+    faults: tuple[Finding, ...]
+    rule_owner: Mapping[str, str]
+    settings: Mapping[str, Any]
+
+
+class Engine:
+    """Validates dossiers with the rules of the plugins registered on this engine.
+
+    >>> engine = Engine()                    # core only; add plugins:
+    >>> engine.register(my_plugin)           # doctest: +SKIP
+    >>> engine.load_entry_points(["cn-green-channel"])  # doctest: +SKIP
+    >>> report = engine.validate(Path("dossier.json"))  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        config: Mapping[str, Any] | str | Path | None = None,
+        strict: bool | None = None,
+    ) -> None:
+        self._pm = pluggy.PluginManager("greentrade")
+        self._pm.add_hookspecs(hookspec)
+        self._pm.register(_CorePlugin(), name="greentrade")
+        self._versions: dict[str, str] = {}
+        self._load_faults: list[Finding] = []
+        self._config = load_config(config)
+        flag = self._config.get("greentrade", {}).get("strict")
+        self.strict = bool(strict if strict is not None else flag)
+        self._cache: _Contributions | None = None
+
+    # -- plugins -------------------------------------------------------------------------
+    def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
+        """Register a plugin object or module explicitly; returns its name."""
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        if self._pm.has_plugin(name):
+            raise PluginConflictError(f"a plugin named {name!r} is already registered")
+        self._pm.register(plugin, name=name)
+        self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
+        self._cache = None
+        return name
+
+    def load_entry_points(self, allow: Iterable[str] | None = None) -> list[str]:
+        """Load plugins of the ``greentrade`` entry-point group.
+
+        `allow` (or, if None, the ``[greentrade] plugins`` list of the configuration) limits
+        loading to the named entry points; None loads every installed plugin. A plugin that
+        fails to import becomes a ``GT-ENGINE-001`` finding on every report (strict mode
+        raises `PluginError` instead). Returns the names registered.
+        """
+        if allow is None:
+            allow = self._config.get("greentrade", {}).get("plugins")
+        allowed = None if allow is None else set(allow)
+        loaded: list[str] = []
+        eps = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+        seen = {ep.name for ep in eps}
+        for missing in sorted((allowed or set()) - seen):
+            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed"),
+                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed", missing)
+        for ep in eps:
+            if allowed is not None and ep.name not in allowed:
+                continue
+            if self._pm.has_plugin(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                self._fault(exc, "GT-ENGINE-001",
+                            f"plugin {ep.name!r} failed to load: {_exc_summary(exc)}", ep.name)
+                continue
+            version = ep.dist.version if ep.dist is not None else None
+            loaded.append(self.register(plugin, name=ep.name, version=version))
+        return loaded
+
+    def _fault(self, exc: BaseException, rule_id: str, message: str, subject: str | None) -> None:
+        if self.strict:
+            raise PluginError(message) from exc
+        self._load_faults.append(_engine_finding(rule_id, message, subject))
+
+    @property
+    def plugins(self) -> list[PluginInfo]:
+        c = self._contributions()
+        counts: dict[str, int] = {}
+        for owner in c.rule_owner.values():
+            counts[owner] = counts.get(owner, 0) + 1
+        return sorted(
+            (PluginInfo(name, self._versions[name], counts.get(name, 0)) for name in self._versions),
+            key=lambda p: p.name,
+        )
+
+    # -- contributions -------------------------------------------------------------------
+    def _call(self, hook_name: str, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
+        hook = getattr(self._pm.hook, hook_name)
+        # pluggy calls later registrations first; we go in registration order.
+        for impl in reversed(hook.get_hookimpls()):
+            try:
+                result = impl.function()
+            except Exception as exc:
+                message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {_exc_summary(exc)}"
+                if self.strict:
+                    raise PluginError(message) from exc
+                faults.append(_engine_finding("GT-ENGINE-002", message, impl.plugin_name))
+                continue
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def _items(self, hook_name: str, kind: type, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
+        for owner, result in self._call(hook_name, faults):
+            items = result if isinstance(result, list | tuple) else [result]
+            for item in items:
+                if isinstance(item, kind):
+                    yield owner, item
+                else:
+                    message = (f"plugin {owner!r} hook {hook_name} returned {type(item).__name__}, "
+                               f"expected {kind.__name__}")
+                    if self.strict:
+                        raise PluginError(message)
+                    faults.append(_engine_finding("GT-ENGINE-002", message, owner))
+
+    def _contributions(self) -> _Contributions:
+        if self._cache is not None:
+            return self._cache
+        faults: list[Finding] = []
+        programs: dict[str, Program] = {}
+        for owner, p in self._items("greentrade_programs", Program, faults):
+            if p.id in programs:
+                raise PluginConflictError(f"program id {p.id!r} is defined twice (again by {owner!r})")
+            programs[p.id] = p
+        rules: list[Rule] = []
+        owners: dict[str, str] = {r: "greentrade" for r in (*CORE_RULES, *ENGINE_RULES)}
+        for owner, r in self._items("greentrade_rules", Rule, faults):
+            if r.id in owners:
+                raise PluginConflictError(
+                    f"rule id {r.id!r} is contributed by both {owners[r.id]!r} and {owner!r}"
+                )
+            owners[r.id] = owner
+            if r.program is not None and r.program not in programs:
+                faults.append(_engine_finding(
+                    "GT-ENGINE-002",
+                    f"rule {r.id!r} of plugin {owner!r} belongs to unknown program {r.program!r}; not run",
+                    owner))
+                continue
+            rules.append(r)
+        categories: dict[str, Category] = {}
+        for owner, cat in self._items("greentrade_categories", Category, faults):
+            if cat.id in categories:
+                faults.append(_engine_finding(
+                    "GT-ENGINE-002", f"category {cat.id!r} from {owner!r} is already defined; kept the first",
+                    owner))
+                continue
+            categories[cat.id] = cat
+        reference: dict[str, Any] = {}
+        for owner, data in self._call("greentrade_reference_data", faults):
+            if not isinstance(data, Mapping):
+                faults.append(_engine_finding(
+                    "GT-ENGINE-002", f"plugin {owner!r} greentrade_reference_data returned "
+                    f"{type(data).__name__}, expected a mapping", owner))
+                continue
+            reference.update(data)
+        reference.update(self._config.get("reference", {}))
+        entries = [e for _o, e in self._items("greentrade_standards", CatalogEntry, faults)]
+        schemas: dict[str, Mapping[str, Any]] = {}
+        for owner, data in self._call("greentrade_config_schema", faults):
+            for section, schema in dict(data).items():
+                if section in schemas:
+                    raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
+                schemas[section] = schema
+        settings = self._check_settings(schemas)
+        self._cache = _Contributions(
+            programs=programs,
+            rules=tuple(sorted(rules, key=lambda r: r.id)),
+            categories=categories,
+            reference=reference,
+            catalog=Catalog(entries),
+            config_schemas=schemas,
+            faults=tuple(faults),
+            rule_owner={r.id: owners[r.id] for r in rules},
+            settings=settings,
+        )
+        return self._cache
+
+    def _check_settings(self, schemas: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        given: Mapping[str, Any] = self._config.get("plugins", {})
+        for section, value in given.items():
+            if section not in schemas:
+                known = ", ".join(sorted(schemas)) or "none"
+                raise ConfigError(
+                    f"configuration section [plugins.{section}] belongs to no loaded plugin "
+                    f"(sections of loaded plugins: {known})"
+                )
+            errors = list(SchemaValidator(schemas[section]).iter_errors(value))
+            if errors:
+                e = errors[0]
+                where = "/".join(map(str, e.absolute_path))
+                raise ConfigError(f"configuration error in [plugins.{section}] {where}: {e.message}")
+        return dict(given)
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every rule: the core's data rules, then plugin rules, by id."""
+        return [*CORE_RULES.values(), *ENGINE_RULES.values(), *self._contributions().rules]
+
+    @property
+    def programs(self) -> list[Program]:
+        return sorted(self._contributions().programs.values(), key=lambda p: p.id)
+
+    @property
+    def categories(self) -> list[Category]:
+        return sorted(self._contributions().categories.values(), key=lambda c: c.id)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._contributions().catalog
+
+    @property
+    def reference(self) -> Mapping[str, Any]:
+        return self._contributions().reference
+
+    def rule_owner(self, rule_id: str) -> str:
+        return self._contributions().rule_owner.get(rule_id, "greentrade")
+
+    # -- validation ------------------------------------------------------------------------
+    def validate(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
+                 as_of: dt.date | None = None) -> Report:
+        """Validate a dossier and return the report.
+
+        `source` is JSON text (bytes or str), a path to a JSON file, JSON-compatible data or
+        a `Dossier`. `as_of` is the evaluation date; by default each shipment is evaluated as
+        of its ship date. Raises `DossierReadError` only for input that is not a JSON object.
+        """
+        c = self._contributions()
+        loaded = load(source, frozenset(c.categories))
+        findings: list[Finding] = [*self._load_faults, *c.faults, *loaded.findings]
+        outcomes: list[Outcome] = []
+        dossier = loaded.dossier
+        evaluated = dossier is not None and not loaded.findings
+        if dossier is not None and evaluated:
+            run = _Run(self, c, dossier, loaded.pointers, as_of)
+            findings.extend(run.dossier_rules())
+            for shipment in dossier.shipments:
+                f, o = run.shipment(shipment)
+                findings.extend(f)
+                outcomes.extend(o)
+        elif c.rules:
+            findings.append(_engine_finding(
+                "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
+        return Report.build(
+            version=__version__,
+            plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            as_of=as_of,
+            sha256=loaded.sha256,
+            evaluated=evaluated,
+            outcomes=outcomes,
+            findings=findings,
+        )
+
+
+class _Run:
+    """One validation: rules applied to one dossier."""
+
+    def __init__(self, engine: Engine, c: _Contributions, dossier: Dossier,
+                 pointers: Mapping[int, str], as_of: dt.date | None) -> None:
+        self.engine, self.c, self.dossier, self.pointers, self.as_of = engine, c, dossier, pointers, as_of
+
+    def _context(self, as_of: dt.date, shipment: Shipment | None) -> RuleContext:
+        return RuleContext(
+            dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
+            reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
+            pointers=self.pointers,
+        )
+
+    def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
+        try:
+            hits = list(rule.check(ctx))
+        except Exception as exc:
+            message = f"rule {rule.id} raised {_exc_summary(exc)}"
+            if self.engine.strict:
+                raise PluginError(message) from exc
+            return [_engine_finding(
+                "GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
+                program=rule.program, shipment=ctx.shipment.id if ctx.shipment else None,
+                pointer=ctx.pointer(ctx.shipment) if ctx.shipment else "")]
+        out = []
+        for hit in hits:
+            if not isinstance(hit, Hit):
+                message = f"rule {rule.id} yielded {type(hit).__name__}, expected Hit"
+                if self.engine.strict:
+                    raise PluginError(message)
+                out.append(_engine_finding("GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
+                                           program=rule.program))
+                continue
+            severity = hit.severity or (
+                rule.severity if hit.effect is Effect.VIOLATION
+                else Severity.WARNING if hit.effect is Effect.UNDETERMINED
+                else Severity.INFO
+            )
+            out.append(Finding(
+                rule=rule.id, severity=severity, effect=hit.effect, message=hit.message,
+                pointer=hit.pointer, subject=hit.subject, program=rule.program,
+                shipment=ctx.shipment.id if ctx.shipment else None,
+                remediation=rule.remediation or None, needs=hit.needs, citation=rule.citation,
+            ))
+        return out
+
+    def dossier_rules(self) -> list[Finding]:
+        as_of = self.as_of or dt.date.today()
+        ctx = self._context(as_of, None)
+        out: list[Finding] = []
+        for rule in self.c.rules:
+            if rule.scope == "dossier" and rule.effective.contains(as_of):
+                out.extend(self._apply(rule, ctx))
+        return out
+
+    def shipment(self, shipment: Shipment) -> tuple[list[Finding], list[Outcome]]:
+        as_of = self.as_of or shipment.ship_date
+        ctx = self._context(as_of, shipment)
+        findings: list[Finding] = []
+        for rule in self.c.rules:
+            if rule.scope == "shipment" and rule.program is None and rule.effective.contains(as_of):
+                findings.extend(self._apply(rule, ctx))
+        outcomes = []
+        for program in sorted(self.c.programs.values(), key=lambda p: p.id):
+            f, o = self._program(program, ctx, shipment, as_of)
+            findings.extend(f)
+            outcomes.append(o)
+        return findings, outcomes
+
+    def _program(self, program: Program, ctx: RuleContext, shipment: Shipment,
+                 as_of: dt.date) -> tuple[list[Finding], Outcome]:
+        def outcome(status: Status, summary: str, reasons: Sequence[str] = ()) -> Outcome:
+            return Outcome(program.id, shipment.id, status, as_of, summary, tuple(sorted(set(reasons))))
+
+        if not program.effective.contains(as_of):
+            start = program.effective.start.isoformat() if program.effective.start else "open"
+            end = program.effective.end.isoformat() if program.effective.end else "open"
+            return [], outcome(Status.NOT_APPLICABLE,
+                               f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})")
+        rules = [r for r in self.c.rules
+                 if r.program == program.id and r.scope == "shipment" and r.effective.contains(as_of)]
+        findings: list[Finding] = []
+        for rule in rules:
+            if rule.role == "scope":
+                findings.extend(self._apply(rule, ctx))
+        out_of_scope = [f for f in findings if f.effect is Effect.NOT_APPLICABLE]
+        if out_of_scope:
+            return findings, outcome(Status.NOT_APPLICABLE, "; ".join(f.message for f in out_of_scope),
+                                     [f.rule for f in out_of_scope])
+        for rule in rules:
+            if rule.role == "check":
+                findings.extend(self._apply(rule, ctx))
+        errors = [f for f in findings if f.effect is Effect.VIOLATION and f.severity is Severity.ERROR]
+        if errors:
+            ids = sorted({f.rule for f in errors})
+            return findings, outcome(Status.NOT_ELIGIBLE,
+                                     f"{len(errors)} error finding(s): {', '.join(ids)}", ids)
+        open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
+        if open_:
+            needs = sorted({f.needs or f.rule for f in open_})
+            return findings, outcome(Status.UNDETERMINED, "needs: " + "; ".join(needs),
+                                     [f.rule for f in open_])
+        return findings, outcome(Status.ELIGIBLE, program.eligible_summary)
+

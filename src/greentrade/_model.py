@@ -1,0 +1,357 @@
+"""Typed entities of a dossier: parties, products, documents, shipments.
+
+Every entity is a frozen, slotted attrs class validated when built: codes are checked
+against their standards (ISO 3166-1, ISO 4217, UN/LOCODE syntax, HS 2022, GB 32100 and
+ISO 17442 check characters), dates are real dates and date ranges are ordered. Entities
+refer to each other by id; `Dossier` checks that the references resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+import attrs
+
+from greentrade import _codes
+from greentrade._standards import StandardDesignator
+
+__all__ = [
+    "DOCUMENT_STATUSES",
+    "FieldError",
+    "DOCUMENT_TYPES",
+    "PARTY_ROLES",
+    "Accreditation",
+    "CarbonFootprint",
+    "CoveredProduct",
+    "Document",
+    "Dossier",
+    "Epd",
+    "Identifier",
+    "Party",
+    "Period",
+    "Product",
+    "Shipment",
+    "ShipmentLine",
+    "Site",
+    "Spec",
+]
+
+Role = Literal["exporter", "manufacturer", "buyer", "certification-body", "accreditation-body"]
+PARTY_ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+DocumentType = Literal[
+    "carbon-footprint-declaration",
+    "certificate",
+    "epd",
+    "test-report",
+    "factory-audit",
+    "declaration-of-conformity",
+]
+DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
+DocumentStatus = Literal["valid", "suspended", "withdrawn"]
+DOCUMENT_STATUSES: tuple[str, ...] = DocumentStatus.__args__  # type: ignore[attr-defined]
+SystemBoundary = Literal["cradle-to-gate", "cradle-to-grave", "gate-to-gate", "cradle-to-gate-with-options"]
+
+
+class FieldError(ValueError):
+    """A validation error that names the offending field, so that it can be located."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _code(check: Callable[[str], str | None]) -> Callable[[Any, attrs.Attribute[Any], str], None]:
+    def validate(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
+        if not isinstance(value, str):
+            raise FieldError(attr.name, f"{attr.name} must be a string, got {type(value).__name__}")
+        problem = check(value)
+        if problem:
+            raise FieldError(attr.name, problem)
+
+    return validate
+
+
+def _optional_code(check: Callable[[str], str | None]) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
+    inner = _code(check)
+
+    def validate(inst: Any, attr: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None:
+            inner(inst, attr, value)
+
+    return validate
+
+
+def _nonempty(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(attr.name, f"{attr.name} must be a non-empty string")
+
+
+def _literal(lit: Any) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    allowed = lit.__args__
+
+    def validate(_inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value not in allowed:
+            raise FieldError(attr.name, f"{attr.name} {value!r} is not one of {', '.join(allowed)}")
+
+    return validate
+
+
+def _each(check: Callable[[Any, attrs.Attribute[Any], Any], None]) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def validate(inst: Any, attr: attrs.Attribute[Any], values: Any) -> None:
+        for v in values:
+            check(inst, attr, v)
+
+    return validate
+
+
+_id = attrs.field(validator=_nonempty)
+
+
+def _positive(_inst: Any, attr: attrs.Attribute[Any], value: float) -> None:
+    if not value > 0:
+        raise FieldError(attr.name, f"{attr.name} must be greater than 0, got {value}")
+
+
+def _non_negative(_inst: Any, attr: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not value >= 0:
+        raise FieldError(attr.name, f"{attr.name} must not be negative, got {value}")
+
+
+@attrs.frozen
+class Period:
+    """A closed date range; either end may be open (None)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise FieldError("end", f"period ends ({self.end}) before it starts ({self.start})")
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@attrs.frozen
+class Identifier:
+    """A party identifier; ``uscc`` and ``lei`` values are checked with their algorithms."""
+
+    scheme: str = attrs.field(validator=_nonempty)
+    value: str = attrs.field(validator=_nonempty)
+
+    def __attrs_post_init__(self) -> None:
+        problem = _codes.check_identifier(self.scheme, self.value)
+        if problem:
+            raise FieldError("value", problem)
+
+
+@attrs.frozen
+class Accreditation:
+    """A certification body's accreditation by an accreditation body (a party id)."""
+
+    accreditation_body: str = attrs.field(validator=_nonempty)
+    standard: StandardDesignator
+    valid_from: dt.date
+    valid_until: dt.date
+    iaf_mla_signatory: bool
+    scope: str = ""
+    number: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.valid_until < self.valid_from:
+            raise FieldError(
+                "valid_until", f"valid_until ({self.valid_until}) is before valid_from ({self.valid_from})"
+            )
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+@attrs.frozen
+class Site:
+    """A manufacturing site of a party."""
+
+    id: str = _id
+    name: str = attrs.field(validator=_nonempty)
+    country: str = attrs.field(validator=_code(_codes.check_country))
+    region: str | None = None
+    address: str | None = None
+
+
+@attrs.frozen
+class Party:
+    id: str = _id
+    name: str = attrs.field(validator=_nonempty)
+    country: str = attrs.field(validator=_code(_codes.check_country))
+    roles: tuple[Role, ...] = attrs.field(default=(), validator=_each(_literal(Role)))
+    identifiers: tuple[Identifier, ...] = ()
+    accreditations: tuple[Accreditation, ...] = ()
+    sites: tuple[Site, ...] = ()
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+@attrs.frozen
+class Spec:
+    """A technical specification value with its unit, e.g. ``power 60 W``."""
+
+    name: str = attrs.field(validator=_nonempty)
+    value: float
+    unit: str = attrs.field(validator=_nonempty)
+
+
+@attrs.frozen
+class Product:
+    id: str = _id
+    model: str = attrs.field(validator=_nonempty)
+    name: str = attrs.field(validator=_nonempty)
+    category: str = attrs.field(validator=_nonempty)
+    hs_code: str = attrs.field(validator=_code(_codes.check_hs_code))
+    manufacturer: str = attrs.field(validator=_nonempty)
+    manufacturing_site: str | None = None
+    specs: tuple[Spec, ...] = ()
+
+    def spec(self, name: str) -> Spec | None:
+        return next((s for s in self.specs if s.name == name), None)
+
+
+@attrs.frozen
+class CarbonFootprint:
+    """Content of a carbon footprint declaration (ISO 14067 terms)."""
+
+    declared_unit: str
+    ghg_kg_co2e: float
+    system_boundary: SystemBoundary = attrs.field(validator=_literal(SystemBoundary))
+    third_party_verified: bool
+    reference_period: Period | None = None
+    verifier: str | None = None
+
+
+@attrs.frozen
+class Epd:
+    """Content of an environmental product declaration (EN 15804 terms)."""
+
+    programme_operator: str = attrs.field(validator=_nonempty)
+    pcr: str = attrs.field(validator=_nonempty)
+    declared_unit: str = attrs.field(validator=_nonempty)
+    gwp_a1_a3_kg_co2e: float
+    registration_number: str | None = None
+
+
+@attrs.frozen
+class CoveredProduct:
+    """A product a document covers, with the model, HS code and specs as the document states them."""
+
+    product: str = attrs.field(validator=_nonempty)
+    model: str | None = None
+    hs_code: str | None = attrs.field(default=None, validator=_optional_code(_codes.check_hs_code))
+    specs: tuple[Spec, ...] = ()
+
+    def spec(self, name: str) -> Spec | None:
+        return next((s for s in self.specs if s.name == name), None)
+
+
+@attrs.frozen
+class Document:
+    id: str = _id
+    type: DocumentType = attrs.field(validator=_literal(DocumentType))
+    standards: tuple[StandardDesignator, ...]
+    issuer: str = attrs.field(validator=_nonempty)
+    holder: str = attrs.field(validator=_nonempty)
+    issue_date: dt.date
+    status: DocumentStatus = attrs.field(validator=_literal(DocumentStatus))
+    products: tuple[CoveredProduct, ...] = ()
+    valid_until: dt.date | None = None
+    number: str | None = None
+    scope: str | None = None
+    sites: tuple[str, ...] = ()
+    carbon_footprint: CarbonFootprint | None = None
+    epd: Epd | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.valid_until is not None and self.valid_until < self.issue_date:
+            raise FieldError(
+                "valid_until", f"valid_until ({self.valid_until}) is before issue_date ({self.issue_date})"
+            )
+
+    def covers(self, product_id: str) -> CoveredProduct | None:
+        return next((c for c in self.products if c.product == product_id), None)
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Issued on or before `day`, not expired on `day`, and status ``valid``."""
+        return (
+            self.status == "valid"
+            and self.issue_date <= day
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+@attrs.frozen
+class ShipmentLine:
+    id: str = _id
+    product: str = attrs.field(validator=_nonempty)
+    quantity: float = attrs.field(validator=_positive)
+    unit: str = attrs.field(validator=_nonempty)
+    hs_code: str = attrs.field(validator=_code(_codes.check_hs_code))
+    value: float | None = attrs.field(default=None, validator=_non_negative)
+    currency: str | None = attrs.field(default=None, validator=_optional_code(_codes.check_currency))
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) != (self.currency is None):
+            missing = "currency" if self.currency is None else "value"
+            raise FieldError(missing, "value and currency go together: give both or neither")
+
+
+@attrs.frozen
+class Shipment:
+    id: str = _id
+    exporter: str = attrs.field(validator=_nonempty)
+    port_of_export: str = attrs.field(validator=_code(_codes.check_locode))
+    destination_country: str = attrs.field(validator=_code(_codes.check_country))
+    ship_date: dt.date
+    lines: tuple[ShipmentLine, ...]
+    documents: tuple[str, ...] = ()
+    buyer: str | None = None
+
+
+@attrs.frozen
+class Dossier:
+    """The unit of validation: everything a host hands to the engine at once."""
+
+    parties: tuple[Party, ...] = ()
+    products: tuple[Product, ...] = ()
+    documents: tuple[Document, ...] = ()
+    shipments: tuple[Shipment, ...] = ()
+    format: str = "greentrade.dossier/1"
+    _index: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False, alias="_index")
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, dict[str, Any]] = {}
+        for kind in ("parties", "products", "documents", "shipments"):
+            index[kind] = {e.id: e for e in getattr(self, kind)}
+        index["sites"] = {s.id: s for p in self.parties for s in p.sites}
+        object.__setattr__(self, "_index", index)
+
+    def party(self, id: str) -> Party | None:
+        return self._index["parties"].get(id)  # type: ignore[no-any-return]
+
+    def product(self, id: str) -> Product | None:
+        return self._index["products"].get(id)  # type: ignore[no-any-return]
+
+    def document(self, id: str) -> Document | None:
+        return self._index["documents"].get(id)  # type: ignore[no-any-return]
+
+    def shipment(self, id: str) -> Shipment | None:
+        return self._index["shipments"].get(id)  # type: ignore[no-any-return]
+
+    def site(self, id: str) -> Site | None:
+        return self._index["sites"].get(id)  # type: ignore[no-any-return]
+
+    def shipment_documents(self, shipment: Shipment) -> Iterator[Document]:
+        for doc_id in shipment.documents:
+            doc = self.document(doc_id)
+            if doc is not None:
+                yield doc

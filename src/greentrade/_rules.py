@@ -1,0 +1,216 @@
+"""What plugins contribute: programs, rules, categories, catalog entries; what rules yield."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from greentrade._model import Dossier, Period, Shipment
+from greentrade._standards import StandardDesignator
+
+if TYPE_CHECKING:
+    from greentrade._catalog import Catalog
+
+__all__ = [
+    "Category",
+    "CatalogEntry",
+    "Citation",
+    "Effect",
+    "Finding",
+    "Hit",
+    "Program",
+    "Rule",
+    "RuleContext",
+    "Severity",
+    "Status",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Effect(enum.StrEnum):
+    """What a finding means for a program's status."""
+
+    VIOLATION = "violation"  # with severity error: the shipment is not eligible
+    UNDETERMINED = "undetermined"  # data or host configuration is missing
+    NOT_APPLICABLE = "not_applicable"  # out of the program's scope
+    NOTE = "note"  # information only
+
+
+class Status(enum.StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNDETERMINED = "undetermined"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@attrs.frozen
+class Citation:
+    """The source of a rule or value: authority, title, date and a reference (URL or document)."""
+
+    authority: str
+    title: str
+    reference: str
+    date: dt.date | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        when = f", {self.date.isoformat()}" if self.date else ""
+        return f"{self.authority}: {self.title}{when} ({self.reference})"
+
+
+@attrs.frozen
+class Program:
+    """A pilot or scheme (e.g. a customs green channel) whose status is derived per shipment."""
+
+    id: str
+    title: str
+    authority: str
+    effective: Period
+    citation: Citation
+    #: Shown in the outcome when a shipment is eligible (what the program promises, as announced).
+    eligible_summary: str = "all rules of the program are satisfied"
+    #: How many standards the program's catalog has according to its source (known or not).
+    catalog_size: int | None = None
+
+
+@attrs.frozen
+class Category:
+    """A product category of the controlled vocabulary."""
+
+    id: str
+    title: str
+    hs_codes: tuple[str, ...] = ()
+    citation: Citation | None = None
+
+
+@attrs.frozen
+class CatalogEntry:
+    """A standard in a program's standards catalog, with its current and superseded editions."""
+
+    designator: StandardDesignator
+    title: str
+    citation: Citation
+    superseded: tuple[StandardDesignator, ...] = ()
+    categories: tuple[str, ...] = ()
+    program: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Hit:
+    """What a rule's check yields; the engine turns it into a `Finding`."""
+
+    effect: Effect
+    message: str
+    pointer: str
+    subject: str | None = None
+    severity: Severity | None = None
+    needs: str | None = None
+
+
+@attrs.frozen
+class Finding:
+    """One finding of a report."""
+
+    rule: str
+    severity: Severity
+    effect: Effect
+    message: str
+    pointer: str
+    subject: str | None = None
+    program: str | None = None
+    shipment: str | None = None
+    remediation: str | None = None
+    needs: str | None = None
+    citation: Citation | None = None
+
+
+Check = Callable[["RuleContext"], Iterable[Hit]]
+
+
+def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
+    import re
+
+    if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$", value):
+        raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
+
+
+@attrs.frozen
+class Rule:
+    """A rule: id, severity, source and a check that yields hits.
+
+    ``scope`` says whether the check runs once per shipment (the default) or once per
+    dossier. ``role="scope"`` rules decide whether their program applies to a shipment; they
+    run first, and when one yields a ``not_applicable`` hit the program's other rules are
+    not run for that shipment.
+    """
+
+    id: str = attrs.field(validator=_rule_id)
+    title: str
+    severity: Severity = attrs.field(converter=Severity)
+    check: Check = attrs.field(eq=False, repr=False)
+    citation: Citation
+    remediation: str = ""
+    program: str | None = None
+    effective: Period = Period()
+    scope: Literal["shipment", "dossier"] = "shipment"
+    role: Literal["scope", "check", "data"] = "check"
+    description: str = ""
+
+
+@attrs.frozen
+class RuleContext:
+    """Everything a rule's check may look at. Rules must not keep it or change it."""
+
+    dossier: Dossier
+    as_of: dt.date
+    shipment: Shipment | None
+    settings: Mapping[str, Any]
+    reference: Mapping[str, Any]
+    categories: Mapping[str, Category]
+    catalog: Catalog
+    _pointers: Mapping[int, str] = attrs.field(alias="pointers")
+
+    # -- locating values -------------------------------------------------------------------
+    def pointer(self, obj: object, *path: str | int) -> str:
+        """The JSON Pointer of an entity of the dossier (plus an optional path inside it)."""
+        base = self._pointers.get(id(obj), "")
+        return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+    def config(self, section: str) -> Mapping[str, Any]:
+        """The host's validated settings for a configuration section (empty if unset)."""
+        value = self.settings.get(section, {})
+        return value if isinstance(value, Mapping) else {}
+
+    # -- making hits -------------------------------------------------------------------------
+    def _hit(self, effect: Effect, message: str, at: object, path: Sequence[str | int], **kw: Any) -> Hit:
+        pointer = at if isinstance(at, str) else self.pointer(at, *path)
+        subject = kw.pop("subject", None)
+        if subject is None and not isinstance(at, str):
+            subject = getattr(at, "id", None) or getattr(at, "product", None)
+        return Hit(effect=effect, message=message, pointer=pointer, subject=subject, **kw)
+
+    def violation(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+        """A breach of the rule; with an error rule the program is not eligible."""
+        return self._hit(Effect.VIOLATION, message, at, path, **kw)
+
+    def undetermined(self, message: str, at: object, *path: str | int, needs: str, **kw: Any) -> Hit:
+        """The rule cannot decide; `needs` names the data or configuration that would let it."""
+        return self._hit(Effect.UNDETERMINED, message, at, path, needs=needs, **kw)
+
+    def not_applicable(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+        """The program does not apply (only meaningful from ``role="scope"`` rules)."""
+        return self._hit(Effect.NOT_APPLICABLE, message, at, path, **kw)
+
+    def note(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+        """Information that does not change the status (e.g. out-of-scope lines)."""
+        return self._hit(Effect.NOTE, message, at, path, **kw)

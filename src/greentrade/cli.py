@@ -1,0 +1,123 @@
+"""The ``greentrade`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from greentrade._config import ConfigError
+from greentrade._engine import Engine, PluginError
+from greentrade._load import DossierReadError, parse_date
+from greentrade._schemas import schema, schema_names
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _date(text: str) -> object:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="greentrade", description="Check green-product export dossiers.")
+    p.add_argument("--config", metavar="FILE", help="host configuration (TOML)")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate a dossier; exit 0 without errors, 1 with, 2 if unreadable")
+    v.add_argument("dossier", metavar="DOSSIER.json")
+    v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    v.add_argument("--config", metavar="FILE", dest="sub_config", help=argparse.SUPPRESS)
+    sub.add_parser("rules", help="list every loaded rule")
+    sub.add_parser("plugins", help="list loaded plugins")
+    sub.add_parser("categories", help="list the product category vocabulary")
+    sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
+    s = sub.add_parser("schema", help="print a JSON Schema")
+    s.add_argument("name", choices=schema_names())
+    return p
+
+
+def _engine(config: str | None) -> Engine:
+    engine = Engine(config=config)
+    engine.load_entry_points()
+    return engine
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = getattr(args, "sub_config", None) or args.config
+    try:
+        if args.command == "schema":
+            _write(json.dumps(schema(args.name), indent=2) + "\n", None)
+            return EXIT_OK
+        engine = _engine(config)
+        if args.command == "validate":
+            path = Path(args.dossier)
+            source = sys.stdin.buffer.read() if args.dossier == "-" else path
+            report = engine.validate(source, as_of=args.as_of)
+            _write(report.to_json() if args.format == "json" else report.to_text(), args.output)
+            return EXIT_OK if report.ok else EXIT_FINDINGS
+        if args.command == "rules":
+            for r in engine.rules:
+                period = f"{r.effective.start or '…'} to {r.effective.end or '…'}"
+                print(f"{r.id:<16} {r.severity!s:<8} {r.program or '-':<24} {period:<26} "
+                      f"{engine.rule_owner(r.id)}: {r.title}")
+                print(f"{'':<16} source: {r.citation}")
+            return EXIT_OK
+        if args.command == "plugins":
+            for p in engine.plugins:
+                print(f"{p.name:<28} {p.version:<12} {p.rules} rule(s)")
+            return EXIT_OK
+        if args.command == "categories":
+            for c in engine.categories:
+                hs = ", ".join(c.hs_codes) or "-"
+                print(f"{c.id:<28} HS {hs:<16} {c.title}")
+            return EXIT_OK
+        if args.command == "standards":
+            return _standards(engine)
+    except (DossierReadError, ConfigError, PluginError) as exc:
+        print(f"greentrade: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BrokenPipeError:  # pragma: no cover
+        return EXIT_OK
+    raise AssertionError(args.command)  # pragma: no cover
+
+
+def _standards(engine: Engine) -> int:
+    programs = {p.id: p for p in engine.programs}
+    by_program: dict[str, list[object]] = {}
+    for e in engine.catalog:
+        by_program.setdefault(e.program or "-", []).append(e)
+    if not by_program:
+        print("no standards catalog is loaded")
+    for pid, entries in sorted(by_program.items()):
+        program = programs.get(pid)
+        size = getattr(program, "catalog_size", None)
+        known = f"{len(entries)} of {size} known" if size else f"{len(entries)} known"
+        print(f"{pid}: {known}")
+        for e in entries:
+            d = e.designator  # type: ignore[attr-defined]
+            old = ", ".join(map(str, e.superseded)) or "-"  # type: ignore[attr-defined]
+            cats = ", ".join(e.categories) or "-"  # type: ignore[attr-defined]
+            print(f"  {d!s:<28} {e.title}")  # type: ignore[attr-defined]
+            print(f"  {'':<28} supersedes: {old}; categories: {cats}")
+            print(f"  {'':<28} source: {e.citation}")  # type: ignore[attr-defined]
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The greentrade hook specifications (pluggy project ``"greentrade"``).
+
+A plugin is any object or module with functions named like the hooks below, marked with
+`greentrade.hookimpl`. Every hook is optional. Hooks take no global state: the engine calls
+them once per engine when it first needs their results, and hands the host's configuration
+to rules through `RuleContext`, never to plugin modules, so that two engines in one process
+with different plugins or settings never see each other's.
+
+Each hook has an entry with an example in ``docs/hooks.md``; ``tests/test_docs.py`` fails
+when a hook has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pluggy
+
+from greentrade._rules import CatalogEntry, Category, Program, Rule
+
+hookspec = pluggy.HookspecMarker("greentrade")
+hookimpl = pluggy.HookimplMarker("greentrade")
+
+__all__ = ["hookimpl", "hookspec"]
+
+
+@hookspec
+def greentrade_programs() -> Sequence[Program]:
+    """Return the programs (pilots, schemes) this plugin defines.
+
+    The engine derives one status per shipment and program from the findings of the
+    program's rules: ``eligible``, ``not_eligible``, ``undetermined`` or ``not_applicable``.
+    Program ids must be unique across plugins.
+    """
+
+
+@hookspec
+def greentrade_rules() -> Sequence[Rule]:
+    """Return the rules this plugin contributes.
+
+    Rule ids must be unique across all loaded plugins; a clash raises
+    `greentrade.PluginConflictError` when the engine first collects rules. A rule whose
+    `program` names a program no plugin defines is reported as an ``GT-ENGINE-002`` finding
+    and not run.
+    """
+
+
+@hookspec
+def greentrade_categories() -> Sequence[Category]:
+    """Return product categories that extend the controlled vocabulary.
+
+    Products whose category is not in the vocabulary get a ``GT-REF-003`` finding. A
+    category id defined twice keeps the first definition (core first, then plugins in
+    registration order) and the duplicate is reported as ``GT-ENGINE-002``.
+    """
+
+
+@hookspec
+def greentrade_reference_data() -> Mapping[str, Any]:
+    """Return named reference data sets (JSON-compatible values), e.g. a region mapping.
+
+    Names should be prefixed with the plugin's configuration section
+    (``"itc-green-export-pass.regions"``). Hosts override a set by name in the ``[reference]``
+    table of their configuration. Rules read the merged result from ``ctx.reference``.
+    """
+
+
+@hookspec
+def greentrade_standards() -> Sequence[CatalogEntry]:
+    """Return entries for the standards catalog (current edition, superseded editions,
+    categories, source). Rules query the merged catalog through ``ctx.catalog``."""
+
+
+@hookspec
+def greentrade_config_schema() -> Mapping[str, Mapping[str, Any]]:
+    """Declare the configuration this plugin receives: a JSON Schema per section name.
+
+    The host's ``[plugins.SECTION]`` tables are validated against these schemas when the
+    engine is configured (an unknown section or an invalid value raises
+    `greentrade.ConfigError`), and reach rules through ``ctx.config(SECTION)``.
+    """

@@ -1,0 +1,59 @@
+"""Helpers for plugin authors: load a plugin's data files, validated by its own schemas.
+
+A plugin keeps its rule content in JSON data files beside a JSON Schema (which may refer to
+the core's ``citation.schema.json`` and ``common.schema.json`` by their ``$id``):
+
+    data = load_data("greentrade_cn_green_channel", "data/program.json", "data/program.schema.json")
+    program = structure(data["program"], Program)
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any, TypeVar
+
+from greentrade import _convert
+from greentrade._schemas import SchemaValidator
+
+__all__ = ["PluginDataError", "load_data", "load_json", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+
+class PluginDataError(Exception):
+    """A plugin's data file is unreadable or does not match its schema."""
+
+
+def load_json(package: str, name: str) -> Any:
+    """Read a JSON resource of `package` (works from wheels, sdists and editable installs)."""
+    try:
+        text = resources.files(package).joinpath(name).read_text("utf-8")
+    except (OSError, ModuleNotFoundError) as exc:
+        raise PluginDataError(f"{package}: cannot read {name}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PluginDataError(f"{package}/{name}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+
+
+def load_data(package: str, name: str, schema: str) -> Any:
+    """Read a data file and check it against the plugin's schema; raise on the first problems."""
+    data = load_json(package, name)
+    validator = SchemaValidator(load_json(package, schema))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        lines = [
+            f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]
+        ]
+        raise PluginDataError(f"{package}/{name} does not match {schema}:\n  " + "\n  ".join(lines))
+    return data
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a greentrade value (Program, Citation, Period, CatalogEntry...) from data."""
+    return _convert.structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    return _convert.unstructure(obj)
