@@ -206,8 +206,9 @@ class Engine:
     # -- contributions -------------------------------------------------------------------
     def _call(self, hook_name: str, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
         hook = getattr(self._pm.hook, hook_name)
-        # pluggy calls later registrations first; we go in registration order.
-        for impl in reversed(hook.get_hookimpls()):
+        # get_hookimpls() lists implementations in registration order (pluggy calls them
+        # in reverse); we call each one alone so that a fault stays with its plugin.
+        for impl in hook.get_hookimpls():
             try:
                 result = impl.function()
             except Exception as exc:

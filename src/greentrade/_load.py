@@ -112,6 +112,10 @@ def _finding(rule_id: str, message: str, path: Any, subject: str | None = None) 
     )
 
 
+def _no_constant(name: str) -> Any:
+    raise DossierReadError(f"not valid JSON: {name} is not a JSON number")
+
+
 def read(source: Any) -> tuple[Any, str]:
     """Return (JSON data, sha256 of the input bytes)."""
     if isinstance(source, Path):
@@ -124,7 +128,7 @@ def read(source: Any) -> tuple[Any, str]:
     if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
         try:
-            data = json.loads(raw)
+            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
         except UnicodeDecodeError as exc:
             raise DossierReadError(f"not UTF-8 text: byte {exc.start}: {exc.reason}") from None
         except json.JSONDecodeError as exc:

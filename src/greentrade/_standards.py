@@ -117,6 +117,13 @@ class StandardDesignator:
             raise DesignatorError(f"expected a string, got {type(text).__name__}")
         candidate = _normalise(text) if lenient else text
         m = _CANON.match(candidate)
+        if not m and not lenient:
+            try:
+                variant = cls.parse(text, lenient=True)
+            except DesignatorError:
+                pass
+            else:
+                raise DesignatorError(f"{text!r} is not in canonical form {str(variant)!r}")
         if not m:
             raise DesignatorError(
                 f"{text!r} is not a standard designator (expected e.g. 'ISO 14067:2018', "
@@ -133,7 +140,8 @@ class StandardDesignator:
             # '-2024' after a non-GB number is a part, not a year ("IEC 62443-3-2013" is odd
             # but legal); ':' after a GB number is a misspelling handled by the lenient path.
             if _is_gb(body):
-                raise DesignatorError(f"{text!r}: GB standards write the year after '-'")
+                fixed = f"{m['body']} {m['number']}{m['part']}-{year}{m['amds']}"
+                raise DesignatorError(f"{text!r} is not in canonical form {fixed!r} (GB years follow '-')")
             part = f"{part}-{year}" if part else year
             year = None
         amendments = tuple(

@@ -1,0 +1,159 @@
+"""Rule cases: a dossier (or a patch of one), a date, and the findings and outcomes expected.
+
+The format is documented in ``docs/rule-cases.md`` and checked by ``rule-case.schema.json``.
+`run_case` needs no pytest; the pytest plugin in `greentrade.testing.pytest_plugin` collects
+``*.case.json`` files as tests with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from greentrade._engine import Engine
+from greentrade._report import Report
+from greentrade._schemas import validator
+
+__all__ = ["Case", "CaseError", "CaseResult", "load_case", "run_case"]
+
+_FINDING_KEYS = ("rule", "severity", "effect", "pointer", "subject", "shipment", "program", "needs")
+
+
+class CaseError(Exception):
+    """A case file is unreadable or malformed."""
+
+
+@attrs.frozen
+class Case:
+    path: Path
+    name: str
+    rules: tuple[str, ...]
+    as_of: dt.date | None
+    config: Mapping[str, Any]
+    plugins: tuple[str, ...] | None
+    dossier: Any
+    expected_findings: tuple[Mapping[str, Any], ...]
+    expected_outcomes: tuple[Mapping[str, Any], ...]
+    message_contains: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
+class CaseResult:
+    case: Case
+    report: Report
+    missing: tuple[Mapping[str, Any], ...]
+    unexpected: tuple[Mapping[str, Any], ...]
+    wrong_outcomes: tuple[tuple[Mapping[str, Any], str | None], ...]
+
+    @property
+    def passed(self) -> bool:
+        return not (self.missing or self.unexpected or self.wrong_outcomes)
+
+    def explain(self) -> str:
+        """A readable diff of expected against actual."""
+        lines = [f"rule case {self.case.name!r} ({self.case.path})"]
+        for f in self.missing:
+            lines.append(f"- expected, not found: {_fmt(f)}")
+        for f in self.unexpected:
+            lines.append(f"+ found, not expected: {_fmt(f)}")
+        for o, actual in self.wrong_outcomes:
+            lines.append(
+                f"! outcome {o['program']} for {o['subject']}: expected {o['status']}, got {actual}"
+            )
+        lines.append("actual findings of the rules under test:")
+        for f in _actual(self.report, self.case.rules):
+            lines.append(f"    {_fmt(f)}  {f.get('message', '')}")
+        lines.append("actual outcomes:")
+        for oc in self.report.outcomes:
+            lines.append(f"    {oc.program} {oc.subject}: {oc.status} - {oc.summary}")
+        return "\n".join(lines)
+
+
+def _fmt(f: Mapping[str, Any]) -> str:
+    return " ".join(f"{k}={f[k]}" for k in _FINDING_KEYS if k in f)
+
+
+def _actual(report: Report, rules: Iterable[str]) -> list[dict[str, Any]]:
+    wanted = set(rules)
+    return [d for d in report.to_dict()["findings"] if d["rule"] in wanted]
+
+
+def _json_patch(doc: Any, ops: list[Mapping[str, Any]], where: Path) -> Any:
+    try:
+        import jsonpatch
+    except ImportError:  # pragma: no cover
+        raise CaseError("patches in rule cases need the 'jsonpatch' package: pip install 'greentrade[testing]'") from None
+    try:
+        return jsonpatch.apply_patch(doc, ops)
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        raise CaseError(f"{where}: the patch does not apply: {exc}") from None
+
+
+def load_case(path: str | Path) -> Case:
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CaseError(f"{path}: cannot read the case: {exc}") from None
+    errors = list(validator("rule-case").iter_errors(raw))
+    if errors:
+        e = errors[0]
+        raise CaseError(f"{path}: /{'/'.join(map(str, e.absolute_path))}: {e.message}")
+    if "dossier" in raw:
+        dossier = raw["dossier"]
+    else:
+        base = (path.parent / raw["base"]).resolve()
+        try:
+            dossier = json.loads(base.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise CaseError(f"{path}: cannot read base dossier {base}: {exc}") from None
+        dossier = _json_patch(copy.deepcopy(dossier), raw.get("patch", []), path)
+    expect = raw["expect"]
+    return Case(
+        path=path,
+        name=raw["case"],
+        rules=tuple(raw["rules"]),
+        as_of=dt.date.fromisoformat(raw["as_of"]) if raw.get("as_of") else None,
+        config=raw.get("config", {}),
+        plugins=tuple(raw["plugins"]) if "plugins" in raw else None,
+        dossier=dossier,
+        expected_findings=tuple(expect.get("findings", [])),
+        expected_outcomes=tuple(expect.get("outcomes", [])),
+    )
+
+
+def run_case(case: Case | str | Path, engine: Engine | None = None) -> CaseResult:
+    """Run a case with `engine`, or with a new engine that loads the installed plugins."""
+    if not isinstance(case, Case):
+        case = load_case(case)
+    if engine is None:
+        engine = Engine(config=dict(case.config))
+        engine.load_entry_points(case.plugins)
+    report = engine.validate(case.dossier, as_of=case.as_of)
+    actual = _actual(report, case.rules)
+    remaining = list(actual)
+    missing = []
+    for exp in case.expected_findings:
+        match = next(
+            (a for a in remaining
+             if all(a.get(k) == v for k, v in exp.items() if k != "message_contains")
+             and str(exp.get("message_contains", "")) in a["message"]),
+            None,
+        )
+        if match is None:
+            missing.append(exp)
+        else:
+            remaining.remove(match)
+    unexpected = [{k: a[k] for k in _FINDING_KEYS if k in a} for a in remaining]
+    wrong = []
+    for o in case.expected_outcomes:
+        status = report.status(o["program"], o["subject"])
+        if status is None or str(status) != o["status"]:
+            wrong.append((o, None if status is None else str(status)))
+    return CaseResult(case, report, tuple(missing), tuple(unexpected), tuple(wrong))
