@@ -1,0 +1,44 @@
+"""Documentation stays in step with the code."""
+
+import inspect
+import re
+from pathlib import Path
+
+import greentrade
+from greentrade import hookspec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hook_names():
+    return sorted(n for n, f in inspect.getmembers(hookspec, inspect.isfunction) if n.startswith("greentrade_"))
+
+
+def test_every_hook_is_documented_with_an_example():
+    doc = (ROOT / "docs" / "hooks.md").read_text()
+    sections = dict(re.findall(r"^## (greentrade_\w+)\n(.*?)(?=^## |\Z)", doc, flags=re.M | re.S))
+    missing = [n for n in hook_names() if n not in sections]
+    assert not missing, f"hooks without an entry in docs/hooks.md: {missing}"
+    for name, body in sections.items():
+        assert name in hook_names(), f"docs/hooks.md documents {name}, which is not a hook"
+        assert f"`{name}(" in body, f"{name}: no signature line"
+        assert "```python" in body, f"{name}: no example"
+
+
+def test_every_hook_has_a_docstring():
+    for name in hook_names():
+        assert (getattr(hookspec, name).__doc__ or "").strip(), name
+
+
+def test_changelog_has_unreleased_on_top():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    first = re.search(r"^## (.+)$", text, flags=re.M)
+    assert first and first.group(1).startswith("[Unreleased]")
+
+
+def test_schemas_dir_is_the_packaged_one():
+    packaged = Path(greentrade.__file__).parent / "schemas"
+    top = ROOT / "schemas"
+    assert sorted(p.name for p in top.iterdir()) == sorted(p.name for p in packaged.iterdir())
+    for p in top.iterdir():
+        assert p.read_bytes() == (packaged / p.name).read_bytes()
