@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -72,13 +72,36 @@ def _unstructure_designator(value: StandardDesignator) -> str:
     return value.written if value.written is not None else str(value)
 
 
-def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _fast_tuple_factory(conv: cattrs.Converter) -> Any:
+    def factory(t: Any) -> Any:
+        elem = get_args(t)[0]
+        handler = conv.get_structure_hook(elem)
+
+        def structure_tuple(value: Any, _t: Any) -> tuple[Any, ...]:
+            return tuple([handler(v, elem) for v in value])
+
+        return structure_tuple
+
+    return factory
+
+
+def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(int, _structure_int)
+    if strict_types:
+        # The fast path only sees input that passed the JSON Schema, which checks types;
+        # the detailed converter also serves Python callers, so it checks them itself.
+        conv.register_structure_hook(str, _structure_str)
+        conv.register_structure_hook(bool, _structure_bool)
+        conv.register_structure_hook(int, _structure_int)
+    else:
+        conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
     conv.register_structure_hook(StandardDesignator, _structure_designator)
     conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
 
@@ -109,16 +132,24 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
 
 @functools.cache
 def _fast() -> cattrs.Converter:
-    return _configure(cattrs.Converter(detailed_validation=False, forbid_extra_keys=True))
+    return _configure(cattrs.Converter(detailed_validation=False, forbid_extra_keys=True), strict_types=False)
 
 
 @functools.cache
 def _detailed() -> cattrs.Converter:
-    return _configure(cattrs.Converter(detailed_validation=True, forbid_extra_keys=True))
+    return _configure(cattrs.Converter(detailed_validation=True, forbid_extra_keys=True), strict_types=True)
 
 
 def structure(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
-    """Build entities from JSON-compatible data; raises on the first problem."""
+    """Build entities from JSON-compatible data; raises on the first problem.
+
+    Types are checked strictly (a string is not a number), so this is safe on any input.
+    """
+    return _detailed().structure(data, cls)
+
+
+def structure_trusted(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
+    """`structure` for data that already passed the dossier schema (the engine's fast path)."""
     return _fast().structure(data, cls)
 
 

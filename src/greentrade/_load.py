@@ -305,7 +305,7 @@ def load(source: Any, categories: frozenset[str]) -> Loaded:
         if findings:
             return Loaded(data, digest, None, tuple(findings), {})
     try:
-        dossier = _convert.structure(data, Dossier)
+        dossier = _convert.structure_trusted(data, Dossier)
     except Exception:
         try:
             _convert.structure_detailed(data, Dossier)

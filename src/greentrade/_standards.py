@@ -9,6 +9,7 @@ amendments, and formatted back; ``StandardDesignator.parse(str(d)) == d`` for ev
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -115,8 +116,13 @@ class StandardDesignator:
         """Parse a designator. With ``lenient=True`` common variant spellings are accepted."""
         if not isinstance(text, str):
             raise DesignatorError(f"expected a string, got {type(text).__name__}")
-        candidate = _normalise(text) if lenient else text
-        m = _CANON.match(candidate)
+        return _parse_cached(cls, text, lenient)
+
+    @classmethod
+    def _parse(cls, text: str, lenient: bool) -> StandardDesignator:
+        if not isinstance(text, str):
+            raise DesignatorError(f"expected a string, got {type(text).__name__}")
+        m = _CANON.match(_normalise(text) if lenient else text)
         if not m and not lenient:
             try:
                 variant = cls.parse(text, lenient=True)
@@ -168,6 +174,12 @@ class StandardDesignator:
                 raise DesignatorError(f"{text!r} is not in canonical form {str(value)!r}")
             value = attrs.evolve(value, written=text)
         return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(cls: type[StandardDesignator], text: str, lenient: bool) -> StandardDesignator:
+    # Designators are immutable values and dossiers repeat a handful of them many times.
+    return cls._parse(text, lenient)
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d]")
