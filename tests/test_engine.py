@@ -217,7 +217,7 @@ def test_duplicate_rule_ids_are_a_clear_error():
     engine = Engine()
     engine.register(make_plugin(rule("DEMO-001", big_lines)), name="a")
     engine.register(make_plugin(rule("DEMO-001", big_lines), programs=()), name="b")
-    with pytest.raises(PluginConflictError, match="DEMO-001.*'a' and 'b'"):
+    with pytest.raises(PluginConflictError, match=r"DEMO-001.*'a' and 'b'"):
         engine.validate(DOSSIER)
     with pytest.raises(PluginConflictError):
         engine.register(make_plugin(), name="a")

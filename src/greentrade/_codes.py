@@ -71,7 +71,10 @@ _HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}$")
 def check_hs_code(code: str) -> str | None:
     """HS 2022 subheading (6 digits) with an optional national extension (8 or 10 digits)."""
     if not _HS_RE.match(code):
-        return f"{code!r} is not an HS code: expected 6 digits, optionally followed by a 2 or 4 digit national extension"
+        return (
+            f"{code!r} is not an HS code: expected 6 digits, optionally followed by a 2 or 4 digit "
+            "national extension"
+        )
     if code[:6] not in hs_nomenclature() or len(code[:6]) != 6:
         return f"{code[:6]!r} is not a subheading of the HS 2022 nomenclature"
     return None

@@ -106,12 +106,8 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
     conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
 
     def omit_empty_factory(cls: type) -> Any:
-        base = make_dict_unstructure_fn(
-            cls,
-            conv,
-            _cattrs_omit_if_default=False,
-            **{a.name: override(omit=True) for a in attrs.fields(cls) if not a.init},
-        )
+        overrides: dict[str, Any] = {a.name: override(omit=True) for a in attrs.fields(cls) if not a.init}
+        base: Any = make_dict_unstructure_fn(cls, conv, **overrides)
         optional = frozenset(
             a.name for a in attrs.fields(cls) if a.init and a.default is not attrs.NOTHING
         )

@@ -19,6 +19,7 @@ from greentrade._catalog import Catalog
 from greentrade._config import ConfigError, load_config
 from greentrade._load import CORE_RULES, load
 from greentrade._model import Dossier, Shipment
+from greentrade._profiles import BuyerProfile
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import (
     CatalogEntry,
@@ -61,7 +62,9 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            remediation="Report the problem to the rule's plugin; the program's status is undetermined until it is fixed.",
+            remediation=(
+                "Report the problem to the rule's plugin; the program's status is undetermined until it is fixed."
+            ),
         ),
         Rule(
             id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
@@ -117,6 +120,7 @@ class _Contributions:
     faults: tuple[Finding, ...]
     rule_owner: Mapping[str, str]
     settings: Mapping[str, Any]
+    profiles: Mapping[str, BuyerProfile]
 
 
 class Engine:
@@ -282,6 +286,20 @@ class Engine:
                     raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
                 schemas[section] = schema
         settings = self._check_settings(schemas)
+        profiles: dict[str, BuyerProfile] = {}
+        for owner, profile in self._items("greentrade_buyer_profiles", BuyerProfile, faults):
+            if profile.id in profiles:
+                faults.append(_engine_finding(
+                    "GT-ENGINE-002", f"buyer profile {profile.id!r} from {owner!r} is already defined; kept the first",
+                    owner))
+                continue
+            profiles[profile.id] = profile
+        for i, raw in enumerate(self._config.get("profiles", [])):
+            try:
+                profile = _convert.structure(raw, BuyerProfile)
+            except Exception as exc:
+                raise ConfigError(f"configuration error in profiles[{i}]: {exc}") from None
+            profiles[profile.id] = profile
         self._cache = _Contributions(
             programs=programs,
             rules=tuple(sorted(rules, key=lambda r: r.id)),
@@ -292,6 +310,7 @@ class Engine:
             faults=tuple(faults),
             rule_owner={r.id: owners[r.id] for r in rules},
             settings=settings,
+            profiles=dict(sorted(profiles.items())),
         )
         return self._cache
 
@@ -325,6 +344,11 @@ class Engine:
         return sorted(self._contributions().categories.values(), key=lambda c: c.id)
 
     @property
+    def profiles(self) -> list[BuyerProfile]:
+        """Buyer profiles of the plugins and the host configuration, by id."""
+        return list(self._contributions().profiles.values())
+
+    @property
     def catalog(self) -> Catalog:
         return self._contributions().catalog
 
@@ -352,11 +376,11 @@ class Engine:
         evaluated = dossier is not None and not loaded.findings
         if dossier is not None and evaluated:
             run = _Run(self, c, dossier, loaded.pointers, as_of)
-            findings.extend(run.dossier_rules())
             for shipment in dossier.shipments:
                 f, o = run.shipment(shipment)
                 findings.extend(f)
                 outcomes.extend(o)
+            findings.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
         elif c.rules:
             findings.append(_engine_finding(
                 "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
@@ -378,11 +402,12 @@ class _Run:
                  pointers: Mapping[int, str], as_of: dt.date | None) -> None:
         self.engine, self.c, self.dossier, self.pointers, self.as_of = engine, c, dossier, pointers, as_of
 
-    def _context(self, as_of: dt.date, shipment: Shipment | None) -> RuleContext:
+    def _context(self, as_of: dt.date, shipment: Shipment | None,
+                 outcomes: Mapping[tuple[str, str], Outcome] | None = None) -> RuleContext:
         return RuleContext(
             dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
             reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
-            pointers=self.pointers,
+            pointers=self.pointers, profiles=self.c.profiles, outcomes=outcomes or {},
         )
 
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
@@ -418,9 +443,12 @@ class _Run:
             ))
         return out
 
-    def dossier_rules(self) -> list[Finding]:
-        as_of = self.as_of or dt.date.today()
-        ctx = self._context(as_of, None)
+    def dossier_rules(self, outcomes: Mapping[tuple[str, str], Outcome]) -> list[Finding]:
+        # Without a host-given date, dossier rules are evaluated as of the latest ship date
+        # (or, for a dossier without shipments, today): reports stay reproducible.
+        dates = [s.ship_date for s in self.dossier.shipments]
+        as_of = self.as_of or (max(dates) if dates else dt.date.today())
+        ctx = self._context(as_of, None, outcomes)
         out: list[Finding] = []
         for rule in self.c.rules:
             if rule.scope == "dossier" and rule.effective.contains(as_of):

@@ -156,7 +156,7 @@ def _schema_findings(data: Any) -> list[Finding]:
     for err in validator("dossier").iter_errors(data):
         path = list(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
-            allowed = set(err.schema.get("properties", {}))
+            allowed = set(err.schema.get("properties", {})) if isinstance(err.schema, Mapping) else set()
             for key in sorted(set(err.instance) - allowed):
                 out.append(
                     _finding(
@@ -212,6 +212,14 @@ def _pointer_map(dossier: Dossier) -> dict[int, str]:
         pointers[id(shipment)] = f"/shipments/{i}"
         for j, line in enumerate(shipment.lines):
             pointers[id(line)] = f"/shipments/{i}/lines/{j}"
+    for i, tender in enumerate(dossier.tenders):
+        pointers[id(tender)] = f"/tenders/{i}"
+        for j, item in enumerate(tender.items):
+            pointers[id(item)] = f"/tenders/{i}/items/{j}"
+        for j, req in enumerate(tender.required_documents):
+            pointers[id(req)] = f"/tenders/{i}/required_documents/{j}"
+        for j, promise in enumerate(tender.promises):
+            pointers[id(promise)] = f"/tenders/{i}/promises/{j}"
     return pointers
 
 
@@ -235,6 +243,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
     unique(dossier.products, "product")
     unique(dossier.documents, "document")
     unique(dossier.shipments, "shipment")
+    unique(dossier.tenders, "tender")
     unique([s for p in dossier.parties for s in p.sites], "site")
     for shipment in dossier.shipments:
         unique(shipment.lines, f"line (in shipment {shipment.id!r})")
@@ -290,6 +299,15 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
             ref(line.product, product, "product", at(id(line)) + "/product", sh.id)
         for j, doc_id in enumerate(sh.documents):
             ref(doc_id, document, "document", f"{base}/documents/{j}", sh.id)
+    for t in dossier.tenders:
+        base = at(id(t))
+        ref(t.buyer, party, "buyer", base + "/buyer", t.id)
+        ref(t.shipment, dossier.shipment, "shipment", base + "/shipment", t.id)
+        for item in t.items:
+            ref(item.product, product, "product", at(id(item)) + "/product", t.id)
+        for req in t.required_documents:
+            for j, p_id in enumerate(req.products):
+                ref(p_id, product, "product", f"{at(id(req))}/products/{j}", t.id)
     return out
 
 

@@ -19,7 +19,6 @@ from greentrade._standards import StandardDesignator
 
 __all__ = [
     "DOCUMENT_STATUSES",
-    "FieldError",
     "DOCUMENT_TYPES",
     "PARTY_ROLES",
     "Accreditation",
@@ -28,14 +27,19 @@ __all__ = [
     "Document",
     "Dossier",
     "Epd",
+    "FieldError",
     "Identifier",
     "Party",
     "Period",
     "Product",
+    "Promise",
+    "RequiredDocument",
     "Shipment",
     "ShipmentLine",
     "Site",
     "Spec",
+    "Tender",
+    "TenderItem",
 ]
 
 Role = Literal["exporter", "manufacturer", "buyer", "certification-body", "accreditation-body"]
@@ -106,9 +110,6 @@ def _each(check: Callable[[Any, attrs.Attribute[Any], Any], None]) -> Callable[[
     return validate
 
 
-_id = attrs.field(validator=_nonempty)
-
-
 def _positive(_inst: Any, attr: attrs.Attribute[Any], value: float) -> None:
     if not value > 0:
         raise FieldError(attr.name, f"{attr.name} must be greater than 0, got {value}")
@@ -173,7 +174,7 @@ class Accreditation:
 class Site:
     """A manufacturing site of a party."""
 
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     name: str = attrs.field(validator=_nonempty)
     country: str = attrs.field(validator=_code(_codes.check_country))
     region: str | None = None
@@ -182,7 +183,7 @@ class Site:
 
 @attrs.frozen
 class Party:
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     name: str = attrs.field(validator=_nonempty)
     country: str = attrs.field(validator=_code(_codes.check_country))
     roles: tuple[Role, ...] = attrs.field(default=(), validator=_each(_literal(Role)))
@@ -205,7 +206,7 @@ class Spec:
 
 @attrs.frozen
 class Product:
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     model: str = attrs.field(validator=_nonempty)
     name: str = attrs.field(validator=_nonempty)
     category: str = attrs.field(validator=_nonempty)
@@ -256,7 +257,7 @@ class CoveredProduct:
 
 @attrs.frozen
 class Document:
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     type: DocumentType = attrs.field(validator=_literal(DocumentType))
     standards: tuple[StandardDesignator, ...]
     issuer: str = attrs.field(validator=_nonempty)
@@ -291,7 +292,7 @@ class Document:
 
 @attrs.frozen
 class ShipmentLine:
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     product: str = attrs.field(validator=_nonempty)
     quantity: float = attrs.field(validator=_positive)
     unit: str = attrs.field(validator=_nonempty)
@@ -307,7 +308,7 @@ class ShipmentLine:
 
 @attrs.frozen
 class Shipment:
-    id: str = _id
+    id: str = attrs.field(validator=_nonempty)
     exporter: str = attrs.field(validator=_nonempty)
     port_of_export: str = attrs.field(validator=_code(_codes.check_locode))
     destination_country: str = attrs.field(validator=_code(_codes.check_country))
@@ -318,6 +319,56 @@ class Shipment:
 
 
 @attrs.frozen
+class TenderItem:
+    """A product the exporter offers in a tender, with the quantity asked for."""
+
+    product: str = attrs.field(validator=_nonempty)
+    quantity: float = attrs.field(validator=_positive)
+    unit: str = attrs.field(validator=_nonempty)
+
+
+@attrs.frozen
+class RequiredDocument:
+    """A document the buyer's tender asks for, with the standards as the buyer wrote them."""
+
+    type: DocumentType = attrs.field(validator=_literal(DocumentType))
+    standards: tuple[StandardDesignator, ...] = ()
+    products: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@attrs.frozen
+class Promise:
+    """A delivery promise the exporter intends to make that relies on a program."""
+
+    program: str = attrs.field(validator=_nonempty)
+    claim: str = attrs.field(validator=_nonempty)
+
+
+@attrs.frozen
+class Tender:
+    """A buyer's call for bids and the exporter's intended offer."""
+
+    id: str = attrs.field(validator=_nonempty)
+    buyer: str = attrs.field(validator=_nonempty)
+    country: str = attrs.field(validator=_code(_codes.check_country))
+    bid_deadline: dt.date
+    delivery_date: dt.date
+    items: tuple[TenderItem, ...]
+    required_documents: tuple[RequiredDocument, ...] = ()
+    promises: tuple[Promise, ...] = ()
+    shipment: str | None = None
+    reference: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.delivery_date < self.bid_deadline:
+            raise FieldError(
+                "delivery_date",
+                f"delivery_date ({self.delivery_date}) is before bid_deadline ({self.bid_deadline})",
+            )
+
+
+@attrs.frozen
 class Dossier:
     """The unit of validation: everything a host hands to the engine at once."""
 
@@ -325,30 +376,34 @@ class Dossier:
     products: tuple[Product, ...] = ()
     documents: tuple[Document, ...] = ()
     shipments: tuple[Shipment, ...] = ()
+    tenders: tuple[Tender, ...] = ()
     format: str = "greentrade.dossier/1"
     _index: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False, alias="_index")
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, dict[str, Any]] = {}
-        for kind in ("parties", "products", "documents", "shipments"):
+        for kind in ("parties", "products", "documents", "shipments", "tenders"):
             index[kind] = {e.id: e for e in getattr(self, kind)}
         index["sites"] = {s.id: s for p in self.parties for s in p.sites}
         object.__setattr__(self, "_index", index)
 
     def party(self, id: str) -> Party | None:
-        return self._index["parties"].get(id)  # type: ignore[no-any-return]
+        return self._index["parties"].get(id)
 
     def product(self, id: str) -> Product | None:
-        return self._index["products"].get(id)  # type: ignore[no-any-return]
+        return self._index["products"].get(id)
 
     def document(self, id: str) -> Document | None:
-        return self._index["documents"].get(id)  # type: ignore[no-any-return]
+        return self._index["documents"].get(id)
 
     def shipment(self, id: str) -> Shipment | None:
-        return self._index["shipments"].get(id)  # type: ignore[no-any-return]
+        return self._index["shipments"].get(id)
+
+    def tender(self, id: str) -> Tender | None:
+        return self._index["tenders"].get(id)
 
     def site(self, id: str) -> Site | None:
-        return self._index["sites"].get(id)  # type: ignore[no-any-return]
+        return self._index["sites"].get(id)
 
     def shipment_documents(self, shipment: Shipment) -> Iterator[Document]:
         for doc_id in shipment.documents:

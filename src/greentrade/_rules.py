@@ -14,10 +14,12 @@ from greentrade._standards import StandardDesignator
 
 if TYPE_CHECKING:
     from greentrade._catalog import Catalog
+    from greentrade._profiles import BuyerProfile
+    from greentrade._report import Outcome
 
 __all__ = [
-    "Category",
     "CatalogEntry",
+    "Category",
     "Citation",
     "Effect",
     "Finding",
@@ -149,9 +151,10 @@ class Rule:
     """A rule: id, severity, source and a check that yields hits.
 
     ``scope`` says whether the check runs once per shipment (the default) or once per
-    dossier. ``role="scope"`` rules decide whether their program applies to a shipment; they
-    run first, and when one yields a ``not_applicable`` hit the program's other rules are
-    not run for that shipment.
+    dossier; dossier rules run after all shipments and see their outcomes in
+    ``ctx.outcomes``. ``role="scope"`` rules decide whether their program applies to a
+    shipment; they run first, and when one yields a ``not_applicable`` hit the program's
+    other rules are not run for that shipment.
     """
 
     id: str = attrs.field(validator=_rule_id)
@@ -161,7 +164,7 @@ class Rule:
     citation: Citation
     remediation: str = ""
     program: str | None = None
-    effective: Period = Period()
+    effective: Period = attrs.field(factory=Period)
     scope: Literal["shipment", "dossier"] = "shipment"
     role: Literal["scope", "check", "data"] = "check"
     description: str = ""
@@ -179,6 +182,10 @@ class RuleContext:
     categories: Mapping[str, Category]
     catalog: Catalog
     _pointers: Mapping[int, str] = attrs.field(alias="pointers")
+    profiles: Mapping[str, BuyerProfile] = attrs.field(factory=dict)
+    #: Program outcomes by (program id, shipment id); filled for dossier-scope rules, which
+    #: run after every shipment has been evaluated (e.g. to check promises in tenders).
+    outcomes: Mapping[tuple[str, str], Outcome] = attrs.field(factory=dict)
 
     # -- locating values -------------------------------------------------------------------
     def pointer(self, obj: object, *path: str | int) -> str:

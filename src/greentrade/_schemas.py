@@ -27,6 +27,7 @@ __all__ = [
 
 BASE_URI = "https://greentrade.dev/schemas/v1/"
 
+_rs: Any
 try:  # pragma: no cover - exercised when the accelerator is installed
     import jsonschema_rs as _rs
 except ImportError:  # pragma: no cover
@@ -34,7 +35,7 @@ except ImportError:  # pragma: no cover
 
 
 def _no_network(uri: str) -> referencing.Resource[Any]:
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @functools.cache
@@ -71,7 +72,7 @@ class SchemaValidator:
         resources_ = [
             (s["$id"], s) for s in [*_core_schemas().values(), *extra] if "$id" in s
         ]
-        registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)
+        registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)  # type: ignore[call-arg]
         registry = registry.with_resources(
             (uri, DRAFT202012.create_resource(s)) for uri, s in resources_
         )
@@ -80,7 +81,7 @@ class SchemaValidator:
         self._fast: Any = None
         if _rs is not None:
             try:
-                rs_registry = _rs.Registry(resources_)
+                rs_registry = _rs.Registry([(uri, dict(s)) for uri, s in resources_])
                 self._fast = _rs.Draft202012Validator(
                     dict(root), registry=rs_registry, validate_formats=False
                 )

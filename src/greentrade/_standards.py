@@ -116,7 +116,7 @@ class StandardDesignator:
         """Parse a designator. With ``lenient=True`` common variant spellings are accepted."""
         if not isinstance(text, str):
             raise DesignatorError(f"expected a string, got {type(text).__name__}")
-        return _parse_cached(cls, text, lenient)
+        return _parse_cached(text, lenient)
 
     @classmethod
     def _parse(cls, text: str, lenient: bool) -> StandardDesignator:
@@ -177,9 +177,9 @@ class StandardDesignator:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_cached(cls: type[StandardDesignator], text: str, lenient: bool) -> StandardDesignator:
+def _parse_cached(text: str, lenient: bool) -> StandardDesignator:
     # Designators are immutable values and dossiers repeat a handful of them many times.
-    return cls._parse(text, lenient)
+    return StandardDesignator._parse(text, lenient)
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d]")

@@ -11,6 +11,7 @@ from pathlib import Path
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
 from greentrade._load import DossierReadError, parse_date
+from greentrade._rules import CatalogEntry
 from greentrade._schemas import schema, schema_names
 
 __all__ = ["main"]
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _standards(engine: Engine) -> int:
     programs = {p.id: p for p in engine.programs}
-    by_program: dict[str, list[object]] = {}
+    by_program: dict[str, list[CatalogEntry]] = {}
     for e in engine.catalog:
         by_program.setdefault(e.program or "-", []).append(e)
     if not by_program:
@@ -110,12 +111,12 @@ def _standards(engine: Engine) -> int:
         known = f"{len(entries)} of {size} known" if size else f"{len(entries)} known"
         print(f"{pid}: {known}")
         for e in entries:
-            d = e.designator  # type: ignore[attr-defined]
-            old = ", ".join(map(str, e.superseded)) or "-"  # type: ignore[attr-defined]
-            cats = ", ".join(e.categories) or "-"  # type: ignore[attr-defined]
-            print(f"  {d!s:<28} {e.title}")  # type: ignore[attr-defined]
+            d = e.designator
+            old = ", ".join(map(str, e.superseded)) or "-"
+            cats = ", ".join(e.categories) or "-"
+            print(f"  {d!s:<28} {e.title}")
             print(f"  {'':<28} supersedes: {old}; categories: {cats}")
-            print(f"  {'':<28} source: {e.citation}")  # type: ignore[attr-defined]
+            print(f"  {'':<28} source: {e.citation}")
     return EXIT_OK
 
 

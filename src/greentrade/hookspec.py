@@ -17,6 +17,7 @@ from typing import Any
 
 import pluggy
 
+from greentrade._profiles import BuyerProfile
 from greentrade._rules import CatalogEntry, Category, Program, Rule
 
 hookspec = pluggy.HookspecMarker("greentrade")
@@ -33,6 +34,7 @@ def greentrade_programs() -> Sequence[Program]:
     program's rules: ``eligible``, ``not_eligible``, ``undetermined`` or ``not_applicable``.
     Program ids must be unique across plugins.
     """
+    raise NotImplementedError  # pragma: no cover - a specification, never called
 
 
 @hookspec
@@ -44,6 +46,7 @@ def greentrade_rules() -> Sequence[Rule]:
     `program` names a program no plugin defines is reported as an ``GT-ENGINE-002`` finding
     and not run.
     """
+    raise NotImplementedError  # pragma: no cover - a specification, never called
 
 
 @hookspec
@@ -54,6 +57,7 @@ def greentrade_categories() -> Sequence[Category]:
     category id defined twice keeps the first definition (core first, then plugins in
     registration order) and the duplicate is reported as ``GT-ENGINE-002``.
     """
+    raise NotImplementedError  # pragma: no cover - a specification, never called
 
 
 @hookspec
@@ -64,12 +68,14 @@ def greentrade_reference_data() -> Mapping[str, Any]:
     (``"itc-green-export-pass.regions"``). Hosts override a set by name in the ``[reference]``
     table of their configuration. Rules read the merged result from ``ctx.reference``.
     """
+    raise NotImplementedError  # pragma: no cover - a specification, never called
 
 
 @hookspec
 def greentrade_standards() -> Sequence[CatalogEntry]:
     """Return entries for the standards catalog (current edition, superseded editions,
     categories, source). Rules query the merged catalog through ``ctx.catalog``."""
+    raise NotImplementedError  # pragma: no cover - a specification, never called
 
 
 @hookspec
@@ -80,3 +86,17 @@ def greentrade_config_schema() -> Mapping[str, Mapping[str, Any]]:
     engine is configured (an unknown section or an invalid value raises
     `greentrade.ConfigError`), and reach rules through ``ctx.config(SECTION)``.
     """
+    raise NotImplementedError  # pragma: no cover - a specification, never called
+
+
+@hookspec
+def greentrade_buyer_profiles() -> Sequence[BuyerProfile]:
+    """Return buyer profiles: per market and buyer type, the documents required or preferred
+    per product category (with each requirement's standing and source) and the program
+    pathways the buyer accepts.
+
+    Profile ids are unique; a host's configured profile (``profiles`` in the configuration)
+    with the same id replaces a plugin's. Rules read them from ``ctx.profiles``; ``greentrade
+    assess`` builds its readiness matrix from them.
+    """
+    raise NotImplementedError  # pragma: no cover - a specification, never called

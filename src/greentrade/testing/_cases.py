@@ -88,7 +88,9 @@ def _json_patch(doc: Any, ops: list[Mapping[str, Any]], where: Path) -> Any:
     try:
         import jsonpatch
     except ImportError:  # pragma: no cover
-        raise CaseError("patches in rule cases need the 'jsonpatch' package: pip install 'greentrade[testing]'") from None
+        raise CaseError(
+            "patches in rule cases need the 'jsonpatch' package: pip install 'greentrade[testing]'"
+        ) from None
     try:
         return jsonpatch.apply_patch(doc, ops)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:

@@ -1,0 +1,66 @@
+"""Buyer profiles: what buyers in a market require, per product category, and why.
+
+Profiles are data (validated by ``buyer-profile.schema.json``) contributed by plugins through
+the ``greentrade_buyer_profiles`` hook or by hosts through the ``profiles`` list of their
+configuration. Each requirement states its standing: ``law`` (a regulation in force),
+``published-pilot`` (a published pilot programme) or ``common-practice`` (what buyers
+usually ask for, not a legal obligation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import attrs
+
+from greentrade._rules import Citation
+from greentrade._standards import StandardDesignator
+
+__all__ = ["BuyerProfile", "Pathway", "Requirement"]
+
+Standing = Literal["law", "published-pilot", "common-practice"]
+BuyerType = Literal["public-green-procurement", "project-owner", "distributor"]
+
+
+@attrs.frozen
+class Requirement:
+    """A document a buyer requires or prefers for products of one category."""
+
+    id: str
+    category: str
+    document_type: str
+    level: Literal["required", "preferred"]
+    standing: Standing
+    citation: Citation
+    title: str = ""
+    standards: tuple[StandardDesignator, ...] = ()
+    issuer_accreditations: tuple[StandardDesignator, ...] = ()
+    min_validity_days: int = 0
+    #: Only products whose spec ``spec`` is at least ``min`` (e.g. battery capacity > 2 kWh).
+    applies_if_spec: str | None = None
+    applies_if_min: float | None = None
+    applies_if_unit: str | None = None
+    effective_from: dt.date | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Pathway:
+    """A program the buyer accepts, and what it is good for (e.g. lead time)."""
+
+    program: str
+    purpose: str
+
+
+@attrs.frozen
+class BuyerProfile:
+    id: str
+    title: str
+    buyer_type: BuyerType
+    countries: tuple[str, ...]
+    citation: Citation
+    region: str | None = None
+    requirements: tuple[Requirement, ...] = ()
+    pathways: tuple[Pathway, ...] = ()
+    note: str | None = None
