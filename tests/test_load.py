@@ -117,3 +117,18 @@ def test_unknown_key_message_names_the_key_and_the_allowed_ones():
     _, report = findings(mutate(lambda d: d["products"][0].update(hscode="940541")))
     (f,) = [f for f in report.findings if f.rule == "GT-SCHEMA-002"]
     assert "'hscode'" in f.message and "hs_code" in f.message
+
+
+def test_unknown_keys_can_be_downgraded_to_warnings():
+    data = mutate(lambda d: d["parties"][0].update(erp_internal_id=42))
+    before = copy.deepcopy(data)
+    strict = Engine().validate(data)
+    assert not strict.ok and not strict.evaluated
+    lenient = Engine(config={"greentrade": {"unknown_keys": "warn"}}).validate(data)
+    (f,) = lenient.findings
+    assert (f.rule, f.severity, f.pointer) == ("GT-SCHEMA-002", "warning", "/parties/0/erp_internal_id")
+    assert lenient.ok and lenient.evaluated
+    assert data == before
+    # other errors still stop evaluation
+    data["parties"][0]["country"] = 7
+    assert not Engine(unknown_keys="warn").validate(data).evaluated

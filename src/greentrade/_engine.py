@@ -137,6 +137,7 @@ class Engine:
         *,
         config: Mapping[str, Any] | str | Path | None = None,
         strict: bool | None = None,
+        unknown_keys: str | None = None,
     ) -> None:
         self._pm = pluggy.PluginManager("greentrade")
         self._pm.add_hookspecs(hookspec)
@@ -146,6 +147,10 @@ class Engine:
         self._config = load_config(config)
         flag = self._config.get("greentrade", {}).get("strict")
         self.strict = bool(strict if strict is not None else flag)
+        #: "reject" (default): unknown keys are errors; "warn": warnings, and the keys are ignored.
+        self.unknown_keys = unknown_keys or self._config.get("greentrade", {}).get("unknown_keys", "reject")
+        if self.unknown_keys not in ("reject", "warn"):
+            raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {self.unknown_keys!r}")
         self._cache: _Contributions | None = None
 
     # -- plugins -------------------------------------------------------------------------
@@ -369,11 +374,11 @@ class Engine:
         of its ship date. Raises `DossierReadError` only for input that is not a JSON object.
         """
         c = self._contributions()
-        loaded = load(source, frozenset(c.categories))
+        loaded = load(source, frozenset(c.categories), unknown_keys=self.unknown_keys)
         findings: list[Finding] = [*self._load_faults, *c.faults, *loaded.findings]
         outcomes: list[Outcome] = []
         dossier = loaded.dossier
-        evaluated = dossier is not None and not loaded.findings
+        evaluated = dossier is not None and not any(f.severity is Severity.ERROR for f in loaded.findings)
         if dossier is not None and evaluated:
             run = _Run(self, c, dossier, loaded.pointers, as_of)
             for shipment in dossier.shipments:

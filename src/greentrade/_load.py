@@ -311,17 +311,45 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
     return out
 
 
-def load(source: Any, categories: frozenset[str]) -> Loaded:
-    """Read and check a dossier. Raises `DossierReadError` only for unreadable input."""
+def _unescape(pointer: str) -> list[str]:
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+
+
+def _without_keys(data: Any, pointers: list[str]) -> Any:
+    """A copy of `data` without the keys at `pointers` (the input itself is left alone)."""
+    copy = json.loads(json.dumps(data))
+    for pointer in pointers:
+        *parents, key = _unescape(pointer)
+        node = copy
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node.pop(key, None)
+    return copy
+
+
+def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject") -> Loaded:
+    """Read and check a dossier. Raises `DossierReadError` only for unreadable input.
+
+    With ``unknown_keys="warn"`` unknown keys are reported as warnings and ignored, instead
+    of being errors that stop evaluation.
+    """
     data, digest = read(source)
     if not isinstance(data, dict):
         raise DossierReadError(
             f"not a dossier: the top-level JSON value is {_json_type(data)}, expected an object"
         )
+    warnings: list[Finding] = []
+    original = data
     if not validator("dossier").is_valid(data):
         findings = _schema_findings(data)
+        if unknown_keys == "warn" and findings and all(f.rule == "GT-SCHEMA-002" for f in findings):
+            warnings = [
+                attrs.evolve(f, severity=Severity.WARNING, message=f.message + " (ignored)") for f in findings
+            ]
+            data = _without_keys(data, [f.pointer for f in findings])
+            findings = _schema_findings(data)
         if findings:
-            return Loaded(data, digest, None, tuple(findings), {})
+            return Loaded(original, digest, None, tuple(findings), {})
     try:
         dossier = _convert.structure_trusted(data, Dossier)
     except Exception:
@@ -332,10 +360,11 @@ def load(source: Any, categories: frozenset[str]) -> Loaded:
                 _finding("GT-DATA-001", message, path)
                 for path, message in _structure_findings(exc, [])
             ]
-            return Loaded(data, digest, None, tuple(findings), {})
+            return Loaded(original, digest, None, (*warnings, *findings), {})
         raise  # pragma: no cover - the detailed converter accepted what the fast one refused
     pointers = _pointer_map(dossier)
-    return Loaded(data, digest, dossier, tuple(_integrity(dossier, pointers, categories)), pointers)
+    problems = _integrity(dossier, pointers, categories)
+    return Loaded(original, digest, dossier, (*warnings, *problems), pointers)
 
 
 def _json_type(value: Any) -> str:
