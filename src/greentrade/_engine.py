@@ -333,7 +333,15 @@ class Engine:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
                 raise ConfigError(f"configuration error in [plugins.{section}] {where}: {e.message}")
-        return dict(given)
+        settings: dict[str, Any] = {}
+        for section, schema in schemas.items():
+            value = dict(given.get(section, {}))
+            # Top-level defaults of the plugin's schema apply when the host leaves a key out.
+            for key, prop in (schema.get("properties") or {}).items():
+                if isinstance(prop, Mapping) and "default" in prop and key not in value:
+                    value[key] = prop["default"]
+            settings[section] = value
+        return settings
 
     @property
     def rules(self) -> list[Rule]:

@@ -196,18 +196,26 @@ def _structure_findings(exc: BaseException, path: list[Any]) -> Iterator[tuple[l
 
 def _pointer_map(dossier: Dossier) -> dict[int, str]:
     pointers: dict[int, str] = {id(dossier): ""}
+    def specs(owner: Any, base: str) -> None:
+        for k, spec in enumerate(owner.specs):
+            pointers[id(spec)] = f"{base}/specs/{k}"
+
     for i, party in enumerate(dossier.parties):
         pointers[id(party)] = f"/parties/{i}"
+        for j, ident in enumerate(party.identifiers):
+            pointers[id(ident)] = f"/parties/{i}/identifiers/{j}"
         for j, site in enumerate(party.sites):
             pointers[id(site)] = f"/parties/{i}/sites/{j}"
         for j, acc in enumerate(party.accreditations):
             pointers[id(acc)] = f"/parties/{i}/accreditations/{j}"
     for i, product in enumerate(dossier.products):
         pointers[id(product)] = f"/products/{i}"
+        specs(product, f"/products/{i}")
     for i, doc in enumerate(dossier.documents):
         pointers[id(doc)] = f"/documents/{i}"
         for j, cov in enumerate(doc.products):
             pointers[id(cov)] = f"/documents/{i}/products/{j}"
+            specs(cov, f"/documents/{i}/products/{j}")
     for i, shipment in enumerate(dossier.shipments):
         pointers[id(shipment)] = f"/shipments/{i}"
         for j, line in enumerate(shipment.lines):

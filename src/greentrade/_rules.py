@@ -189,12 +189,19 @@ class RuleContext:
 
     # -- locating values -------------------------------------------------------------------
     def pointer(self, obj: object, *path: str | int) -> str:
-        """The JSON Pointer of an entity of the dossier (plus an optional path inside it)."""
-        base = self._pointers.get(id(obj), "")
+        """The JSON Pointer of an entity of the dossier (plus an optional path inside it).
+
+        Raises `LookupError` for an object that is not part of the dossier (a bug in the
+        rule, which the engine reports as ``GT-ENGINE-003`` rather than a wrong pointer).
+        """
+        base = self._pointers.get(id(obj))
+        if base is None:
+            raise LookupError(f"{type(obj).__name__} is not an entity of this dossier; cannot locate it")
         return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
     def config(self, section: str) -> Mapping[str, Any]:
-        """The host's validated settings for a configuration section (empty if unset)."""
+        """The host's validated settings for a configuration section, with the defaults of the
+        plugin's schema for keys the host left out (empty if the section is unknown)."""
         value = self.settings.get(section, {})
         return value if isinstance(value, Mapping) else {}
 

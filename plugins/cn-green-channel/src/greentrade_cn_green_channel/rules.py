@@ -1,0 +1,659 @@
+"""Check functions of the cn-green-channel rules, and the `Rule` objects built from the data.
+
+Titles, severities, remediation texts, citations, dates, categories and HS codes come from
+``data/program.json`` (see `_data`); this module maps each rule id to the function that
+checks it. Every check is a pure function of the `RuleContext` and the loaded data.
+
+Which declarations are judged: the carbon footprint declarations attached to the shipment
+(``shipment.documents``, type ``carbon-footprint-declaration``) that cover the product of at
+least one solar lighting line. Each such declaration is checked on its own, so a shipment
+that carries a stale declaration next to a good one is told about the stale one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal
+
+import attrs
+from greentrade import (
+    CoveredProduct,
+    Document,
+    Hit,
+    Party,
+    Period,
+    Product,
+    Rule,
+    RuleContext,
+    Severity,
+    ShipmentLine,
+    StandardDesignator,
+)
+from greentrade.codes import hs_description
+
+from greentrade_cn_green_channel._data import SECTION, ChannelData
+
+__all__ = ["CHECKS", "build_rules"]
+
+Check = Callable[[RuleContext, ChannelData], Iterable[Hit]]
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _hs(code: str) -> str:
+    """``940541`` -> ``9405.41``; a national extension is shown after the subheading."""
+    six = f"{code[:4]}.{code[4:6]}"
+    return six if len(code) == 6 else f"{six} ({code})"
+
+
+def _hs_text(code: str) -> str:
+    desc = hs_description(code)
+    return f"HS {_hs(code)}" + (f" ({desc})" if desc else "")
+
+
+def _designator(d: StandardDesignator) -> str:
+    return d.written if d.written is not None else str(d)
+
+
+def _fold(text: str) -> str:
+    """Case- and space-insensitive form for names and models."""
+    return "".join(text.split()).casefold()
+
+
+def _num(value: float) -> str:
+    return str(value)
+
+
+def _solar(d: ChannelData, product: Product, line: ShipmentLine) -> bool:
+    return (
+        product.category in d.solar_categories
+        or product.hs_code[:6] in d.photovoltaic_hs
+        or line.hs_code[:6] in d.photovoltaic_hs
+    )
+
+
+def _lines(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product]]:
+    """The shipment's solar lighting lines with their products."""
+    out: list[tuple[ShipmentLine, Product]] = []
+    if ctx.shipment is None:
+        return out
+    for line in ctx.shipment.lines:
+        product = ctx.dossier.product(line.product)
+        if product is not None and _solar(d, product, line):
+            out.append((line, product))
+    return out
+
+
+def _attached(ctx: RuleContext, d: ChannelData) -> list[Document]:
+    """Carbon footprint declarations attached to the shipment, once each, in order."""
+    if ctx.shipment is None:
+        return []
+    seen: dict[str, Document] = {}
+    for doc in ctx.dossier.shipment_documents(ctx.shipment):
+        if doc.type == d.document_type and doc.id not in seen:
+            seen[doc.id] = doc
+    return list(seen.values())
+
+
+@attrs.frozen
+class _Cover:
+    """A declaration covering the product of one or more solar lighting lines."""
+
+    doc: Document
+    product: Product
+    entry: CoveredProduct
+    lines: tuple[ShipmentLine, ...]
+
+    @property
+    def line_ids(self) -> str:
+        return ", ".join(line.id for line in self.lines)
+
+
+def _covers(ctx: RuleContext, d: ChannelData) -> list[_Cover]:
+    pairs: dict[tuple[str, str], _Cover] = {}
+    attached = _attached(ctx, d)
+    for line, product in _lines(ctx, d):
+        for doc in attached:
+            entry = doc.covers(product.id)
+            if entry is None:
+                continue
+            key = (doc.id, product.id)
+            if key in pairs:
+                pairs[key] = attrs.evolve(pairs[key], lines=(*pairs[key].lines, line))
+            else:
+                pairs[key] = _Cover(doc, product, entry, (line,))
+    return list(pairs.values())
+
+
+def _relevant(ctx: RuleContext, d: ChannelData) -> list[Document]:
+    """Attached declarations that cover at least one solar lighting line."""
+    docs: dict[str, Document] = {}
+    for cover in _covers(ctx, d):
+        docs.setdefault(cover.doc.id, cover.doc)
+    return list(docs.values())
+
+
+def _party_label(ctx: RuleContext, party_id: str) -> str:
+    party = ctx.dossier.party(party_id)
+    return f"{party_id} ({party.name})" if party is not None else party_id
+
+
+# -- CN-GC-001 scope ------------------------------------------------------------------------
+
+
+def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    sh = ctx.shipment
+    if sh is None:
+        return
+    out = False
+    if sh.ship_date < d.start:
+        out = True
+        yield ctx.not_applicable(
+            f"shipment {sh.id} ships on {sh.ship_date.isoformat()}, before the pilot started on "
+            f"{d.start.isoformat()}",
+            sh, "ship_date",
+        )
+    exporter = ctx.dossier.party(sh.exporter)
+    if exporter is not None and exporter.country != d.origin_country:
+        out = True
+        yield ctx.not_applicable(
+            f"exporter {exporter.id} ({exporter.name}) is in {exporter.country}, not in "
+            f"{d.origin_country}: the pilot covers exports from China",
+            sh, "exporter",
+        )
+    solar: list[ShipmentLine] = []
+    other: list[tuple[ShipmentLine, Product]] = []
+    for line in sh.lines:
+        product = ctx.dossier.product(line.product)
+        if product is None:
+            continue
+        if _solar(d, product, line):
+            solar.append(line)
+        else:
+            other.append((line, product))
+    if not solar:
+        listed = "; ".join(
+            f"{line.id}: {p.id} ({p.category}, HS {_hs(line.hs_code)})" for line, p in other
+        )
+        yield ctx.not_applicable(
+            f"shipment {sh.id} has no solar lighting line (categories "
+            f"{', '.join(d.solar_categories)} or HS "
+            f"{', '.join(_hs(c) for c in d.photovoltaic_hs)}); lines: {listed}",
+            sh, "lines",
+        )
+        return
+    if out:
+        return
+    for line, product in other:
+        yield ctx.note(
+            f"line {line.id} (product {product.id}, category {product.category}, "
+            f"HS {_hs(line.hs_code)}) is not solar lighting: outside the pilot's scope, not judged",
+            line,
+        )
+
+
+# -- CN-GC-002 classification -------------------------------------------------------------
+
+
+def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    pv = ", ".join(_hs(c) for c in d.photovoltaic_hs)
+    for line, product in _lines(ctx, d):
+        if product.category in d.solar_categories:
+            targets: tuple[tuple[str, str, object], ...] = (
+                (f"product {product.id}", product.hs_code, product),
+                (f"line {line.id} (product {product.id})", line.hs_code, line),
+            )
+            for what, code, at in targets:
+                if code[:6] not in d.photovoltaic_hs:
+                    yield ctx.violation(
+                        f"{what} is solar lighting (category {product.category}) but is "
+                        f"classified under {_hs_text(code)}, which is not photovoltaic; "
+                        f"photovoltaic LED luminaires are HS {pv}",
+                        at, "hs_code",
+                    )
+        else:
+            yield ctx.violation(
+                f"product {product.id} (category {product.category}) is declared under HS {pv} "
+                f"(photovoltaic LED luminaires) on the product or line {line.id}, but its "
+                "category is not a solar lighting category; it is judged as solar lighting",
+                product, "category", severity=Severity.WARNING,
+            )
+
+
+# -- CN-GC-003 port -----------------------------------------------------------------------
+
+
+def check_port(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    sh = ctx.shipment
+    if sh is None:
+        return
+    port = sh.port_of_export
+    if not port.startswith(d.origin_country):
+        yield ctx.violation(
+            f"port of export {port} is not a Chinese UN/LOCODE ({d.origin_country}...): the pilot "
+            "applies at Chinese customs ports",
+            sh, "port_of_export",
+        )
+        return
+    raw = ctx.config(SECTION).get("pilot_ports")
+    if not isinstance(raw, list | tuple):
+        yield ctx.undetermined(
+            f"the announcement does not name its {d.announced_port_count} key ports and no pilot "
+            f"port list is configured; cannot tell whether {port} is one",
+            sh, "port_of_export", needs=d.ports_key,
+        )
+        return
+    ports = [str(p) for p in raw]
+    foreign = sorted(p for p in ports if not p.startswith(d.origin_country))
+    if foreign:
+        yield ctx.violation(
+            f"the configured pilot port list ({d.ports_key}) holds codes that are not Chinese "
+            f"UN/LOCODEs: {', '.join(foreign)}",
+            sh, "port_of_export", severity=Severity.WARNING,
+        )
+    if len(ports) != d.announced_port_count:
+        yield ctx.violation(
+            f"the configured pilot port list ({d.ports_key}) has {len(ports)} entries; the "
+            f"announcement says {d.announced_port_count} key ports",
+            sh, "port_of_export", severity=Severity.WARNING,
+        )
+    if port in ports:
+        return
+    if len(ports) >= d.announced_port_count:
+        yield ctx.violation(
+            f"port of export {port} is not one of the configured pilot ports "
+            f"({', '.join(sorted(ports))})",
+            sh, "port_of_export",
+        )
+    else:
+        yield ctx.undetermined(
+            f"port of export {port} is not in the configured pilot port list, but the list has "
+            f"{len(ports)} of the {d.announced_port_count} announced ports and may be incomplete",
+            sh, "port_of_export", needs=d.ports_key,
+        )
+
+
+# -- CN-GC-004 declaration present --------------------------------------------------------
+
+
+def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    sh = ctx.shipment
+    if sh is None:
+        return
+    attached = _attached(ctx, d)
+    for line, product in _lines(ctx, d):
+        covering = [doc for doc in attached if doc.covers(product.id) is not None]
+        if len(covering) > 1:
+            yield ctx.violation(
+                f"line {line.id}: product {product.id} is covered by {len(covering)} attached "
+                f"declarations ({', '.join(doc.id for doc in covering)}); customs review needs "
+                "one unambiguous declaration (each is checked)",
+                line, "product", severity=Severity.WARNING,
+            )
+        if covering:
+            continue
+        hints: list[str] = []
+        loose = [
+            doc.id for doc in ctx.dossier.documents
+            if doc.type == d.document_type and doc.covers(product.id) is not None
+            and doc.id not in sh.documents
+        ]
+        if loose:
+            hints.append(
+                f"declaration(s) {', '.join(loose)} in the dossier cover it but are not attached "
+                f"to shipment {sh.id} (shipment.documents)"
+            )
+        other_type = [
+            f"{doc.id} ({doc.type})" for doc in ctx.dossier.shipment_documents(sh)
+            if doc.type != d.document_type and doc.covers(product.id) is not None
+        ]
+        if other_type:
+            hints.append(
+                f"attached document(s) {', '.join(other_type)} cover it but are not of type "
+                f"{d.document_type}"
+            )
+        for doc in attached:
+            models = ", ".join(
+                f"{c.product} (model {c.model or '?'})" for c in doc.products
+            ) or "no product"
+            hints.append(f"attached declaration {doc.id} covers only {models}")
+        tail = f"; {'; '.join(hints)}" if hints else ""
+        yield ctx.violation(
+            f"line {line.id}: product {product.id} (model {product.model}) is not covered by any "
+            f"carbon footprint declaration attached to shipment {sh.id}{tail}",
+            line, "product",
+        )
+
+
+# -- CN-GC-005 / 006 standard -------------------------------------------------------------
+
+
+def _standard_checks(
+    ctx: RuleContext, d: ChannelData, doc: Document
+) -> list[tuple[int, StandardDesignator, str]]:
+    return [
+        (i, s, ctx.catalog.check(s, program=d.program.id).status)
+        for i, s in enumerate(doc.standards)
+    ]
+
+
+def check_standard(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    current = ", ".join(str(e.designator) for e in d.standards)
+    for doc in _relevant(ctx, d):
+        checks = _standard_checks(ctx, d, doc)
+        statuses = {status for _i, _s, status in checks}
+        if "current" in statuses or "superseded" in statuses:
+            continue
+        unknown = [(i, s) for i, s, status in checks if status == "unknown-edition"]
+        if unknown:
+            for i, s in unknown:
+                yield ctx.undetermined(
+                    f"declaration {doc.id} names {_designator(s)}, an edition this program does "
+                    f"not know (current: {current}); cannot tell which edition it follows",
+                    doc, "standards", i,
+                    needs=f"the edition of ISO 14067 on declaration {doc.id}",
+                )
+            continue
+        names = ", ".join(_designator(s) for s in doc.standards)
+        yield ctx.violation(
+            f"declaration {doc.id} is not issued against ISO 14067 (it names {names}); the pilot "
+            f"asks for an ISO 14067 carbon footprint declaration ({current})",
+            doc, "standards",
+        )
+
+
+def check_superseded(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    for doc in _relevant(ctx, d):
+        checks = _standard_checks(ctx, d, doc)
+        has_current = any(status == "current" for _i, _s, status in checks)
+        for i, s, status in checks:
+            if status != "superseded":
+                continue
+            entry = ctx.catalog.check(s, program=d.program.id).entry
+            replaced_by = str(entry.designator) if entry is not None else "the current edition"
+            if has_current:
+                yield ctx.violation(
+                    f"declaration {doc.id} also names {_designator(s)}, superseded by "
+                    f"{replaced_by}; drop the superseded reference",
+                    doc, "standards", i, severity=Severity.WARNING,
+                )
+            else:
+                yield ctx.violation(
+                    f"declaration {doc.id} is issued against {_designator(s)}, which is "
+                    f"superseded by {replaced_by}",
+                    doc, "standards", i,
+                )
+
+
+# -- CN-GC-007 recognized issuer ----------------------------------------------------------
+
+
+def _host_recognition(party: Party, settings: Mapping[str, Any]) -> tuple[int, str] | None:
+    entries = settings.get("recognized_bodies")
+    if not isinstance(entries, list | tuple):
+        return None
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        scheme, value, name = entry.get("scheme"), entry.get("value"), entry.get("name")
+        if isinstance(scheme, str) and isinstance(value, str):
+            for ident in party.identifiers:
+                if ident.scheme == scheme and _fold(ident.value) == _fold(value):
+                    return i, f"identifier {scheme} {ident.value}"
+        elif isinstance(name, str) and _fold(name) == _fold(party.name):
+            return i, f"name {party.name!r}"
+    return None
+
+
+def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    accepted = set(d.accreditation_standards)
+    names = ", ".join(_designator(s) for s in d.accreditation_standards if s.year is not None)
+    for doc in _relevant(ctx, d):
+        issuer = ctx.dossier.party(doc.issuer)
+        if issuer is None:
+            continue
+        label = f"issuer {issuer.id} ({issuer.name}) of declaration {doc.id}"
+        host = _host_recognition(issuer, ctx.config(SECTION))
+        if host is not None:
+            i, how = host
+            yield ctx.note(
+                f"{label} is recognized through the host's list "
+                f"({d.recognition_key}[{i}], by {how})",
+                doc, "issuer",
+            )
+            continue
+        problems: list[str] = []
+        qualified = False
+        for j, acc in enumerate(issuer.accreditations):
+            issues: list[str] = []
+            if acc.standard not in accepted:
+                newer = d.superseded_accreditation.get(acc.standard)
+                issues.append(
+                    f"{_designator(acc.standard)} is superseded by {newer}" if newer is not None
+                    else f"{_designator(acc.standard)} is not one of {names}"
+                )
+            if not acc.iaf_mla_signatory:
+                issues.append(f"accreditation body {acc.accreditation_body} is not recorded as an "
+                              "IAF MLA signatory for it")
+            if not acc.valid_on(ctx.as_of):
+                issues.append(
+                    f"not valid on {ctx.as_of.isoformat()} (valid {acc.valid_from.isoformat()} to "
+                    f"{acc.valid_until.isoformat()})"
+                )
+            if not issues:
+                qualified = True
+                break
+            ref = acc.number or _designator(acc.standard)
+            problems.append(f"accreditation {j} ({ref}): {', '.join(issues)}")
+        if qualified:
+            continue
+        if not issuer.accreditations:
+            yield ctx.undetermined(
+                f"{label} has no accreditation recorded and is not on the host's list of "
+                "recognized bodies; cannot tell whether it is a recognized institution",
+                issuer, "accreditations",
+                needs=f"accreditations of party {issuer.id}, or {d.recognition_key}",
+            )
+            continue
+        yield ctx.violation(
+            f"{label} is not a recognized body: no accreditation qualifies "
+            f"({'; '.join(problems)}) and it is not on the host's list ({d.recognition_key})",
+            doc, "issuer",
+        )
+
+
+# -- CN-GC-008 validity -------------------------------------------------------------------
+
+
+def _window(ctx: RuleContext, d: ChannelData) -> int:
+    value = ctx.config(SECTION).get("expiry_warning_days")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return d.expiry_warning_days
+
+
+def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    as_of = ctx.as_of
+    window = _window(ctx, d)
+    for doc in _relevant(ctx, d):
+        if doc.status != "valid":
+            yield ctx.violation(
+                f"declaration {doc.id} is {doc.status} (status on record); only a valid "
+                "declaration qualifies",
+                doc, "status",
+            )
+        if doc.issue_date > as_of:
+            yield ctx.violation(
+                f"declaration {doc.id} is issued on {doc.issue_date.isoformat()}, after the as-of "
+                f"date {as_of.isoformat()}",
+                doc, "issue_date",
+            )
+        if doc.valid_until is None:
+            continue
+        if doc.valid_until < as_of:
+            yield ctx.violation(
+                f"declaration {doc.id} expired on {doc.valid_until.isoformat()}, before the as-of "
+                f"date {as_of.isoformat()}",
+                doc, "valid_until",
+            )
+        elif (doc.valid_until - as_of).days <= window:
+            days = (doc.valid_until - as_of).days
+            yield ctx.violation(
+                f"declaration {doc.id} expires on {doc.valid_until.isoformat()}, {days} day(s) "
+                f"after the as-of date {as_of.isoformat()} (warning window: {window} days)",
+                doc, "valid_until", severity=Severity.WARNING,
+            )
+
+
+# -- CN-GC-009 model ----------------------------------------------------------------------
+
+
+def check_model(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    for c in _covers(ctx, d):
+        if c.entry.model is None:
+            yield ctx.note(
+                f"declaration {c.doc.id} lists product {c.product.id} without a model; the match "
+                f"to model {c.product.model} (line {c.line_ids}) rests on the product id",
+                c.entry,
+            )
+        elif _fold(c.entry.model) != _fold(c.product.model):
+            yield ctx.violation(
+                f"declaration {c.doc.id} covers model {c.entry.model}, but line {c.line_ids} ships "
+                f"product {c.product.id} model {c.product.model}: a declaration for another model "
+                "does not cover it",
+                c.entry, "model",
+            )
+
+
+# -- CN-GC-010 holder ---------------------------------------------------------------------
+
+
+def check_holder(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    sh = ctx.shipment
+    if sh is None:
+        return
+    for c in _covers(ctx, d):
+        if c.doc.holder in (sh.exporter, c.product.manufacturer):
+            continue
+        yield ctx.violation(
+            f"declaration {c.doc.id} is held by {_party_label(ctx, c.doc.holder)}, which is neither "
+            f"the exporter {_party_label(ctx, sh.exporter)} nor the manufacturer "
+            f"{_party_label(ctx, c.product.manufacturer)} of product {c.product.id}",
+            c.doc, "holder",
+        )
+
+
+# -- CN-GC-011 content --------------------------------------------------------------------
+
+
+def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    for doc in _relevant(ctx, d):
+        cf = doc.carbon_footprint
+        if cf is None:
+            yield ctx.violation(
+                f"declaration {doc.id} has no carbon footprint data (carbon_footprint): the "
+                "declared unit and the GHG value are missing",
+                doc, "carbon_footprint",
+            )
+            continue
+        if not cf.declared_unit.strip():
+            yield ctx.violation(
+                f"declaration {doc.id} states no declared unit", doc, "carbon_footprint",
+                "declared_unit",
+            )
+        value = cf.ghg_kg_co2e
+        if not (math.isfinite(value) and value > 0):
+            yield ctx.violation(
+                f"declaration {doc.id} states a GHG value of {_num(value)} kg CO2e; a carbon "
+                "footprint must be a positive number",
+                doc, "carbon_footprint", "ghg_kg_co2e",
+            )
+
+
+# -- CN-GC-012 HS and specs agree ---------------------------------------------------------
+
+
+def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    for line, product in _lines(ctx, d):
+        if line.hs_code[:6] != product.hs_code[:6]:
+            yield ctx.violation(
+                f"line {line.id} declares HS {_hs(line.hs_code)}, but product {product.id} is "
+                f"recorded under HS {_hs(product.hs_code)}",
+                line, "hs_code",
+            )
+    for c in _covers(ctx, d):
+        code = c.entry.hs_code
+        if code is not None and code[:6] != c.product.hs_code[:6]:
+            yield ctx.violation(
+                f"declaration {c.doc.id} lists product {c.product.id} under HS {_hs(code)}, but "
+                f"the product record says HS {_hs(c.product.hs_code)}",
+                c.entry, "hs_code",
+            )
+        for j, spec in enumerate(c.entry.specs):
+            own = c.product.spec(spec.name)
+            if own is None:
+                continue
+            if own.unit != spec.unit or not math.isclose(own.value, spec.value, rel_tol=1e-9):
+                yield ctx.violation(
+                    f"declaration {c.doc.id} states {spec.name} = {_num(spec.value)} {spec.unit} "
+                    f"for product {c.product.id}, the product record says "
+                    f"{_num(own.value)} {own.unit}",
+                    c.entry, "specs", j,
+                )
+
+
+# -- rules --------------------------------------------------------------------------------
+
+CHECKS: dict[str, Check] = {
+    "CN-GC-001": check_scope,
+    "CN-GC-002": check_classification,
+    "CN-GC-003": check_port,
+    "CN-GC-004": check_declaration_present,
+    "CN-GC-005": check_standard,
+    "CN-GC-006": check_superseded,
+    "CN-GC-007": check_issuer,
+    "CN-GC-008": check_validity,
+    "CN-GC-009": check_model,
+    "CN-GC-010": check_holder,
+    "CN-GC-011": check_content,
+    "CN-GC-012": check_consistency,
+}
+
+
+def _bind(fn: Check, d: ChannelData) -> Callable[[RuleContext], Iterable[Hit]]:
+    def check(ctx: RuleContext) -> Iterable[Hit]:
+        return fn(ctx, d)
+
+    check.__name__ = fn.__name__
+    return check
+
+
+def build_rules(d: ChannelData) -> list[Rule]:
+    """One `Rule` per entry of the data file; each must have a check function and vice versa."""
+    ids = [t.id for t in d.rules]
+    if sorted(ids) != sorted(CHECKS):
+        missing = sorted(set(CHECKS) - set(ids))
+        extra = sorted(set(ids) - set(CHECKS))
+        raise ValueError(
+            f"rule data and check functions disagree: no data for {missing}, no check for {extra}"
+        )
+    rules: list[Rule] = []
+    for t in d.rules:
+        role: Literal["scope", "check"] = "scope" if t.role == "scope" else "check"
+        rules.append(
+            Rule(
+                id=t.id,
+                title=t.title,
+                severity=t.severity,
+                check=_bind(CHECKS[t.id], d),
+                citation=t.citation,
+                remediation=t.remediation,
+                program=d.program.id,
+                effective=Period(start=d.start, end=d.program.effective.end),
+                role=role,
+                description=t.description,
+            )
+        )
+    return rules
