@@ -62,3 +62,29 @@ def test_family_and_equality_ignore_spelling():
 def test_year_out_of_range():
     with pytest.raises(ValueError):
         StandardDesignator(body="ISO", number="1", year=1800)
+
+
+def test_en_corrigendum():
+    d = StandardDesignator.parse("EN 15804:2012+A2:2019+AC:2021")
+    assert [str(a) for a in d.amendments] == ["+A2:2019", "+AC:2021"]
+    assert str(StandardDesignator.parse("EN 15804:2012+A2:2019/AC:2021", lenient=True)) == "EN 15804:2012+A2:2019+AC:2021"
+
+
+def test_catalog_editions():
+    from greentrade import Catalog, CatalogEntry, Citation
+
+    cite = Citation(authority="ISO", title="ISO 50001", reference="iso.org")
+    entry = CatalogEntry(
+        designator=StandardDesignator.parse("ISO 50001:2018"), title="EnMS", citation=cite,
+        superseded=(StandardDesignator.parse("ISO 50001:2011"),),
+        also_current=(StandardDesignator.parse("ISO 50001:2018/Amd 1:2024"),),
+    )
+    cat = Catalog([entry])
+    check = lambda t: cat.check(StandardDesignator.parse(t, lenient=True)).status  # noqa: E731
+    assert check("ISO 50001:2018") == "current"
+    assert check("ISO 50001:2018/Amd 1:2024") == "current"
+    assert check("ISO 50001: 2018") == "current"
+    assert check("ISO 50001:2011") == "superseded"
+    assert check("ISO 50001:2025") == "unknown-edition"
+    assert check("ISO 14001:2015") == "not-in-catalog"
+    assert cat.check(StandardDesignator.parse("ISO 50001:2011")).current == entry.designator

@@ -32,7 +32,7 @@ class Catalog:
         self._entries = tuple(sorted(entries, key=lambda e: (e.program or "", str(e.designator))))
         self._by_family: dict[StandardDesignator, list[CatalogEntry]] = {}
         for e in self._entries:
-            for d in (e.designator, *e.superseded):
+            for d in (e.designator, *e.also_current, *e.superseded):
                 bucket = self._by_family.setdefault(d.family, [])
                 if e not in bucket:
                     bucket.append(e)
@@ -54,7 +54,7 @@ class Catalog:
             if program is None or e.program == program
         ]
         for e in candidates:
-            if e.designator == designator:
+            if e.designator == designator or designator in e.also_current:
                 return EditionCheck("current", e)
         for e in candidates:
             if designator in e.superseded:

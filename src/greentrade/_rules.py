@@ -102,6 +102,8 @@ class CatalogEntry:
     title: str
     citation: Citation
     superseded: tuple[StandardDesignator, ...] = ()
+    #: Other designators of the current edition (e.g. with an amendment: ISO 50001:2018/Amd 1:2024).
+    also_current: tuple[StandardDesignator, ...] = ()
     categories: tuple[str, ...] = ()
     program: str | None = None
     note: str | None = None

@@ -33,9 +33,9 @@ _CANON = re.compile(
     + _NUMBER
     + r"(?P<part>(?:-[0-9]+)*?)"
     + r"(?:(?P<sep>[:-])(?P<year>[0-9]{4}))?"
-    + r"(?P<amds>(?:\+(?:A|AC)[0-9]*(?::[0-9]{4})?|/(?:Amd|Cor) [0-9]+(?::[0-9]{4})?)*)$"
+    + r"(?P<amds>(?:\+(?:AC|A)[0-9]*(?::[0-9]{4})?|/(?:Amd|Cor) [0-9]+(?::[0-9]{4})?)*)$"
 )
-_AMD = re.compile(r"\+(A|AC)([0-9]*)(?::([0-9]{4}))?|/(Amd|Cor) ([0-9]+)(?::([0-9]{4}))?")
+_AMD = re.compile(r"\+(AC|A)([0-9]*)(?::([0-9]{4}))?|/(Amd|Cor) ([0-9]+)(?::([0-9]{4}))?")
 
 
 def _is_gb(body: str) -> bool:
@@ -192,6 +192,8 @@ def _normalise(text: str) -> str:
     # "Amd.1", "AMD 1", "amd1" -> "Amd 1"; "Cor.1" -> "Cor 1"
     s = re.sub(r"/(?:AMD|Amd|amd)\.?\s*([0-9]+)", r"/Amd \1", s)
     s = re.sub(r"/(?:COR|Cor|cor)\.?\s*([0-9]+)", r"/Cor \1", s)
+    # EN corrigenda are often written "/AC:2021"; the canonical form is "+AC:2021".
+    s = re.sub(r"/AC(?=[0-9:]|$)", "+AC", s)
     # Upper-case the body and put one space between it and the number.
     m = re.match(r"^([A-Za-z]+(?:/[A-Za-z]+)?(?:\s[A-Za-z]+(?:/[A-Za-z]+)?)*?)\s*([0-9].*)$", s)
     if m:

@@ -1,0 +1,370 @@
+"""The pilot's data and the analysis every rule shares: the merged standards catalog, how a
+document's standards resolve against it, and which documents of a shipment the program
+relies on. Pure functions of the rule context; nothing is cached between validations
+except the plugin's own (immutable) data files."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from greentrade import (
+    CatalogEntry,
+    Citation,
+    DesignatorError,
+    Document,
+    Product,
+    Program,
+    RuleContext,
+    Shipment,
+    StandardDesignator,
+)
+from greentrade.plugin import load_data, load_json, structure
+
+PACKAGE = "greentrade_itc_green_export_pass"
+PROGRAM = "itc-green-export-pass"
+SECTION = "itc-green-export-pass"  # [plugins.itc-green-export-pass]
+REGIONS = "itc-green-export-pass.regions"  # reference data name
+SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
+DEFAULT_EVIDENCE_TYPES = ("certificate", "epd", "test-report")
+
+Level = Literal["product", "site"]
+Status = Literal["current", "superseded", "outdated", "newer", "ambiguous"]
+
+
+# -- data files -----------------------------------------------------------------------------
+@functools.cache
+def program_data() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = load_data(PACKAGE, "data/program.json", "data/program.schema.json")
+    return data
+
+
+@functools.cache
+def standards_data() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = load_data(PACKAGE, "data/standards.json", "data/standards.schema.json")
+    return data
+
+
+@functools.cache
+def regions_data() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = load_data(PACKAGE, "data/regions.json", "data/regions.schema.json")
+    return data
+
+
+@functools.cache
+def config_schema() -> Mapping[str, Any]:
+    """The JSON Schema of the [plugins.itc-green-export-pass] section."""
+    data: Mapping[str, Any] = load_json(PACKAGE, "data/config.schema.json")
+    return data
+
+
+def program() -> Program:
+    return structure(program_data()["program"], Program)
+
+
+def categories() -> tuple[str, ...]:
+    return tuple(program_data()["categories"])
+
+
+def catalog_size() -> int:
+    return int(program_data()["program"]["catalog_size"])
+
+
+def citation(key: str) -> Citation:
+    return structure(program_data()["citations"][key], Citation)
+
+
+def catalog_entries() -> list[CatalogEntry]:
+    """The plugin's own catalog entries (contributed through greentrade_standards)."""
+    out = []
+    for s in standards_data()["standards"]:
+        src = structure(s["edition_source"], Citation)
+        also = ", ".join(s["also_current"])
+        note = f"Editions: {src}."
+        if src.note:
+            note += f" {src.note}"
+        if also:
+            note += f" Also accepted as current: {also}."
+        note += f" Evidence: {s['evidence']['basis']}"
+        out.append(CatalogEntry(
+            designator=StandardDesignator.parse(s["designator"]),
+            title=s["title"],
+            citation=structure(s["citation"], Citation),
+            superseded=tuple(StandardDesignator.parse(d) for d in s["superseded"]),
+            categories=tuple(s["categories"]),
+            program=PROGRAM,
+            note=note,
+        ))
+    return out
+
+
+# -- the merged pilot catalog ---------------------------------------------------------------
+@attrs.frozen
+class PilotStandard:
+    """A standard of the pilot with what counts as evidence against it."""
+
+    designator: StandardDesignator
+    title: str
+    current: tuple[StandardDesignator, ...]
+    superseded: tuple[StandardDesignator, ...]
+    categories: tuple[str, ...]
+    level: Level
+    document_types: tuple[str, ...]
+    accreditation: tuple[str, ...] | None  # None: by document type
+    origin: str
+
+    @property
+    def family(self) -> StandardDesignator:
+        return self.designator.family
+
+    def accepted_accreditation(self, document_type: str) -> tuple[str, ...]:
+        if self.accreditation is not None:
+            return self.accreditation
+        return accreditation_by_type(document_type)
+
+
+def accreditation_by_type(document_type: str) -> tuple[str, ...]:
+    table = standards_data()["accreditation_by_document_type"]
+    value = table.get(document_type, [])
+    return tuple(value) if isinstance(value, list) else ()
+
+
+@functools.cache
+def _own_meta() -> dict[str, Mapping[str, Any]]:
+    return {str(StandardDesignator.parse(s["designator"]).family): s for s in standards_data()["standards"]}
+
+
+def _from_entry(entry: CatalogEntry) -> PilotStandard:
+    meta = _own_meta().get(str(entry.designator.family))
+    also: tuple[StandardDesignator, ...] = ()
+    if meta is not None:
+        if str(entry.designator) == meta["designator"]:
+            also = tuple(StandardDesignator.parse(d) for d in meta["also_current"])
+        ev = meta["evidence"]
+        return PilotStandard(
+            designator=entry.designator, title=entry.title, current=(entry.designator, *also),
+            superseded=entry.superseded, categories=entry.categories, level=ev["level"],
+            document_types=tuple(ev["document_types"]), accreditation=tuple(ev["accreditation"]),
+            origin="catalog",
+        )
+    return PilotStandard(
+        designator=entry.designator, title=entry.title, current=(entry.designator,),
+        superseded=entry.superseded, categories=entry.categories, level="product",
+        document_types=DEFAULT_EVIDENCE_TYPES, accreditation=None, origin="catalog",
+    )
+
+
+def _from_config(i: int, raw: Mapping[str, Any]) -> PilotStandard:
+    where = f"extra_standards[{i}]"
+    try:
+        designator = StandardDesignator.parse(raw["designator"])
+        also = tuple(StandardDesignator.parse(d) for d in raw.get("also_current", []))
+        superseded = tuple(StandardDesignator.parse(d) for d in raw.get("superseded", []))
+    except DesignatorError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    for d in (*also, *superseded):
+        if d.family != designator.family:
+            raise ValueError(f"{where}: {d} is not an edition of {designator.family}")
+    acc = raw.get("accreditation")
+    return PilotStandard(
+        designator=designator, title=str(raw["title"]), current=(designator, *also),
+        superseded=superseded, categories=tuple(raw["categories"]), level=raw.get("level", "product"),
+        document_types=tuple(raw.get("document_types", DEFAULT_EVIDENCE_TYPES)),
+        accreditation=tuple(acc) if acc else None, origin="host configuration",
+    )
+
+
+@attrs.frozen
+class PilotCatalog:
+    standards: tuple[PilotStandard, ...]
+    problems: tuple[str, ...]
+
+    def by_family(self, family: StandardDesignator) -> PilotStandard | None:
+        return next((s for s in self.standards if s.family == family), None)
+
+    @property
+    def unpublished(self) -> int:
+        return max(0, catalog_size() - len(self.standards))
+
+
+def pilot_catalog(ctx: RuleContext) -> PilotCatalog:
+    """The engine's catalog for the program, merged with the host's extra_standards (a host
+    entry replaces a catalog entry of the same family)."""
+    merged: dict[StandardDesignator, PilotStandard] = {}
+    for entry in ctx.catalog.for_program(PROGRAM):
+        merged.setdefault(entry.designator.family, _from_entry(entry))
+    problems: list[str] = []
+    extra = ctx.config(SECTION).get("extra_standards", [])
+    for i, raw in enumerate(extra if isinstance(extra, list) else []):
+        try:
+            std = _from_config(i, raw)
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"[plugins.{SECTION}] {exc}")
+            continue
+        merged[std.family] = std
+    ordered = sorted(merged.values(), key=lambda s: str(s.designator))
+    return PilotCatalog(tuple(ordered), tuple(problems))
+
+
+# -- resolving a designator ------------------------------------------------------------------
+@attrs.frozen
+class Resolution:
+    standard: PilotStandard
+    status: Status
+    edition: StandardDesignator | None  # the catalog edition it designates, when known
+    partial: bool = False  # the written designator leaves out part of the edition
+
+    @property
+    def canonical_form(self) -> str | None:
+        return str(self.edition) if self.edition is not None else None
+
+
+def _fits(written: StandardDesignator, edition: StandardDesignator) -> bool:
+    if written.year is not None and written.year != edition.year:
+        return False
+    if len(written.amendments) != len(edition.amendments):
+        return False
+    return all(
+        a.kind == b.kind
+        and (a.number is None or a.number == b.number)
+        and (a.year is None or a.year == b.year)
+        for a, b in zip(written.amendments, edition.amendments, strict=True)
+    )
+
+
+def _edition_date(d: StandardDesignator) -> int | None:
+    years = [y for y in (d.year, *(a.year for a in d.amendments)) if y is not None]
+    return max(years) if years else None
+
+
+def resolve(d: StandardDesignator, catalog: PilotCatalog) -> Resolution | None:
+    """How a document's designator relates to the pilot catalog (None: not a pilot standard)."""
+    std = catalog.by_family(d.family)
+    if std is None:
+        return None
+    if d in std.current:
+        return Resolution(std, "current", d)
+    if d in std.superseded:
+        return Resolution(std, "superseded", d)
+    current = [e for e in std.current if _fits(d, e)]
+    old = [e for e in std.superseded if _fits(d, e)]
+    if current and not old:
+        return Resolution(std, "current", current[0], partial=True)
+    if old and not current and len(old) == 1:
+        return Resolution(std, "superseded", old[0], partial=True)
+    if current or old:
+        return Resolution(std, "ambiguous", None)
+    mine = _edition_date(d)
+    latest = max((_edition_date(e) or 0) for e in std.current)
+    if mine is None:
+        return Resolution(std, "ambiguous", None)
+    return Resolution(std, "newer" if mine > latest else "outdated", None)
+
+
+# -- the shipment's documents -----------------------------------------------------------------
+@attrs.frozen
+class Cited:
+    index: int
+    designator: StandardDesignator
+    resolution: Resolution | None
+
+
+@attrs.frozen
+class Analysis:
+    """What the rules of one shipment share."""
+
+    shipment: Shipment
+    catalog: PilotCatalog
+    products: tuple[Product, ...]  # in-scope products, in line order
+    documents: tuple[Document, ...]  # documents attached to the shipment
+    cited: Mapping[str, tuple[Cited, ...]]  # by document id
+
+    def evidence_for(self, product: Product) -> list[tuple[Document, Cited]]:
+        """(document, pilot standard) pairs that are evidence for the product."""
+        out = []
+        for doc in self.documents:
+            for c in self.cited[doc.id]:
+                if c.resolution is not None and fits(doc, c.resolution.standard, product):
+                    out.append((doc, c))
+        return out
+
+    def site_documents(self, product: Product) -> list[Document]:
+        site = product.manufacturing_site
+        if site is None:
+            return []
+        return [d for d in self.documents if d.type in SITE_DOCUMENT_TYPES and site in d.sites]
+
+    def relied(self) -> list[Document]:
+        """Documents the program relies on: evidence or site coverage for an in-scope product."""
+        ids: set[str] = set()
+        for p in self.products:
+            ids.update(d.id for d, _c in self.evidence_for(p))
+            ids.update(d.id for d in self.site_documents(p))
+        return [d for d in self.documents if d.id in ids]
+
+    def pilot_citations(self, doc: Document) -> list[Cited]:
+        return [c for c in self.cited[doc.id] if c.resolution is not None]
+
+
+def fits(doc: Document, std: PilotStandard, product: Product) -> bool:
+    if doc.type not in std.document_types or product.category not in std.categories:
+        return False
+    if std.level == "site":
+        return product.manufacturing_site is not None and product.manufacturing_site in doc.sites
+    return doc.covers(product.id) is not None
+
+
+def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
+    wanted = categories()
+    out: list[Product] = []
+    for line in shipment.lines:
+        p = ctx.dossier.product(line.product)
+        if p is not None and p.category in wanted and p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+def analyse(ctx: RuleContext) -> Analysis | None:
+    shipment = ctx.shipment
+    if shipment is None:
+        return None
+    catalog = pilot_catalog(ctx)
+    docs = tuple(ctx.dossier.shipment_documents(shipment))
+    cited = {
+        d.id: tuple(Cited(i, s, resolve(s, catalog)) for i, s in enumerate(d.standards))
+        for d in docs
+    }
+    return Analysis(shipment, catalog, in_scope_products(ctx, shipment), docs, cited)
+
+
+# -- regions ----------------------------------------------------------------------------------
+@attrs.frozen
+class Region:
+    id: str
+    title: str
+    countries: frozenset[str]
+
+
+def regions(data: Any) -> list[Region] | None:
+    """Parse the regions reference data; None when it is malformed."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list):
+        return None
+    out = []
+    for r in data["regions"]:
+        if not isinstance(r, Mapping):
+            return None
+        rid, title, countries = r.get("id"), r.get("title", r.get("id")), r.get("countries")
+        if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list):
+            return None
+        if not all(isinstance(c, str) for c in countries):
+            return None
+        out.append(Region(rid, title, frozenset(countries)))
+    return out or None
+
+
+def join(items: Sequence[str] | Iterator[str], empty: str = "none") -> str:
+    items = list(items)
+    return ", ".join(items) if items else empty

@@ -1,0 +1,387 @@
+"""Rules of the itc-green-export-pass program. Ids, titles, severities, remediation texts and
+citations live in data/program.json; this module maps each rule id to its check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from greentrade import Document, Hit, Period, Product, Rule, RuleContext, Severity, ShipmentLine
+from greentrade_itc_green_export_pass import _pilot as pilot
+from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
+
+EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
+
+
+def _label(p: Product) -> str:
+    return f"product {p.id} ({p.model}, {p.category})"
+
+
+# -- ITC-GEP-001 scope: product categories ------------------------------------------------------
+def _categories(ctx: RuleContext) -> Iterator[Hit]:
+    shipment = ctx.shipment
+    if shipment is None:
+        return
+    wanted = pilot.categories()
+    inside: list[tuple[ShipmentLine, Product]] = []
+    outside: list[tuple[ShipmentLine, Product]] = []
+    for line in shipment.lines:
+        product = ctx.dossier.product(line.product)
+        if product is None:
+            continue
+        (inside if product.category in wanted else outside).append((line, product))
+    if not inside:
+        seen = join(f"{line.id} {p.id} ({p.category})" for line, p in outside)
+        yield ctx.not_applicable(
+            f"shipment {shipment.id} carries no product of the pilot's categories "
+            f"({', '.join(wanted)}); lines: {seen}", shipment, "lines")
+        return
+    for line, product in outside:
+        yield ctx.note(
+            f"line {line.id}: product {product.id} (category {product.category}) is outside the "
+            "pilot's categories and is not checked", line, "product")
+
+
+# -- ITC-GEP-002 scope: target regions -----------------------------------------------------------
+def _regions(ctx: RuleContext) -> Iterator[Hit]:
+    shipment = ctx.shipment
+    if shipment is None:
+        return
+    found = pilot.regions(ctx.reference.get(REGIONS))
+    if found is None:
+        yield ctx.undetermined(
+            f"reference data {REGIONS!r} is missing or malformed (expected {{regions: [{{id, title, "
+            f"countries}}]}}); cannot tell whether destination {shipment.destination_country} is in "
+            "a target region", shipment, "destination_country", needs=f'reference."{REGIONS}"')
+        return
+    country = shipment.destination_country
+    hits = [r for r in found if country in r.countries]
+    if not hits:
+        names = ", ".join(r.title for r in found)
+        yield ctx.not_applicable(
+            f"destination {country} of shipment {shipment.id} is in none of the target regions "
+            f"({names}) of reference data {REGIONS}", shipment, "destination_country")
+        return
+    names = ", ".join(f"{r.title} ({r.id})" for r in hits)
+    yield ctx.note(f"destination {country} is in the target region {names}", shipment,
+                   "destination_country")
+
+
+# -- ITC-GEP-003 current editions --------------------------------------------------------------
+def _editions(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for problem in a.catalog.problems:
+        yield ctx.undetermined(
+            f"host configuration: {problem}; the entry is not in the pilot catalog", ctx.shipment or "",
+            needs=EXTRA_NEEDS)
+    for doc in a.relied():
+        for c in a.pilot_citations(doc):
+            r = c.resolution
+            assert r is not None
+            std = r.standard
+            written = c.designator.written or str(c.designator)
+            if r.status == "superseded":
+                yield ctx.violation(
+                    f"document {doc.id} ({doc.type}) cites {r.edition}, a superseded edition; the "
+                    f"current edition is {std.designator}", doc, "standards", c.index)
+            elif r.status == "outdated":
+                yield ctx.violation(
+                    f"document {doc.id} ({doc.type}) cites {written!r}, an edition the pilot catalog "
+                    f"does not list and not newer than the current {std.designator}", doc,
+                    "standards", c.index)
+            elif r.status == "newer":
+                yield ctx.undetermined(
+                    f"document {doc.id} ({doc.type}) cites {written!r}, newer than the catalog's "
+                    f"current edition {std.designator}; the catalog may be out of date", doc,
+                    "standards", c.index, needs=EXTRA_NEEDS)
+            elif r.status == "ambiguous":
+                editions = join(str(e) for e in (*std.current, *std.superseded))
+                yield ctx.undetermined(
+                    f"document {doc.id} ({doc.type}) cites {written!r}, which does not say which "
+                    f"edition (catalog editions: {editions})", doc, "standards", c.index,
+                    needs=f"the edition of {std.family} on document {doc.id}")
+
+
+# -- ITC-GEP-004 canonical form ----------------------------------------------------------------
+def _canonical(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for doc in a.relied():
+        for c in a.pilot_citations(doc):
+            r = c.resolution
+            assert r is not None
+            d = c.designator
+            if d.canonical and not r.partial:
+                continue
+            written = d.written or str(d)
+            if r.edition is not None:
+                status = "current" if r.status == "current" else "superseded"
+                yield ctx.violation(
+                    f"document {doc.id} writes {written!r}, recognised as {r.edition} ({status} "
+                    f"edition of {r.standard.family}); canonical form: {str(r.edition)!r}", doc,
+                    "standards", c.index)
+            elif not d.canonical:
+                yield ctx.violation(
+                    f"document {doc.id} writes {written!r}; canonical form: {str(d)!r}", doc,
+                    "standards", c.index)
+
+
+# -- ITC-GEP-005 evidence per product ------------------------------------------------------------
+_THIRD_PARTY = ("certificate", "epd", "test-report", "carbon-footprint-declaration", "factory-audit")
+
+
+def _about(a: Analysis, doc: Document, product: Product) -> bool:
+    site = product.manufacturing_site
+    return doc.covers(product.id) is not None or (site is not None and site in doc.sites)
+
+
+def _evidence(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for p in a.products:
+        if a.evidence_for(p):
+            continue
+        fitting = join(str(s.designator) for s in a.catalog.standards if p.category in s.categories)
+        others = [
+            f"{doc.id} ({join(str(c.designator) for c in a.cited[doc.id] if c.resolution is None)})"
+            for doc in a.documents
+            if doc.type in _THIRD_PARTY and _about(a, doc, p)
+            and any(c.resolution is None for c in a.cited[doc.id])
+        ]
+        if others:
+            yield ctx.undetermined(
+                f"{_label(p)} has no document against a known pilot standard that fits its "
+                f"category ({fitting}); its documents {join(others)} cite standards that may be among "
+                f"the {a.catalog.unpublished} unpublished standards of the first batch", p,
+                needs=f"{EXTRA_NEEDS} (the unpublished standards of the first batch)")
+        else:
+            yield ctx.violation(
+                f"{_label(p)} has no document attached to shipment {a.shipment.id} against a pilot "
+                f"standard that fits its category ({fitting})", p)
+
+
+# -- ITC-GEP-006 validity ---------------------------------------------------------------------
+def _validity(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    day = ctx.as_of
+    for doc in a.relied():
+        if doc.status != "valid":
+            yield ctx.violation(f"document {doc.id} ({doc.type}) has status {doc.status}", doc, "status")
+        if doc.issue_date > day:
+            yield ctx.violation(
+                f"document {doc.id} is issued on {doc.issue_date}, after the as-of date {day}", doc,
+                "issue_date")
+        if doc.valid_until is not None and doc.valid_until < day:
+            yield ctx.violation(
+                f"document {doc.id} expired on {doc.valid_until} (as of {day})", doc, "valid_until")
+
+
+# -- ITC-GEP-007 accredited issuer -------------------------------------------------------------
+def _accepted(a: Analysis, doc: Document) -> list[str]:
+    accepted: list[str] = []
+    for c in a.pilot_citations(doc):
+        assert c.resolution is not None
+        std = c.resolution.standard
+        if doc.type in std.document_types and any(pilot.fits(doc, std, p) for p in a.products):
+            accepted.extend(x for x in std.accepted_accreditation(doc.type) if x not in accepted)
+    if not accepted:
+        accepted = list(pilot.accreditation_by_type(doc.type))
+    return accepted
+
+
+def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    setting = ctx.config(SECTION).get("accept_non_iaf_mla_accreditation")
+    for doc in a.relied():
+        accepted = _accepted(a, doc)
+        issuer = ctx.dossier.party(doc.issuer)
+        if issuer is None:
+            continue
+        wanted = " or ".join(accepted) or "(none defined)"
+        matching = [x for x in issuer.accreditations if str(x.standard.family) in accepted]
+        if not matching:
+            held = join(str(x.standard) for x in issuer.accreditations)
+            yield ctx.violation(
+                f"issuer {issuer.id} of document {doc.id} ({doc.type}) holds no accreditation to "
+                f"{wanted} (holds: {held})", doc, "issuer")
+            continue
+        valid = [x for x in matching if x.valid_on(ctx.as_of)]
+        if not valid:
+            x = matching[0]
+            yield ctx.violation(
+                f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) "
+                f"is valid {x.valid_from} to {x.valid_until}, not on the as-of date {ctx.as_of}", x,
+                subject=doc.id)
+            continue
+        if any(x.iaf_mla_signatory for x in valid) or setting is True:
+            continue
+        x = valid[0]
+        text = (f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) is "
+                f"by {x.accreditation_body}, outside the IAF MLA for this scope")
+        if setting is False:
+            yield ctx.violation(f"{text}; the host does not accept it", x, "iaf_mla_signatory",
+                                subject=doc.id)
+        else:
+            yield ctx.undetermined(
+                f"{text}; whether the pass accepts it depends on its unpublished acceptance criteria",
+                x, "iaf_mla_signatory", subject=doc.id,
+                needs=f"plugins.{SECTION}.accept_non_iaf_mla_accreditation")
+
+
+# -- ITC-GEP-008 audit readiness ---------------------------------------------------------------
+def _sites(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for p in a.products:
+        if p.manufacturing_site is None:
+            yield ctx.undetermined(
+                f"{_label(p)} has no manufacturing site, so its audit readiness cannot be checked",
+                p, "manufacturing_site", needs=f"manufacturing_site of product {p.id}")
+            continue
+        if a.site_documents(p):
+            continue
+        site = ctx.dossier.site(p.manufacturing_site)
+        name = f" ({site.name})" if site is not None else ""
+        yield ctx.violation(
+            f"manufacturing site {p.manufacturing_site}{name} of {_label(p)} is listed by no "
+            f"certificate or factory audit record attached to shipment {a.shipment.id}", p,
+            "manufacturing_site")
+
+
+# -- ITC-GEP-009 documents match the product records --------------------------------------------
+def _site_owner(ctx: RuleContext, site_id: str) -> str | None:
+    return next((p.id for p in ctx.dossier.parties if any(s.id == site_id for s in p.sites)), None)
+
+
+def _consistency(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    exporter = a.shipment.exporter
+    for doc in a.relied():
+        makers: list[str] = []
+        for p in a.products:
+            cov = doc.covers(p.id)
+            if cov is None:
+                continue
+            makers.append(p.manufacturer)
+            if cov.model is not None and cov.model != p.model:
+                yield ctx.violation(
+                    f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
+                    f"{p.model!r}", cov, "model", subject=doc.id)
+            if cov.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
+                yield ctx.violation(
+                    f"document {doc.id} states HS {cov.hs_code} for product {p.id}, whose HS code is "
+                    f"{p.hs_code}", cov, "hs_code", subject=doc.id)
+            if doc.holder not in (p.manufacturer, exporter):
+                yield ctx.violation(
+                    f"document {doc.id} is held by {doc.holder}, neither the manufacturer "
+                    f"{p.manufacturer} of product {p.id} nor the exporter {exporter}", doc, "holder")
+            if doc.sites and p.manufacturing_site is not None and p.manufacturing_site not in doc.sites:
+                yield ctx.violation(
+                    f"document {doc.id} covers product {p.id}, made at site {p.manufacturing_site}, "
+                    f"but lists only sites {', '.join(doc.sites)}", doc, "sites")
+        allowed = [doc.holder, *makers]
+        for j, site_id in enumerate(doc.sites):
+            owner = _site_owner(ctx, site_id)
+            if owner is not None and owner not in allowed:
+                yield ctx.violation(
+                    f"document {doc.id} lists site {site_id} of {owner}, which is neither the holder "
+                    f"{doc.holder} nor the manufacturer of a product it covers", doc, "sites", j)
+
+
+# -- ITC-GEP-010 standards mapping --------------------------------------------------------------
+def _mapping(ctx: RuleContext) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for p in a.products:
+        evidence = a.evidence_for(p)
+        covered, missing = [], []
+        for std in a.catalog.standards:
+            if p.category not in std.categories:
+                continue
+            uses = [(d, c) for d, c in evidence if c.resolution is not None and c.resolution.standard == std]
+            if not uses:
+                kinds = "/".join(std.document_types)
+                where = "listing the manufacturing site" if std.level == "site" else "covering the product"
+                missing.append(f"{std.designator} ({kinds} {where})")
+                continue
+            parts = []
+            for d, c in uses:
+                r = c.resolution
+                assert r is not None
+                state = "" if r.status == "current" else f", {r.status} edition"
+                parts.append(f"{d.id}: {r.edition or c.designator}{state}")
+            covered.append(f"{std.family} [{'; '.join(parts)}]")
+        used = {d.id for d, _c in evidence}
+        site_docs = a.site_documents(p)
+        used.update(d.id for d in site_docs)
+        if p.manufacturing_site is None:
+            site_text = "no manufacturing site recorded"
+        else:
+            site_text = (f"manufacturing site {p.manufacturing_site} listed by "
+                         f"{join((f'{d.id} ({d.type})' for d in site_docs), 'no certificate or factory audit record')}")
+        other, not_counted = [], []
+        for doc in a.documents:
+            if not _about(a, doc, p):
+                continue
+            for c in a.cited[doc.id]:
+                if c.resolution is None:
+                    other.append(f"{c.designator} ({doc.id})")
+            if doc.id not in used and any(c.resolution is not None for c in a.cited[doc.id]):
+                not_counted.append(f"{doc.id} ({doc.type})")
+        attached = {d.id for d in a.documents}
+        detached = [
+            d.id for d in ctx.dossier.documents
+            if d.id not in attached and d.covers(p.id) is not None
+        ]
+        msg = (f"{_label(p)}: pilot standards covered: {join(covered)}; known pilot standards "
+               f"missing: {join(missing)}; {site_text}")
+        if other:
+            msg += f"; other standards cited: {join(other)}"
+        if not_counted:
+            msg += f"; not counted as evidence (type, category or site does not fit): {join(not_counted)}"
+        if detached:
+            msg += f"; documents covering it but not attached to the shipment: {join(detached)}"
+        msg += (f"; {a.catalog.unpublished} of the {pilot.catalog_size()} first-batch standards are "
+                "unpublished and not checked")
+        yield ctx.note(msg, p)
+
+
+CHECKS: dict[str, Callable[[RuleContext], Iterable[Hit]]] = {
+    "ITC-GEP-001": _categories,
+    "ITC-GEP-002": _regions,
+    "ITC-GEP-003": _editions,
+    "ITC-GEP-004": _canonical,
+    "ITC-GEP-005": _evidence,
+    "ITC-GEP-006": _validity,
+    "ITC-GEP-007": _accreditation,
+    "ITC-GEP-008": _sites,
+    "ITC-GEP-009": _consistency,
+    "ITC-GEP-010": _mapping,
+}
+
+
+def build_rules() -> list[Rule]:
+    data = pilot.program_data()
+    effective = Period(start=pilot.program().effective.start)
+    rules = []
+    for r in data["rules"]:
+        rules.append(Rule(
+            id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
+            citation=pilot.citation(r["citation"]), remediation=r["remediation"], program=PROGRAM,
+            effective=effective, role=r["role"], description=r["description"],
+        ))
+    return rules
+
+
+RULES = build_rules()
