@@ -10,6 +10,7 @@ plugins. Typical use by a host::
     print(report.to_text())
 """
 
+from greentrade._assess import Assessment, MarketError, assess
 from greentrade._catalog import Catalog, EditionCheck
 from greentrade._config import ConfigError, load_config
 from greentrade._convert import structure, unstructure
@@ -58,6 +59,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "Accreditation",
     "Amendment",
+    "Assessment",
     "BuyerProfile",
     "CarbonFootprint",
     "Catalog",
@@ -77,6 +79,7 @@ __all__ = [
     "Finding",
     "Hit",
     "Identifier",
+    "MarketError",
     "Outcome",
     "Party",
     "Pathway",
@@ -102,6 +105,7 @@ __all__ = [
     "Tender",
     "TenderItem",
     "__version__",
+    "assess",
     "hookimpl",
     "load_config",
     "structure",

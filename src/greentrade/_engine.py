@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -36,6 +36,9 @@ from greentrade._rules import (
 )
 from greentrade._schemas import SchemaValidator
 from greentrade._version import __version__
+
+if TYPE_CHECKING:
+    from greentrade._assess import Assessment
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
@@ -372,6 +375,14 @@ class Engine:
     def rule_owner(self, rule_id: str) -> str:
         return self._contributions().rule_owner.get(rule_id, "greentrade")
 
+    def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
+               markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
+        """The readiness matrix of the dossier's products against markets and programs
+        (see `greentrade.assess` and docs/assess.md)."""
+        from greentrade._assess import assess
+
+        return assess(self, source, markets=markets, as_of=as_of)
+
     # -- validation ------------------------------------------------------------------------
     def validate(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
                  as_of: dt.date | None = None) -> Report:
@@ -414,6 +425,7 @@ class _Run:
     def __init__(self, engine: Engine, c: _Contributions, dossier: Dossier,
                  pointers: Mapping[int, str], as_of: dt.date | None) -> None:
         self.engine, self.c, self.dossier, self.pointers, self.as_of = engine, c, dossier, pointers, as_of
+        self.memo: dict[Any, Any] = {}
 
     def _context(self, as_of: dt.date, shipment: Shipment | None,
                  outcomes: Mapping[tuple[str, str], Outcome] | None = None) -> RuleContext:
@@ -421,6 +433,7 @@ class _Run:
             dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
             reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
             pointers=self.pointers, profiles=self.c.profiles, outcomes=outcomes or {},
+            programs=self.c.programs, memo=self.memo,
         )
 
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:

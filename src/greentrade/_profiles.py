@@ -41,6 +41,8 @@ class Requirement:
     applies_if_spec: str | None = None
     applies_if_min: float | None = None
     applies_if_unit: str | None = None
+    #: True: the requirement applies only above ``applies_if_min`` ("over 2 kWh"); False: at or above.
+    applies_if_exclusive: bool = False
     effective_from: dt.date | None = None
     note: str | None = None
 

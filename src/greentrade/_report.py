@@ -155,9 +155,12 @@ class Report:
             "findings": [_finding(f) for f in self.findings],
         }
 
-    def to_json(self) -> str:
-        """The JSON form; byte for byte the same for the same input, date and plugins."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    def to_json(self, indent: int | None = None) -> str:
+        """The JSON form; byte for byte the same for the same input, date, plugins and indent.
+
+        Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
+        """
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
 
     def to_text(self) -> str:
         """A readable form for people."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from greentrade._catalog import Catalog
     from greentrade._profiles import BuyerProfile
     from greentrade._report import Outcome
+
+T = TypeVar("T")
 
 __all__ = [
     "CatalogEntry",
@@ -185,6 +187,9 @@ class RuleContext:
     catalog: Catalog
     _pointers: Mapping[int, str] = attrs.field(alias="pointers")
     profiles: Mapping[str, BuyerProfile] = attrs.field(factory=dict)
+    #: The loaded programs by id.
+    programs: Mapping[str, Program] = attrs.field(factory=dict)
+    _memo: dict[Any, Any] = attrs.field(factory=dict, alias="memo", repr=False)
     #: Program outcomes by (program id, shipment id); filled for dossier-scope rules, which
     #: run after every shipment has been evaluated (e.g. to check promises in tenders).
     outcomes: Mapping[tuple[str, str], Outcome] = attrs.field(factory=dict)
@@ -200,6 +205,20 @@ class RuleContext:
         if base is None:
             raise LookupError(f"{type(obj).__name__} is not an entity of this dossier; cannot locate it")
         return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+    def memo(self, key: Any, factory: Callable[[], T]) -> T:
+        """Compute a value once per validation run and share it between rules.
+
+        The cache lives as long as one `Engine.validate` call, so plugins can share derived
+        data (an analysis of a shipment, a merged catalog) without module-level state. Put
+        your plugin's name and everything the value depends on (shipment id, as-of date)
+        in `key`.
+        """
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = factory()
+            return value
 
     def config(self, section: str) -> Mapping[str, Any]:
         """The host's validated settings for a configuration section, with the defaults of the

@@ -106,7 +106,7 @@ class StandardDesignator:
     @property
     def family(self) -> StandardDesignator:
         """The standard without edition: ``ISO 50001:2018/Amd 1:2024`` -> ``ISO 50001``."""
-        return StandardDesignator(body=self.body, number=self.number, kind=self.kind, part=self.part)
+        return _family(self.body, self.number, self.kind, self.part)
 
     def same_edition(self, other: StandardDesignator) -> bool:
         return self == other
@@ -174,6 +174,11 @@ class StandardDesignator:
                 raise DesignatorError(f"{text!r} is not in canonical form {str(value)!r}")
             value = attrs.evolve(value, written=text)
         return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _family(body: str, number: str, kind: str | None, part: str | None) -> StandardDesignator:
+    return StandardDesignator(body=body, number=number, kind=kind, part=part)
 
 
 @functools.lru_cache(maxsize=4096)

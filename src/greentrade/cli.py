@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
 from greentrade._load import DossierReadError, parse_date
@@ -36,6 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     v.add_argument("--config", metavar="FILE", dest="sub_config", help=argparse.SUPPRESS)
+    a = sub.add_parser(
+        "assess",
+        help="readiness matrix of the dossier's products against markets and programs; exit 0 when assessed, "
+        "1 if the dossier has data errors, 2 if unreadable",
+    )
+    a.add_argument("dossier", metavar="DOSSIER.json")
+    a.add_argument("--market", action="append", metavar="REGION|COUNTRY",
+                   help="a buyer-profile region or an ISO 3166-1 country code; repeat for more "
+                   "(default: every region of the loaded profiles)")
+    a.add_argument("--as-of", type=_date, metavar="DATE", help="readiness date (default: today)")
+    a.add_argument("--format", choices=("text", "json", "html"), default="text")
+    a.add_argument("--output", metavar="FILE", help="write the assessment here instead of stdout")
+    a.add_argument("--config", metavar="FILE", dest="sub_config", help=argparse.SUPPRESS)
     sub.add_parser("rules", help="list every loaded rule")
     sub.add_parser("plugins", help="list loaded plugins")
     sub.add_parser("categories", help="list the product category vocabulary")
@@ -70,8 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = Path(args.dossier)
             source = sys.stdin.buffer.read() if args.dossier == "-" else path
             report = engine.validate(source, as_of=args.as_of)
-            _write(report.to_json() if args.format == "json" else report.to_text(), args.output)
+            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output)
             return EXIT_OK if report.ok else EXIT_FINDINGS
+        if args.command == "assess":
+            return _assess_command(engine, args)
         if args.command == "rules":
             for r in engine.rules:
                 period = f"{r.effective.start or '…'} to {r.effective.end or '…'}"
@@ -90,12 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "standards":
             return _standards(engine)
-    except (DossierReadError, ConfigError, PluginError) as exc:
+    except (DossierReadError, ConfigError, PluginError, MarketError) as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # pragma: no cover
         return EXIT_OK
     raise AssertionError(args.command)  # pragma: no cover
+
+
+def _assess_command(engine: Engine, args: argparse.Namespace) -> int:
+    source = sys.stdin.buffer.read() if args.dossier == "-" else Path(args.dossier)
+    assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
+    forms = {"json": assessment.to_json, "html": assessment.to_html, "text": assessment.to_text}
+    _write(forms[args.format](), args.output)
+    return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
 
 
 def _standards(engine: Engine) -> int:

@@ -192,7 +192,11 @@ class PilotCatalog:
 
 def pilot_catalog(ctx: RuleContext) -> PilotCatalog:
     """The engine's catalog for the program, merged with the host's extra_standards (a host
-    entry replaces a catalog entry of the same family)."""
+    entry replaces a catalog entry of the same family); computed once per validation run."""
+    return ctx.memo((PROGRAM, "catalog"), lambda: _pilot_catalog(ctx))
+
+
+def _pilot_catalog(ctx: RuleContext) -> PilotCatalog:
     merged: dict[StandardDesignator, PilotStandard] = {}
     for entry in ctx.catalog.for_program(PROGRAM):
         merged.setdefault(entry.designator.family, _from_entry(entry))
@@ -328,9 +332,14 @@ def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ..
 
 
 def analyse(ctx: RuleContext) -> Analysis | None:
+    """What the program's rules look at for the context's shipment, once per run and shipment."""
     shipment = ctx.shipment
     if shipment is None:
         return None
+    return ctx.memo((PROGRAM, "analysis", shipment.id, ctx.as_of), lambda: _analyse(ctx, shipment))
+
+
+def _analyse(ctx: RuleContext, shipment: Shipment) -> Analysis:
     catalog = pilot_catalog(ctx)
     docs = tuple(ctx.dossier.shipment_documents(shipment))
     cited = {

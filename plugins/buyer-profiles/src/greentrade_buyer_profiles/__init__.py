@@ -1,0 +1,31 @@
+"""greentrade plugin: regional buyer profiles and tender readiness rules.
+
+- ``greentrade_buyer_profiles``: first-party profiles for Europe, the Middle East, Southeast
+  Asia and Latin America (``data/profiles.json``, each requirement with its standing and
+  source). Hosts add or replace profiles through the ``profiles`` list of their configuration.
+- ``greentrade_rules``: dossier-scope rules TENDER-001 to TENDER-008 that check a tender's
+  required documents and delivery promises (``data/rules.json``; checks in `rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from greentrade import BuyerProfile, Rule, hookimpl
+
+from greentrade_buyer_profiles import _data
+from greentrade_buyer_profiles.rules import rules
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "greentrade_buyer_profiles", "greentrade_rules"]
+
+
+@hookimpl
+def greentrade_buyer_profiles() -> Sequence[BuyerProfile]:
+    return _data.profiles()
+
+
+@hookimpl
+def greentrade_rules() -> Sequence[Rule]:
+    return rules()

@@ -1,0 +1,252 @@
+"""Tender readiness rules (dossier scope). Ids, titles, severities, remediation texts and
+citations live in data/rules.json; this module maps each rule id to its check.
+
+Per required document and offered product the checks run as a funnel, and only the first
+stage that no document passes is reported: present (TENDER-001), matching the product
+(TENDER-002), citing the standard asked for (TENDER-003), valid through delivery (TENDER-004).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+
+from greentrade import (
+    Document,
+    Hit,
+    Product,
+    RequiredDocument,
+    Rule,
+    RuleContext,
+    Severity,
+    StandardDesignator,
+    Status,
+    Tender,
+)
+
+from greentrade_buyer_profiles import _data
+
+SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
+SHIPMENT_NEEDS = "tenders[].shipment"
+
+Check = Callable[[RuleContext], Iterable[Hit]]
+
+
+# -- shared analysis -----------------------------------------------------------------------------
+def _label(p: Product) -> str:
+    return f"product {p.id} ({p.model})"
+
+
+def _tender_label(t: Tender) -> str:
+    return f"tender {t.id}" + (f" ({t.reference})" if t.reference else "")
+
+
+def _concerned(tender: Tender, req: RequiredDocument) -> list[str]:
+    ids = req.products or tuple(i.product for i in tender.items)
+    return list(dict.fromkeys(ids))
+
+
+def covers(doc: Document, product: Product) -> bool:
+    """The document lists the product, or (certificates, audits) the product's manufacturing site."""
+    if doc.covers(product.id) is not None:
+        return True
+    return (doc.type in SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
+            and product.manufacturing_site in doc.sites)
+
+
+def _model_key(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def product_mismatch(doc: Document, product: Product) -> str | None:
+    """Why the document's statement of the product differs from the product record, if it does."""
+    cov = doc.covers(product.id)
+    if cov is None:
+        return None
+    problems = []
+    if cov.model is not None and _model_key(cov.model) != _model_key(product.model):
+        problems.append(f"model {cov.model!r} (product record: {product.model!r})")
+    if cov.hs_code is not None:
+        n = min(len(cov.hs_code), len(product.hs_code))
+        if cov.hs_code[:n] != product.hs_code[:n]:
+            problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
+    return "; ".join(problems) or None
+
+
+def standard_matches(want: StandardDesignator, have: StandardDesignator) -> bool:
+    """Same family; the same year where `want` states one; `want`'s amendments in `have`'s."""
+    if want.family != have.family:
+        return False
+    if want.year is not None and have.year != want.year:
+        return False
+    for a in want.amendments:
+        if not any(b.kind == a.kind and b.number == a.number and (a.year is None or b.year == a.year)
+                   for b in have.amendments):
+            return False
+    return True
+
+
+def _written(d: StandardDesignator) -> str:
+    return f"{d} (written {d.written!r})" if d.written else str(d)
+
+
+def _validity_problem(doc: Document, ctx: RuleContext, until: dt.date) -> str | None:
+    if doc.status != "valid":
+        return f"document {doc.id} is {doc.status}"
+    if doc.issue_date > ctx.as_of:
+        return f"document {doc.id} is issued {doc.issue_date}, after the as-of date {ctx.as_of}"
+    if doc.valid_until is not None and doc.valid_until < until:
+        return f"document {doc.id} expires {doc.valid_until}, before the delivery date {until}"
+    return None
+
+
+def _funnel(ctx: RuleContext, stage: int) -> Iterator[Hit]:
+    for tender in ctx.dossier.tenders:
+        for req in tender.required_documents:
+            for pid in _concerned(tender, req):
+                product = ctx.dossier.product(pid)
+                if product is None:
+                    continue
+                yield from _stage(ctx, tender, req, product, stage)
+
+
+def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Product, stage: int) -> Iterator[Hit]:
+    what = req.type + (" to " + " or ".join(map(_written, req.standards)) if req.standards else "")
+    head = f"{_tender_label(tender)} requires a {what} for {_label(product)}"
+    sub = tender.id
+    found = [d for d in ctx.dossier.documents if d.type == req.type and covers(d, product)]
+    if not found:
+        if stage == 1:
+            yield ctx.violation(f"{head}; no {req.type} in the dossier covers the product", req, "type",
+                                subject=sub)
+        return
+    matching = [d for d in found if product_mismatch(d, product) is None]
+    if not matching:
+        if stage == 2:
+            for d in found:
+                cov = d.covers(product.id)
+                yield ctx.violation(
+                    f"{head}; document {d.id} states {product_mismatch(d, product)}", cov or d, subject=sub)
+        return
+    if req.standards:
+        cited = [d for d in matching if any(standard_matches(w, h) for w in req.standards for h in d.standards)]
+        if not cited:
+            if stage == 3:
+                have = "; ".join(f"{d.id} cites {', '.join(map(str, d.standards))}" for d in matching)
+                yield ctx.violation(f"{head}; {have}", req, "standards", subject=sub)
+            return
+        matching = cited
+    if stage == 4 and all(_validity_problem(d, ctx, tender.delivery_date) for d in matching):
+        why = "; ".join(str(_validity_problem(d, ctx, tender.delivery_date)) for d in matching)
+        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}",
+                            matching[0], "valid_until" if matching[0].status == "valid" else "status", subject=sub)
+
+
+def _present(ctx: RuleContext) -> Iterator[Hit]:
+    return _funnel(ctx, 1)
+
+
+def _product_match(ctx: RuleContext) -> Iterator[Hit]:
+    return _funnel(ctx, 2)
+
+
+def _standard(ctx: RuleContext) -> Iterator[Hit]:
+    return _funnel(ctx, 3)
+
+
+def _validity(ctx: RuleContext) -> Iterator[Hit]:
+    return _funnel(ctx, 4)
+
+
+# -- promises -------------------------------------------------------------------------------------
+def _known_programs(ctx: RuleContext) -> list[str]:
+    return sorted(ctx.programs)
+
+
+def _promises(ctx: RuleContext) -> Iterator[Hit]:
+    known = _known_programs(ctx)
+    for tender in ctx.dossier.tenders:
+        for promise in tender.promises:
+            sub = tender.id
+            said = f"{_tender_label(tender)} promise {promise.claim!r} relies on program {promise.program}"
+            if promise.program not in known:
+                continue  # TENDER-006
+            if tender.shipment is None:
+                yield ctx.undetermined(
+                    f"{said}; the tender names no shipment, so the program status of the offered products "
+                    "cannot be verified", promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+                continue
+            shipment = ctx.dossier.shipment(tender.shipment)
+            if shipment is None:
+                continue
+            outcome = ctx.outcomes.get((promise.program, shipment.id))
+            if outcome is None:
+                yield ctx.undetermined(f"{said}; no outcome of the program for shipment {shipment.id}",
+                                       promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+                continue
+            status = f"shipment {shipment.id} is {outcome.status} for it as of {outcome.as_of}: {outcome.summary}"
+            if outcome.status in (Status.NOT_ELIGIBLE, Status.NOT_APPLICABLE):
+                yield ctx.violation(f"{said}, but {status}", promise, "program", subject=sub)
+                continue
+            if outcome.status is Status.UNDETERMINED:
+                needs = outcome.summary.removeprefix("needs: ") or SHIPMENT_NEEDS
+                yield ctx.undetermined(f"{said}, but {status}", promise, "program", needs=needs, subject=sub)
+                continue
+            on_board = {line.product for line in shipment.lines}
+            missing = [i.product for i in tender.items if i.product not in on_board]
+            if missing:
+                yield ctx.undetermined(
+                    f"{said}; shipment {shipment.id} is eligible, but offered product(s) "
+                    f"{', '.join(dict.fromkeys(missing))} are not on it, so its status does not cover them",
+                    promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+
+
+def _programs_loaded(ctx: RuleContext) -> Iterator[Hit]:
+    known = _known_programs(ctx)
+    for tender in ctx.dossier.tenders:
+        for promise in tender.promises:
+            if promise.program not in known:
+                yield ctx.violation(
+                    f"{_tender_label(tender)} promise {promise.claim!r} relies on program {promise.program!r}, "
+                    f"which no loaded plugin defines (loaded: {', '.join(known) or 'none'})",
+                    promise, "program", subject=tender.id)
+
+
+def _deadline(ctx: RuleContext) -> Iterator[Hit]:
+    for tender in ctx.dossier.tenders:
+        if tender.bid_deadline < ctx.as_of:
+            yield ctx.note(f"the bid deadline of {_tender_label(tender)} ({tender.bid_deadline}) is before the "
+                           f"as-of date {ctx.as_of}", tender, "bid_deadline", subject=tender.id)
+
+
+def _variants(ctx: RuleContext) -> Iterator[Hit]:
+    for tender in ctx.dossier.tenders:
+        for req in tender.required_documents:
+            for i, d in enumerate(req.standards):
+                if d.written is not None:
+                    yield ctx.note(f"{_tender_label(tender)} writes the standard {d.written!r}; canonical form "
+                                   f"{str(d)!r}, matched to the dossier's documents by family and edition",
+                                   req, "standards", i, subject=tender.id)
+
+
+CHECKS: dict[str, Check] = {
+    "TENDER-001": _present,
+    "TENDER-002": _product_match,
+    "TENDER-003": _standard,
+    "TENDER-004": _validity,
+    "TENDER-005": _promises,
+    "TENDER-006": _programs_loaded,
+    "TENDER-007": _deadline,
+    "TENDER-008": _variants,
+}
+
+
+def rules() -> list[Rule]:
+    out = []
+    for r in _data.rules_data()["rules"]:
+        out.append(Rule(
+            id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
+            citation=_data.citation(r["citation"]), remediation=r["remediation"], description=r["description"],
+            scope="dossier",
+        ))
+    return out

@@ -1,0 +1,182 @@
+"""End to end: the portfolio example (14 products, six categories) assessed for every region,
+with the expected readiness matrices; the first-party profiles; host overrides; tender promises."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from greentrade import Citation, Engine, Period, Program, Rule, Severity, hookimpl
+from greentrade._assess import assess
+from greentrade._schemas import validator
+
+import greentrade_buyer_profiles
+
+HERE = Path(__file__).resolve().parent.parent
+PORTFOLIO = HERE / "examples" / "portfolio.json"
+AS_OF = dt.date(2026, 7, 1)
+
+R, OG, G, U, E, N = "ready", "optional-gaps", "gaps", "undetermined", "expiring", "no-requirements-known"
+PRODUCTS = ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10", "P11", "P12", "P13", "P14"]
+EXPECTED = {
+    #                 P01 P02 P03 P04 P05 P06 P07 P08 P09 P10 P11 P12 P13 P14
+    "europe":        [R, OG, G, R, R, R, G, R, U, E, G, R, G, OG],
+    "latin-america": [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
+    "middle-east":   [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
+    "southeast-asia": [N, N, N, R, OG, R, R, OG, OG, OG, OG, R, OG, N],
+}
+
+
+def _engine(config=None) -> Engine:
+    engine = Engine(config=config)
+    engine.register(greentrade_buyer_profiles, name="buyer-profiles")
+    return engine
+
+
+def _columns(a):
+    return {m.id: [a.cell(p, m.id).status for p in PRODUCTS] for m in a.markets}
+
+
+def test_portfolio_covers_six_categories():
+    data = json.loads(PORTFOLIO.read_text())
+    assert [p["id"] for p in data["products"]] == PRODUCTS
+    assert {p["category"] for p in data["products"]} == {
+        "solar-street-light", "solar-garden-light", "pv-module", "energy-storage-battery",
+        "green-building-material", "smart-grid-equipment"}
+
+
+def test_expected_matrix_per_region():
+    a = assess(_engine(), PORTFOLIO, as_of=AS_OF)
+    assert [m.id for m in a.markets] == sorted(EXPECTED)
+    assert _columns(a) == EXPECTED
+    assert not list(validator("assessment").iter_errors(a.to_dict()))
+
+
+@pytest.mark.parametrize("region", sorted(EXPECTED))
+def test_each_region_alone(region):
+    a = assess(_engine(), PORTFOLIO, markets=[region], as_of=AS_OF)
+    assert _columns(a) == {region: EXPECTED[region]}
+
+
+def test_same_matrix_with_every_installed_plugin():
+    """The programs' standards catalogs (if installed) give the same verdicts as the profiles' own editions."""
+    engine = Engine()
+    engine.load_entry_points()
+    a = assess(engine, PORTFOLIO, as_of=AS_OF)
+    assert _columns(a) == EXPECTED
+
+
+def test_gap_kinds_in_europe():
+    a = assess(_engine(), PORTFOLIO, markets=["europe"], as_of=AS_OF)
+
+    def kinds(p):
+        return sorted({g.kind for _r, g in a.cell(p, "europe").gaps})
+
+    assert kinds("P03") == ["missing-document"]
+    assert kinds("P07") == ["missing-document"]  # 215 kWh: Article 7 declaration missing
+    assert kinds("P09") == ["spec-unknown"]  # capacity not stated
+    assert kinds("P10") == ["expiring"]
+    assert kinds("P11") == ["wrong-edition"]  # EN 15804+A1
+    assert kinds("P13") == ["not-valid"]  # suspended declaration of conformity
+    assert kinds("P14") == ["unrecognized-issuer"]  # ISO/IEC 17025 lab, not ISO 14065
+    p10 = a.cell("P10", "europe")
+    assert (p10.earliest_expiry, p10.limiting_document) == (dt.date(2026, 8, 15), "EPD-PANEL")
+    assert any("does not apply: capacity 1.2 kWh is not above 2 kWh" in n for n in a.cell("P08", "europe").notes)
+
+
+def test_battery_article7_not_before_its_date():
+    a = assess(_engine(), PORTFOLIO, markets=["europe"], as_of=dt.date(2026, 2, 17))
+    assert a.cell("P07", "europe").status == OG  # the declaration is listed, but not yet in force
+
+
+def test_first_party_profiles():
+    engine = _engine()
+    profiles = {p.id: p for p in engine.profiles}
+    assert sorted(profiles) == ["eu-green-public-procurement", "latam-green-procurement", "me-green-procurement",
+                                "sea-project-buyers"]
+    assert sorted(p.region for p in profiles.values()) == ["europe", "latin-america", "middle-east",
+                                                           "southeast-asia"]
+    for p in profiles.values():
+        for r in p.requirements:
+            assert r.citation.reference and r.standing in ("law", "published-pilot", "common-practice")
+            if r.standing == "published-pilot":
+                assert r.citation.reference.startswith("shared/sources/") and r.level == "preferred"
+    batt = next(r for r in profiles["eu-green-public-procurement"].requirements if r.id == "EU-ESS-CFD-BATT-ART7")
+    assert (batt.applies_if_spec, batt.applies_if_min, batt.applies_if_unit) == ("capacity", 2, "kWh")
+    assert batt.effective_from == dt.date(2026, 2, 18) and "2023/1542" in batt.citation.title
+    assert not any(r.category.startswith("solar") for r in profiles["sea-project-buyers"].requirements)
+    assert [w.program for w in profiles["me-green-procurement"].pathways] == ["cn-green-channel",
+                                                                             "itc-green-export-pass"]
+
+
+def test_host_overrides_and_adds_profiles():
+    data = json.loads(json.dumps(greentrade_buyer_profiles._data.profiles_data()["profiles"][0]))
+    data["requirements"] = [r for r in data["requirements"] if r["id"] != "EU-GBM-EPD-EN15804"]
+    extra = {"id": "host-gcc-distributor", "title": "GCC distributors (host survey)", "buyer_type": "distributor",
+             "region": "middle-east", "countries": ["AE", "SA"],
+             "citation": {"authority": "host", "title": "own survey", "reference": "internal"},
+             "requirements": [{"id": "GCC-GBM-EPD", "category": "green-building-material", "document_type": "epd",
+                               "level": "required", "standing": "common-practice",
+                               "standards": ["EN 15804:2012+A2:2019"],
+                               "citation": {"authority": "host", "title": "own survey", "reference": "internal"}}]}
+    a = assess(_engine({"profiles": [data, extra]}), PORTFOLIO, as_of=AS_OF)
+    assert a.cell("P10", "europe").status == N  # the host dropped the EPD requirement
+    assert a.cell("P11", "middle-east").status == G  # the host's required EPD (+A1 is the old edition)
+    assert a.cell("P10", "middle-east").status == OG  # the host requires no minimum validity margin
+    me = next(m for m in a.markets if m.id == "middle-east")
+    assert me.profiles == ("host-gcc-distributor", "me-green-procurement")
+
+
+# -- tender promises with a test program (independent of other plugins) -------------------------------------------
+class _Program:
+    @hookimpl
+    def greentrade_programs(self):
+        return [Program(id="test-lane", title="Test lane", authority="test", effective=Period(),
+                        citation=Citation(authority="t", title="t", reference="t"))]
+
+    @hookimpl
+    def greentrade_rules(self):
+        def check(ctx):
+            if ctx.shipment.destination_country != "SA":
+                yield ctx.violation("only SA", ctx.shipment, "destination_country")
+        return [Rule(id="TEST-LANE-001", title="t", severity=Severity.ERROR, check=check, program="test-lane",
+                     citation=Citation(authority="t", title="t", reference="t"))]
+
+
+def _tender_report(patch):
+    data = json.loads(PORTFOLIO.read_text())
+    tender = copy.deepcopy(data["tenders"][0])
+    tender.update(patch)
+    data["tenders"] = [tender]
+    engine = _engine()
+    engine.register(_Program(), name="test-lane")
+    report = engine.validate(data, as_of=AS_OF)
+    return [f for f in report.findings if f.rule.startswith("TENDER-")]
+
+
+def test_promise_on_eligible_shipment_passes():
+    assert _tender_report({"promises": [{"program": "test-lane", "claim": "fast"}]}) == []
+
+
+def test_promise_on_not_eligible_shipment_is_an_error():
+    [f] = _tender_report({"shipment": "S-HAM-01", "promises": [{"program": "test-lane", "claim": "fast"}]})
+    assert (f.rule, f.severity, f.pointer) == ("TENDER-005", Severity.ERROR, "/tenders/0/promises/0/program")
+    assert "not_eligible" in f.message
+
+
+def test_promise_for_product_not_on_shipment_is_undetermined():
+    items = [{"product": "P01", "quantity": 1, "unit": "pcs"}, {"product": "P10", "quantity": 5, "unit": "m2"}]
+    [f] = _tender_report({"items": items, "required_documents": [],
+                          "promises": [{"program": "test-lane", "claim": "fast"}]})
+    assert (f.rule, f.effect, f.needs) == ("TENDER-005", "undetermined", "tenders[].shipment")
+    assert "P10" in f.message
+
+
+def test_tender_findings_reach_the_assessment():
+    data = json.loads(PORTFOLIO.read_text())
+    data["tenders"][0]["required_documents"].append({"type": "epd"})
+    a = assess(_engine(), data, as_of=AS_OF)
+    assert [(t.tender, t.rule) for t in a.tenders] == [("T-RUH-2026-07", "TENDER-001")] * 2

@@ -1,0 +1,911 @@
+"""Portfolio readiness: which products have shipment-ready documents for which market.
+
+`assess` builds a matrix of the dossier's products against markets (the regions or countries
+of the loaded buyer profiles) and programs. Each market cell checks the profiles' requirements
+for the product's category against the dossier's documents and lists every gap with the action
+that would close it; each program cell lists the program status of the dossier's shipments
+that carry the product. The result is a public contract (`schemas/assessment.schema.json`),
+rendered as JSON, text or a self-contained HTML page. See ``docs/assess.md``.
+
+Cell statuses, worst first (`STATUSES`):
+
+``gaps``
+    a required requirement in force has a gap: a missing document, a wrong standard or edition,
+    an unrecognized issuer, a document that is not valid on the as-of date or that states another
+    product.
+``undetermined``
+    no such gap, but whether a required requirement applies or is met cannot be told from the
+    data (a spec the requirement depends on is not stated, a standard without edition).
+``expiring``
+    every required requirement is met, but a document relied on expires before the as-of date
+    plus the requirement's ``min_validity_days``.
+``optional-gaps``
+    every required requirement in force is met; a preferred one (e.g. a pilot pathway's
+    document) or one not yet in force has a gap.
+``ready``
+    every requirement that applies is met.
+``no-requirements-known``
+    no requirement of the market's profiles applies to the product's category: nothing is
+    known, which is not the same as nothing being required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from greentrade import _codes
+from greentrade._load import DossierReadError, load
+from greentrade._model import Document, Dossier, Product
+from greentrade._profiles import BuyerProfile, Requirement
+from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._rules import Citation, Finding, Severity
+from greentrade._standards import StandardDesignator
+from greentrade._version import __version__
+
+if TYPE_CHECKING:
+    from greentrade._catalog import Catalog
+    from greentrade._engine import Engine
+
+__all__ = [
+    "GAP_KINDS",
+    "STATUSES",
+    "Assessment",
+    "Cell",
+    "Gap",
+    "Market",
+    "MarketError",
+    "PathwayStatus",
+    "ProductRow",
+    "ProgramCell",
+    "RequirementCheck",
+    "ShipmentStatus",
+    "assess",
+]
+
+ASSESSMENT_FORMAT = "greentrade.assessment/1"
+
+STATUSES: tuple[str, ...] = ("gaps", "undetermined", "expiring", "optional-gaps", "ready", "no-requirements-known")
+STATUS_MEANING: dict[str, str] = {
+    "gaps": "a required document is missing or does not qualify",
+    "undetermined": "the data do not tell whether a required document applies or qualifies",
+    "expiring": "ready, but a required document expires within the requirement's validity margin",
+    "optional-gaps": "every required document is in place; a preferred (or not yet in force) one has a gap",
+    "ready": "every document the market's profiles ask for is in place",
+    "no-requirements-known": "no profile requirement is known for this product category in this market",
+}
+GAP_KINDS: tuple[str, ...] = (
+    "missing-document",
+    "product-mismatch",
+    "wrong-standard",
+    "wrong-edition",
+    "unrecognized-issuer",
+    "not-valid",
+    "spec-unknown",
+    "undated-standard",
+    "expiring",
+)
+_UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard"})
+PROGRAM_NO_SHIPMENT = "no-shipment"
+PROGRAM_MIXED = "mixed"
+_SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
+#: Document types of which a product commonly has several, one per standard.
+_PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
+
+# Units the spec threshold of a requirement may be compared across (dimension, factor).
+_UNITS: dict[str, tuple[str, float]] = {
+    "wh": ("energy", 1.0), "kwh": ("energy", 1e3), "mwh": ("energy", 1e6),
+    "w": ("power", 1.0), "kw": ("power", 1e3), "mw": ("power", 1e6),
+    "v": ("voltage", 1.0), "kv": ("voltage", 1e3),
+    "ah": ("charge", 1.0), "mah": ("charge", 1e-3),
+}
+
+
+class MarketError(ValueError):
+    """A market given to `assess` is neither a profile region nor an ISO 3166-1 country code."""
+
+
+# -- the assessment's values ------------------------------------------------------------------------
+@attrs.frozen
+class Gap:
+    """Why a requirement is not (or not for long) met, and what would close it."""
+
+    kind: str
+    message: str
+    action: str
+    document: str | None = None
+
+
+@attrs.frozen
+class RequirementCheck:
+    """One requirement of a profile checked for one product."""
+
+    profile: str
+    requirement: str
+    title: str
+    document_type: str
+    level: str
+    standing: str
+    in_force: bool
+    citation: Citation
+    effective_from: dt.date | None = None
+    document: str | None = None
+    valid_until: dt.date | None = None
+    gaps: tuple[Gap, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return all(g.kind == "expiring" for g in self.gaps)
+
+    @property
+    def blocking(self) -> bool:
+        """Counts for the status (a required requirement in force)."""
+        return self.level == "required" and self.in_force
+
+
+@attrs.frozen
+class ShipmentStatus:
+    """A program's status for one shipment that carries the product."""
+
+    shipment: str
+    destination: str
+    ship_date: dt.date
+    status: str
+    summary: str
+
+
+@attrs.frozen
+class PathwayStatus:
+    """A program a market's buyers accept, with the status of shipments of the product to the market."""
+
+    program: str
+    purpose: str
+    profile: str
+    loaded: bool
+    shipments: tuple[ShipmentStatus, ...] = ()
+
+
+@attrs.frozen
+class Cell:
+    """A product in a market."""
+
+    market: str
+    status: str
+    requirements: tuple[RequirementCheck, ...] = ()
+    notes: tuple[str, ...] = ()
+    earliest_expiry: dt.date | None = None
+    limiting_document: str | None = None
+    pathways: tuple[PathwayStatus, ...] = ()
+
+    @property
+    def gaps(self) -> list[tuple[RequirementCheck, Gap]]:
+        return [(r, g) for r in self.requirements for g in r.gaps]
+
+
+@attrs.frozen
+class ProgramCell:
+    """A program's status for the shipments that carry a product (a shipment's status covers all its lines)."""
+
+    program: str
+    status: str
+    shipments: tuple[ShipmentStatus, ...] = ()
+
+
+@attrs.frozen
+class ProductRow:
+    product: str
+    model: str
+    name: str
+    category: str
+    cells: tuple[Cell, ...]
+    programs: tuple[ProgramCell, ...]
+
+
+@attrs.frozen
+class Market:
+    id: str
+    kind: str  # "region" or "country"
+    countries: tuple[str, ...]
+    profiles: tuple[str, ...]
+
+
+@attrs.frozen
+class ProgramInfo:
+    id: str
+    title: str
+
+
+@attrs.frozen
+class TenderFinding:
+    tender: str
+    rule: str
+    severity: str
+    message: str
+    pointer: str
+
+
+@attrs.frozen
+class Assessment:
+    """The readiness matrix of a dossier. Same input, date, plugins and markets: same output."""
+
+    greentrade_version: str
+    as_of: dt.date
+    input_sha256: str
+    plugins: tuple[PluginInfo, ...]
+    evaluated: bool
+    markets: tuple[Market, ...] = ()
+    programs: tuple[ProgramInfo, ...] = ()
+    products: tuple[ProductRow, ...] = ()
+    tenders: tuple[TenderFinding, ...] = ()
+    data_findings: tuple[Finding, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.products:
+            for cell in row.cells:
+                counts[cell.status] += 1
+        return counts
+
+    def cell(self, product: str, market: str) -> Cell | None:
+        for row in self.products:
+            if row.product == product:
+                return next((c for c in row.cells if c.market == market), None)
+        return None
+
+    def matrix(self) -> dict[str, dict[str, str]]:
+        """Status by product id and market id."""
+        return {row.product: {c.market: c.status for c in row.cells} for row in self.products}
+
+    # -- forms ---------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "assessment_format": ASSESSMENT_FORMAT,
+            "greentrade_version": self.greentrade_version,
+            "plugins": [{"name": p.name, "version": p.version} for p in self.plugins],
+            "as_of": self.as_of.isoformat(),
+            "input_sha256": self.input_sha256,
+            "evaluated": self.evaluated,
+            "statuses": [{"status": s, "meaning": STATUS_MEANING[s]} for s in STATUSES],
+            "counts": self.counts,
+            "markets": [
+                {"id": m.id, "kind": m.kind, "countries": list(m.countries), "profiles": list(m.profiles)}
+                for m in self.markets
+            ],
+            "programs": [{"id": p.id, "title": p.title} for p in self.programs],
+            "products": [_row_dict(r) for r in self.products],
+            "tenders": [
+                {"tender": t.tender, "rule": t.rule, "severity": t.severity, "message": t.message,
+                 "pointer": t.pointer}
+                for t in self.tenders
+            ],
+            "data_findings": [
+                {"rule": f.rule, "severity": str(f.severity), "message": f.message, "pointer": f.pointer}
+                for f in self.data_findings
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_text(self) -> str:
+        return _text(self)
+
+    def to_html(self) -> str:
+        return _html(self)
+
+
+def _opt(d: dict[str, Any], key: str, value: Any) -> None:
+    if value is None or value == [] or value == ():
+        return
+    d[key] = value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _shipment_dict(s: ShipmentStatus) -> dict[str, Any]:
+    return {"shipment": s.shipment, "destination": s.destination, "ship_date": s.ship_date.isoformat(),
+            "status": s.status, "summary": s.summary}
+
+
+def _citation_dict(c: Citation) -> dict[str, Any]:
+    d: dict[str, Any] = {"authority": c.authority, "title": c.title}
+    _opt(d, "date", c.date)
+    d["reference"] = c.reference
+    _opt(d, "note", c.note)
+    return d
+
+
+def _requirement_dict(r: RequirementCheck) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "profile": r.profile, "requirement": r.requirement, "title": r.title, "document_type": r.document_type,
+        "level": r.level, "standing": r.standing, "in_force": r.in_force, "met": r.met,
+    }
+    _opt(d, "effective_from", r.effective_from)
+    _opt(d, "document", r.document)
+    _opt(d, "valid_until", r.valid_until)
+    gaps = []
+    for g in r.gaps:
+        gd: dict[str, Any] = {"kind": g.kind, "message": g.message, "action": g.action}
+        _opt(gd, "document", g.document)
+        gaps.append(gd)
+    d["gaps"] = gaps
+    d["citation"] = _citation_dict(r.citation)
+    return d
+
+
+def _row_dict(row: ProductRow) -> dict[str, Any]:
+    cells = []
+    for c in row.cells:
+        cd: dict[str, Any] = {"market": c.market, "status": c.status}
+        _opt(cd, "earliest_expiry", c.earliest_expiry)
+        _opt(cd, "limiting_document", c.limiting_document)
+        cd["requirements"] = [_requirement_dict(r) for r in c.requirements]
+        cd["notes"] = list(c.notes)
+        cd["pathways"] = [
+            {"program": p.program, "purpose": p.purpose, "profile": p.profile, "loaded": p.loaded,
+             "shipments": [_shipment_dict(s) for s in p.shipments]}
+            for p in c.pathways
+        ]
+        cells.append(cd)
+    return {
+        "product": row.product, "model": row.model, "name": row.name, "category": row.category,
+        "cells": cells,
+        "programs": [
+            {"program": p.program, "status": p.status, "shipments": [_shipment_dict(s) for s in p.shipments]}
+            for p in row.programs
+        ],
+    }
+
+
+# -- markets ------------------------------------------------------------------------------------------
+def resolve_markets(profiles: Sequence[BuyerProfile], markets: Iterable[str] | None) -> list[Market]:
+    """Markets by region name (case-insensitive) or ISO country code; default: every region, sorted."""
+    regions = sorted({p.region for p in profiles if p.region})
+    wanted = regions if markets is None else list(dict.fromkeys(markets))
+    out: list[Market] = []
+    for m in wanted:
+        region = next((r for r in regions if r.lower() == m.strip().lower()), None)
+        if region is not None:
+            ps = [p for p in profiles if p.region == region]
+            countries = sorted({c for p in ps for c in p.countries})
+            out.append(Market(region, "region", tuple(countries), tuple(p.id for p in ps)))
+            continue
+        code = m.strip()
+        if len(code) == 2 and code.upper() in _codes.countries():
+            code = code.upper()
+            ps = [p for p in profiles if code in p.countries]
+            out.append(Market(code, "country", (code,), tuple(p.id for p in ps)))
+            continue
+        known = ", ".join(regions) or "none"
+        raise MarketError(f"unknown market {m!r}: give a profile region ({known}) or an ISO 3166-1 alpha-2 code")
+    return out
+
+
+# -- checking one requirement ----------------------------------------------------------------------------
+def _covers(doc: Document, product: Product) -> bool:
+    if doc.covers(product.id) is not None:
+        return True
+    return (doc.type in _SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
+            and product.manufacturing_site in doc.sites)
+
+
+def _convert_unit(value: float, unit: str, target: str) -> float | None:
+    if unit.strip().lower() == target.strip().lower():
+        return value
+    a, b = _UNITS.get(unit.strip().lower()), _UNITS.get(target.strip().lower())
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return value * a[1] / b[1]
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _std_list(ds: Sequence[StandardDesignator]) -> str:
+    return " or ".join(map(str, ds))
+
+
+@attrs.frozen
+class _Ctx:
+    dossier: Dossier
+    catalog: Catalog
+    as_of: dt.date
+
+
+def _same_standard(ctx: _Ctx, want: StandardDesignator, have: StandardDesignator) -> bool:
+    """Same family, or `have` is a superseded edition (e.g. ISO/TS 14067:2013) of `want`'s standard."""
+    if want.family == have.family:
+        return True
+    check = ctx.catalog.check(have)
+    return check.status == "superseded" and check.entry is not None and check.entry.designator.family == want.family
+
+
+def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: StandardDesignator) -> Gap | None:
+    check = ctx.catalog.check(have)
+    if check.status == "current":
+        return None
+    if check.status == "superseded":
+        return Gap("wrong-edition",
+                   f"document {doc.id} cites {have}, a superseded edition (current: {check.current})",
+                   f"Have document {doc.id} reissued against {check.current}.", doc.id)
+    if want.year is None:
+        return None
+    if have.year is None:
+        return Gap("undated-standard",
+                   f"document {doc.id} cites {have} without an edition; the requirement names {want}",
+                   f"Check the edition document {doc.id} was issued against and record it (e.g. {want}).", doc.id)
+    missing = [a for a in want.amendments if a not in have.amendments] if have.year == want.year else []
+    if have.year < want.year or missing:
+        return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
+                   f"Have document {doc.id} reissued against {want}.", doc.id)
+    return None
+
+
+def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
+    gaps: list[Gap] = []
+    cov = doc.covers(product.id)
+    if cov is not None and cov.model is not None and "".join(cov.model.split()).upper() != "".join(
+            product.model.split()).upper():
+        gaps.append(Gap("product-mismatch",
+                        f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
+                        f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
+                        doc.id))
+    if req.standards:
+        pairs = [(w, h) for w in req.standards for h in doc.standards if _same_standard(ctx, w, h)]
+        if not pairs:
+            gaps.append(Gap("wrong-standard",
+                            f"document {doc.id} cites {', '.join(map(str, doc.standards))}; the requirement asks "
+                            f"for {_std_list(req.standards)}",
+                            f"Obtain a {req.document_type} against {_std_list(req.standards)} covering product "
+                            f"{product.id}.", doc.id))
+        else:
+            edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
+            if all(g is not None for g in edition):
+                gaps.append(next(g for g in edition if g is not None))
+    if req.issuer_accreditations:
+        issuer = ctx.dossier.party(doc.issuer)
+        families = {a.family for a in req.issuer_accreditations}
+        accs = issuer.accreditations if issuer is not None else ()
+        if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
+            held = "; ".join(f"{a.standard} until {a.valid_until}" for a in accs) or "none recorded"
+            name = issuer.name if issuer is not None else doc.issuer
+            gaps.append(Gap("unrecognized-issuer",
+                            f"issuer {doc.issuer} ({name}) of document {doc.id} holds no accreditation to "
+                            f"{_std_list(req.issuer_accreditations)} valid on {ctx.as_of} (accreditations: {held})",
+                            f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
+                            f"issuer's valid accreditation in the dossier.", doc.id))
+    if doc.status != "valid":
+        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status}",
+                        f"Replace document {doc.id} with a valid one.", doc.id))
+    elif doc.issue_date > ctx.as_of:
+        gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
+                        f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
+    elif doc.valid_until is not None and doc.valid_until < ctx.as_of:
+        gaps.append(Gap("not-valid", f"document {doc.id} expired on {doc.valid_until}",
+                        f"Renew document {doc.id}.", doc.id))
+    elif doc.valid_until is not None and req.min_validity_days:
+        needed = ctx.as_of + dt.timedelta(days=req.min_validity_days)
+        if doc.valid_until < needed:
+            gaps.append(Gap("expiring",
+                            f"document {doc.id} expires {doc.valid_until}, before {needed} "
+                            f"({req.min_validity_days} days after {ctx.as_of})",
+                            f"Renew document {doc.id} before {doc.valid_until}.", doc.id))
+    return gaps
+
+
+def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
+    hard = [g for g in gaps if g.kind != "expiring"]
+    open_ = [g for g in hard if g.kind not in _UNDETERMINED_KINDS]
+    grade = 0 if not gaps else 1 if not hard else 2 if not open_ else 3
+    until = doc.valid_until.toordinal() if doc.valid_until else dt.date.max.toordinal()
+    return grade, len(hard), -until, doc.id
+
+
+def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
+           product: Product) -> tuple[RequirementCheck | None, str | None]:
+    """The check (None when the requirement does not apply) and a note on its applicability."""
+    in_force = req.effective_from is None or req.effective_from <= ctx.as_of
+    base = RequirementCheck(
+        profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=req.document_type,
+        level=req.level, standing=req.standing, in_force=in_force, citation=req.citation,
+        effective_from=req.effective_from,
+    )
+    if req.applies_if_spec is not None and req.applies_if_min is not None:
+        unit = req.applies_if_unit or ""
+        op = ">" if req.applies_if_exclusive else ">="
+        threshold = f"{req.applies_if_spec} {op} {_num(req.applies_if_min)} {unit}".rstrip()
+        spec = product.spec(req.applies_if_spec)
+        value = _convert_unit(spec.value, spec.unit, unit) if spec is not None and unit else (
+            spec.value if spec is not None else None)
+        if value is None:
+            stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \
+                f"states no {req.applies_if_spec!r}"
+            return attrs.evolve(base, gaps=(Gap(
+                "spec-unknown",
+                f"product {product.id} {stated}; requirement {req.id} applies when {threshold}",
+                f"Record the product's {req.applies_if_spec} in {unit or 'the unit of the requirement'} in its specs.",
+            ),)), None
+        if value < req.applies_if_min or (req.applies_if_exclusive and value == req.applies_if_min):
+            return None, (f"{req.id} does not apply: {req.applies_if_spec} {_num(value)} {unit} is not "
+                          f"{'above' if req.applies_if_exclusive else 'at or above'} {_num(req.applies_if_min)} {unit}")
+        if value == req.applies_if_min:
+            return _with_documents(ctx, req, product, base), (
+                f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
+                "threshold; the requirement's note says whether its source's threshold is exclusive")
+    return _with_documents(ctx, req, product, base), None
+
+
+def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: RequirementCheck) -> RequirementCheck:
+    candidates = [d for d in ctx.dossier.documents if d.type == req.document_type and _covers(d, product)]
+    others = ""
+    if req.standards and req.document_type in _PER_STANDARD_TYPES:
+        # A certificate or test report against another standard is another document, not a wrong one.
+        unrelated = [d for d in candidates
+                     if not any(_same_standard(ctx, w, h) for w in req.standards for h in d.standards)]
+        candidates = [d for d in candidates if d not in unrelated]
+        if unrelated:
+            others = " (other {}s covering it: {})".format(req.document_type, ", ".join(
+                f"{d.id} against {', '.join(map(str, d.standards))}" for d in unrelated))
+    if not candidates:
+        std = f" against {_std_list(req.standards)}" if req.standards else ""
+        accredited = _std_list(req.issuer_accreditations)
+        by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
+        keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
+                if req.min_validity_days else "")
+        return attrs.evolve(base, gaps=(Gap(
+            "missing-document",
+            f"no {req.document_type}{std} in the dossier covers product {product.id} ({product.model}){others}",
+            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({product.model}){keep}.",
+        ),))
+    scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
+                    key=lambda gd: _rank(gd[0], gd[1]))
+    gaps, doc = scored[0]
+    return attrs.evolve(base, document=doc.id, valid_until=doc.valid_until, gaps=tuple(gaps))
+
+
+def _status(checks: Sequence[RequirementCheck]) -> str:
+    if not checks:
+        return "no-requirements-known"
+    blocking = [c for c in checks if c.blocking]
+    kinds = {g.kind for c in blocking for g in c.gaps}
+    if kinds - _UNDETERMINED_KINDS - {"expiring"}:
+        return "gaps"
+    if kinds & _UNDETERMINED_KINDS:
+        return "undetermined"
+    if "expiring" in kinds:
+        return "expiring"
+    if any(c.gaps for c in checks):
+        return "optional-gaps"
+    return "ready"
+
+
+# -- the matrix ---------------------------------------------------------------------------------------------
+def _shipment_statuses(dossier: Dossier, report: Report, program: str, product: Product,
+                       countries: frozenset[str] | None = None) -> tuple[ShipmentStatus, ...]:
+    out = []
+    for s in dossier.shipments:
+        if countries is not None and s.destination_country not in countries:
+            continue
+        if not any(line.product == product.id for line in s.lines):
+            continue
+        outcome: Outcome | None = next(
+            (o for o in report.outcomes if o.program == program and o.subject == s.id), None)
+        if outcome is None:
+            out.append(ShipmentStatus(s.id, s.destination_country, s.ship_date, "not-evaluated",
+                                      "the program was not evaluated for this shipment"))
+        else:
+            out.append(ShipmentStatus(s.id, s.destination_country, s.ship_date, str(outcome.status),
+                                      outcome.summary))
+    return tuple(out)
+
+
+def _cell(ctx: _Ctx, report: Report, market: Market, profiles: Mapping[str, BuyerProfile],
+          programs: frozenset[str], product: Product) -> Cell:
+    checks: list[RequirementCheck] = []
+    notes: list[str] = []
+    pathways: list[PathwayStatus] = []
+    seen_programs: set[str] = set()
+    countries = frozenset(market.countries)
+    for pid in market.profiles:
+        profile = profiles[pid]
+        for req in profile.requirements:
+            if req.category != product.category:
+                continue
+            check, note = _check(ctx, profile, req, product)
+            if note is not None:
+                notes.append(note)
+            if check is not None:
+                checks.append(check)
+        for way in profile.pathways:
+            if way.program in seen_programs:
+                continue
+            seen_programs.add(way.program)
+            pathways.append(PathwayStatus(
+                way.program, way.purpose, profile.id, way.program in programs,
+                _shipment_statuses(ctx.dossier, report, way.program, product, countries)))
+    relied = [(c.valid_until, c.document or "") for c in checks
+              if c.document is not None and c.valid_until is not None and c.met]
+    earliest = min(relied) if relied else None
+    return Cell(
+        market=market.id, status=_status(checks), requirements=tuple(checks), notes=tuple(notes),
+        earliest_expiry=earliest[0] if earliest else None, limiting_document=earliest[1] if earliest else None,
+        pathways=tuple(pathways),
+    )
+
+
+def _program_cell(dossier: Dossier, report: Report, program: str, product: Product) -> ProgramCell:
+    shipments = _shipment_statuses(dossier, report, program, product)
+    statuses = {s.status for s in shipments}
+    if not shipments:
+        status = PROGRAM_NO_SHIPMENT
+    elif len(statuses) == 1:
+        status = shipments[0].status
+    else:
+        status = PROGRAM_MIXED
+    return ProgramCell(program, status, shipments)
+
+
+def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
+           markets: Iterable[str] | None = None, as_of: dt.date | None = None) -> Assessment:
+    """Assess the readiness of a dossier's products for markets and programs.
+
+    `source` is what `Engine.validate` takes. `markets` are profile regions or ISO 3166-1
+    alpha-2 codes (default: every region of the loaded profiles). `as_of` is the readiness
+    date (default: today); the program statuses come from ``engine.validate(source,
+    as_of=as_of)``, i.e. by default as of each shipment's ship date. Raises
+    `DossierReadError` for unreadable input and `MarketError` for an unknown market; a
+    dossier with data errors gives an assessment with ``evaluated`` False and its findings.
+    """
+    if isinstance(source, Path):
+        try:
+            source = source.read_bytes()
+        except OSError as exc:
+            raise DossierReadError(f"cannot read {str(source)!r}: {exc.strerror}") from None
+    profiles = {p.id: p for p in engine.profiles}
+    resolved = resolve_markets(list(profiles.values()), markets)
+    loaded = load(source, frozenset(c.id for c in engine.categories))
+    report = engine.validate(source, as_of=as_of)
+    day = as_of or dt.date.today()
+    programs = tuple(ProgramInfo(p.id, p.title) for p in engine.programs)
+    if loaded.dossier is None or loaded.findings:
+        return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=False,
+                          markets=tuple(resolved), programs=programs,
+                          data_findings=tuple(f for f in report.findings if f.severity is Severity.ERROR))
+    dossier = loaded.dossier
+    ctx = _Ctx(dossier, engine.catalog, day)
+    loaded_programs = frozenset(p.id for p in programs)
+    rows = []
+    for product in dossier.products:
+        cells = tuple(_cell(ctx, report, m, profiles, loaded_programs, product) for m in resolved)
+        program_cells = tuple(_program_cell(dossier, report, p.id, product) for p in programs)
+        rows.append(ProductRow(product.id, product.model, product.name, product.category, cells, program_cells))
+    tenders = tuple(
+        TenderFinding(f.subject or "", f.rule, str(f.severity), f.message, f.pointer)
+        for f in report.findings if f.pointer.startswith("/tenders/")
+    )
+    return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=True,
+                      markets=tuple(resolved), programs=programs, products=tuple(rows), tenders=tenders)
+
+
+# -- text -----------------------------------------------------------------------------------------------------
+def _pad(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _program_short(p: ProgramCell) -> str:
+    if not p.shipments:
+        return PROGRAM_NO_SHIPMENT
+    return ", ".join(f"{s.shipment}:{s.status}" for s in p.shipments)
+
+
+def _text(a: Assessment) -> str:
+    lines = [f"greentrade {a.greentrade_version} - readiness as of {a.as_of.isoformat()}",
+             f"input sha256 {a.input_sha256}",
+             f"plugins: {', '.join(f'{p.name} {p.version}' for p in a.plugins) or 'none'}"]
+    for m in a.markets:
+        who = ", ".join(m.profiles) or "no profile"
+        where = f"{len(m.countries)} countries" if m.kind == "region" else "country"
+        lines.append(f"market {m.id} ({where}): {who}")
+    lines.append("")
+    if not a.evaluated:
+        lines.append("NOT assessed: the dossier has data errors (run `greentrade validate` for details)")
+        for f in a.data_findings:
+            lines.append(f"  {f.severity!s:<7} {f.rule} at {f.pointer or '/'}: {f.message}")
+        return "\n".join(lines) + "\n"
+    header = ["product", "category", *(m.id for m in a.markets), *(p.id for p in a.programs)]
+    table = [header]
+    for row in a.products:
+        table.append([f"{row.product} {row.model}", row.category, *(c.status for c in row.cells),
+                      *(_program_short(p) for p in row.programs)])
+    lines.append("Readiness (markets, then program status of the shipments carrying the product)")
+    lines.extend(_pad(table))
+    lines.append("")
+    c = a.counts
+    lines.append("Cells: " + ", ".join(f"{c[s]} {s}" for s in STATUSES))
+    for row in a.products:
+        lines.append("")
+        lines.append(f"{row.product} {row.model} - {row.name} ({row.category})")
+        for cell in row.cells:
+            limit = (f"; earliest expiry {cell.earliest_expiry} ({cell.limiting_document})"
+                     if cell.earliest_expiry else "")
+            lines.append(f"  {cell.market}: {cell.status}{limit}")
+            for r in cell.requirements:
+                tag = f"{r.level}, {r.standing}" + ("" if r.in_force else f", applies from {r.effective_from}")
+                state = "met" if not r.gaps else "met, expiring" if r.met else "gap"
+                via = f" by {r.document}" if r.document else ""
+                lines.append(f"    [{tag}] {r.requirement}: {state}{via}")
+                for g in r.gaps:
+                    lines.append(f"        {g.kind}: {g.message}")
+                    lines.append(f"        action: {g.action}")
+            for n in cell.notes:
+                lines.append(f"    note: {n}")
+            for way in cell.pathways:
+                ships = ", ".join(f"{s.shipment} {s.status}" for s in way.shipments) or "no shipment to this market"
+                loaded = "" if way.loaded else " (program not loaded)"
+                lines.append(f"    pathway {way.program}{loaded}: {ships}")
+        for pc in row.programs:
+            if pc.shipments:
+                for s in pc.shipments:
+                    lines.append(f"  program {pc.program}: {s.shipment} to {s.destination} on {s.ship_date}: "
+                                 f"{s.status} - {s.summary}")
+            else:
+                lines.append(f"  program {pc.program}: no shipment of this product to evaluate")
+    if a.tenders:
+        lines.append("")
+        lines.append("Tenders")
+        for t in a.tenders:
+            lines.append(f"  {t.severity:<7} {t.rule} [{t.tender}] {t.message}")
+    lines.append("")
+    lines.append("Statuses")
+    for status in STATUSES:
+        lines.append(f"  {status:<22} {STATUS_MEANING[status]}")
+    return "\n".join(lines) + "\n"
+
+
+# -- HTML -----------------------------------------------------------------------------------------------------
+_COLOURS = {
+    "gaps": ("#fde2e1", "#b42318"),
+    "undetermined": ("#ece7f7", "#5b3f9e"),
+    "expiring": ("#fff1d6", "#9a5b00"),
+    "optional-gaps": ("#eef6e8", "#4d6b1f"),
+    "ready": ("#dcf3e3", "#17693a"),
+    "no-requirements-known": ("#f0f1f3", "#555b66"),
+    "eligible": ("#dcf3e3", "#17693a"),
+    "not_eligible": ("#fde2e1", "#b42318"),
+    "undetermined-program": ("#ece7f7", "#5b3f9e"),
+    "not_applicable": ("#f0f1f3", "#555b66"),
+    PROGRAM_NO_SHIPMENT: ("#f0f1f3", "#555b66"),
+    PROGRAM_MIXED: ("#fff1d6", "#9a5b00"),
+}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1d2330;margin:24px;font-size:14px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}
+.meta{color:#555b66;margin:0 0 12px}
+table{border-collapse:collapse;width:100%;margin-bottom:8px}
+table.matrix{table-layout:fixed} table.matrix th:first-child{width:150px}
+th,td{border:1px solid #d4d7dd;padding:6px 8px;vertical-align:top;text-align:left}
+th{background:#f6f7f9;font-weight:600}
+.badge{display:inline-block;font-weight:600;border-radius:4px;padding:1px 6px;margin-bottom:4px}
+td ul{margin:4px 0 0 16px;padding:0} td li{margin:0 0 4px}
+.kind{font-weight:600} .action{color:#17415f} .small{color:#555b66;font-size:12px}
+.legend td{border:none;padding:2px 8px}
+"""
+
+
+def _badge(status: str, key: str | None = None) -> str:
+    bg, fg = _COLOURS.get(key or status, ("#f0f1f3", "#555b66"))
+    return f'<span class="badge" style="background:{bg};color:{fg}">{html.escape(status)}</span>'
+
+
+def _cell_style(status: str) -> str:
+    bg, _fg = _COLOURS.get(status, ("#ffffff", "#1d2330"))
+    return f' style="background:{bg}"'
+
+
+def _program_key(status: str) -> str:
+    return "undetermined-program" if status == "undetermined" else status
+
+
+def _html(a: Assessment) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>greentrade readiness as of {e(a.as_of.isoformat())}</title>", f"<style>{_CSS}</style>",
+           "</head>", "<body>", f"<h1>Document readiness as of {e(a.as_of.isoformat())}</h1>"]
+    plugins = ", ".join(f"{p.name} {p.version}" for p in a.plugins) or "none"
+    out.append(f'<p class="meta">greentrade {e(a.greentrade_version)} &middot; plugins: {e(plugins)} &middot; '
+               f"input sha256 {e(a.input_sha256)}</p>")
+    out.append("<h2>Markets</h2><ul>")
+    for m in a.markets:
+        where = f"{len(m.countries)} countries" if m.kind == "region" else "country"
+        out.append(f"<li><b>{e(m.id)}</b> ({e(where)}): buyer profiles {e(', '.join(m.profiles) or 'none')}</li>")
+    out.append("</ul>")
+    if not a.evaluated:
+        out.append("<h2>Not assessed</h2><p>The dossier has data errors; fix them first.</p><ul>")
+        for f in a.data_findings:
+            out.append(f"<li>{e(f.rule)} at <code>{e(f.pointer or '/')}</code>: {e(f.message)}</li>")
+        out.append("</ul></body></html>")
+        return "\n".join(out) + "\n"
+    out.append("<h2>Readiness matrix</h2>")
+    out.append('<table class="matrix"><thead><tr><th>Product</th>')
+    for m in a.markets:
+        out.append(f"<th>{e(m.id)}</th>")
+    for p in a.programs:
+        out.append(f"<th>Program {e(p.id)}</th>")
+    out.append("</tr></thead><tbody>")
+    for row in a.products:
+        out.append(f"<tr><td><b>{e(row.product)}</b> {e(row.model)}<br>{e(row.name)}"
+                   f'<br><span class="small">{e(row.category)}</span></td>')
+        for cell in row.cells:
+            out.append(f"<td{_cell_style(cell.status)}>{_badge(cell.status)}")
+            if cell.earliest_expiry:
+                out.append(f'<div class="small">earliest expiry {e(cell.earliest_expiry.isoformat())} '
+                           f"({e(cell.limiting_document or '')})</div>")
+            items = []
+            for r, g in cell.gaps:
+                level = r.level if r.in_force else f"applies from {r.effective_from}"
+                items.append(
+                    f'<li><span class="kind">{e(g.kind)}</span> ({e(level)}, {e(r.standing)}): {e(g.message)}'
+                    f'<br><span class="action">&rarr; {e(g.action)}</span>'
+                    f'<br><span class="small">requirement {e(r.requirement)} ({e(r.profile)})</span></li>')
+            met = [r for r in cell.requirements if not r.gaps]
+            if met:
+                items.append('<li class="small">met: ' + e(", ".join(
+                    f"{r.requirement} ({r.document})" if r.document else r.requirement for r in met)) + "</li>")
+            for n in cell.notes:
+                items.append(f'<li class="small">{e(n)}</li>')
+            for way in cell.pathways:
+                ships = ", ".join(f"{s.shipment} {s.status}" for s in way.shipments) or "no shipment to this market"
+                items.append(f'<li class="small">pathway {e(way.program)}: {e(ships)}</li>')
+            if items:
+                out.append("<ul>" + "".join(items) + "</ul>")
+            out.append("</td>")
+        for pc in row.programs:
+            out.append(f"<td>{_badge(pc.status, _program_key(pc.status))}")
+            if pc.shipments:
+                out.append("<ul>" + "".join(
+                    f"<li>{e(s.shipment)} to {e(s.destination)}: {_badge(s.status, _program_key(s.status))}</li>"
+                    for s in pc.shipments) + "</ul>")
+            else:
+                out.append('<div class="small">no shipment of this product to evaluate</div>')
+            out.append("</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    outcomes = sorted({(s.shipment, pc.program, s.destination, s.ship_date, s.status, s.summary)
+                       for row in a.products for pc in row.programs for s in pc.shipments})
+    if outcomes:
+        out.append("<h2>Program status of the shipments</h2><table><thead><tr><th>Shipment</th><th>Program</th>"
+                   "<th>Status</th><th>Why</th></tr></thead><tbody>")
+        for ship, program, dest, day, status, summary in outcomes:
+            out.append(f"<tr><td>{e(ship)} to {e(dest)} ({e(day.isoformat())})</td><td>{e(program)}</td>"
+                       f"<td>{_badge(status, _program_key(status))}</td><td>{e(summary)}</td></tr>")
+        out.append("</tbody></table>")
+    sources = sorted({(r.requirement, r.profile, r.standing, r.title, str(r.citation))
+                      for row in a.products for c in row.cells for r in c.requirements})
+    if sources:
+        out.append("<h2>Requirements and their sources</h2><table><thead><tr><th>Requirement</th><th>Standing</th>"
+                   "<th>What</th><th>Source</th></tr></thead><tbody>")
+        for req, profile, standing, title, citation in sources:
+            out.append(f"<tr><td>{e(req)}<br><span class=\"small\">{e(profile)}</span></td><td>{e(standing)}</td>"
+                       f"<td>{e(title)}</td><td class=\"small\">{e(citation)}</td></tr>")
+        out.append("</tbody></table>")
+    if a.tenders:
+        out.append("<h2>Tenders</h2><ul>")
+        for t in a.tenders:
+            out.append(f"<li>{_badge(t.severity)} {e(t.rule)} [{e(t.tender)}] {e(t.message)}</li>")
+        out.append("</ul>")
+    out.append('<h2>What the statuses mean</h2><table class="legend">')
+    for s in STATUSES:
+        out.append(f"<tr><td>{_badge(s)}</td><td>{e(STATUS_MEANING[s])}</td></tr>")
+    out.append("</table>")
+    out.append('<p class="small">Program columns show the status of each shipment that carries the product; a '
+               "shipment's status covers all its lines, so another product can make it not eligible.</p>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
