@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 from greentrade import (
@@ -41,6 +41,8 @@ Check = Callable[[RuleContext, ChannelData], Iterable[Hit]]
 
 # -- helpers ------------------------------------------------------------------------------
 
+
+_T = TypeVar("_T")
 
 def _hs(code: str) -> str:
     """``940541`` -> ``9405.41``; a national extension is shown after the subheading."""
@@ -74,7 +76,17 @@ def _solar(d: ChannelData, product: Product, line: ShipmentLine) -> bool:
     )
 
 
-def _lines(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product]]:
+def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Callable[[RuleContext, ChannelData], _T]:
+    """Compute a per-shipment value once per validation run and share it between the rules."""
+
+    def cached(ctx: RuleContext, d: ChannelData) -> _T:
+        shipment = ctx.shipment.id if ctx.shipment is not None else None
+        return ctx.memo(("cn-green-channel", name, shipment), lambda: compute(ctx, d))
+
+    return cached
+
+
+def _lines_of(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product]]:
     """The shipment's solar lighting lines with their products."""
     out: list[tuple[ShipmentLine, Product]] = []
     if ctx.shipment is None:
@@ -86,7 +98,10 @@ def _lines(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product
     return out
 
 
-def _attached(ctx: RuleContext, d: ChannelData) -> list[Document]:
+_lines = _memo("lines", _lines_of)
+
+
+def _attached_to(ctx: RuleContext, d: ChannelData) -> list[Document]:
     """Carbon footprint declarations attached to the shipment, once each, in order."""
     if ctx.shipment is None:
         return []
@@ -95,6 +110,9 @@ def _attached(ctx: RuleContext, d: ChannelData) -> list[Document]:
         if doc.type == d.document_type and doc.id not in seen:
             seen[doc.id] = doc
     return list(seen.values())
+
+
+_attached = _memo("attached", _attached_to)
 
 
 @attrs.frozen
@@ -111,7 +129,7 @@ class _Cover:
         return ", ".join(line.id for line in self.lines)
 
 
-def _covers(ctx: RuleContext, d: ChannelData) -> list[_Cover]:
+def _covers_of(ctx: RuleContext, d: ChannelData) -> list[_Cover]:
     pairs: dict[tuple[str, str], _Cover] = {}
     attached = _attached(ctx, d)
     for line, product in _lines(ctx, d):
@@ -127,12 +145,18 @@ def _covers(ctx: RuleContext, d: ChannelData) -> list[_Cover]:
     return list(pairs.values())
 
 
-def _relevant(ctx: RuleContext, d: ChannelData) -> list[Document]:
+_covers = _memo("covers", _covers_of)
+
+
+def _relevant_of(ctx: RuleContext, d: ChannelData) -> list[Document]:
     """Attached declarations that cover at least one solar lighting line."""
     docs: dict[str, Document] = {}
     for cover in _covers(ctx, d):
         docs.setdefault(cover.doc.id, cover.doc)
     return list(docs.values())
+
+
+_relevant = _memo("relevant", _relevant_of)
 
 
 def _party_label(ctx: RuleContext, party_id: str) -> str:
