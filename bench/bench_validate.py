@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from greentrade import Engine
-from greentrade import _convert, _schemas
+from greentrade import Engine, _convert, _schemas
 from greentrade._model import Dossier
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -132,3 +132,19 @@ def test_unknown_keys_can_be_downgraded_to_warnings():
     # other errors still stop evaluation
     data["parties"][0]["country"] = 7
     assert not Engine(unknown_keys="warn").validate(data).evaluated
+
+
+def test_control_characters_are_judged_the_same_with_and_without_the_accelerator():
+    from greentrade._schemas import validator
+
+    data = mutate(lambda d: d["parties"][0].update(name="\x1c"))
+    v = validator("dossier")
+    assert v.is_valid(data) is v._reference.is_valid(data) is False
+    got, _ = findings(data)
+    assert ("GT-SCHEMA-001", "/parties/0/name") in got
+
+
+def test_duplicate_spec_names_are_reported():
+    data = mutate(lambda d: d["products"][0]["specs"].append({"name": "power", "value": 80, "unit": "W"}))
+    got, _ = findings(data)
+    assert ("GT-REF-002", "/products/0/specs/1/name") in got

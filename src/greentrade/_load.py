@@ -264,8 +264,18 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
     for p in dossier.parties:
         for acc in p.accreditations:
             ref(acc.accreditation_body, party, "accreditation body", at(id(acc)) + "/accreditation_body", p.id)
+    def unique_specs(owner: Any, base: str, subject: str) -> None:
+        seen: set[str] = set()
+        for k, spec in enumerate(owner.specs):
+            if spec.name in seen:
+                out.append(
+                    _finding("GT-REF-002", f"spec {spec.name!r} is given twice", f"{base}/specs/{k}/name", subject)
+                )
+            seen.add(spec.name)
+
     for pr in dossier.products:
         base = at(id(pr))
+        unique_specs(pr, base, pr.id)
         ref(pr.manufacturer, party, "manufacturer", base + "/manufacturer", pr.id)
         if pr.category not in categories:
             out.append(
@@ -295,6 +305,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
         ref(d.holder, party, "holder", base + "/holder", d.id)
         for j, cov in enumerate(d.products):
             ref(cov.product, product, "product", f"{base}/products/{j}/product", d.id)
+            unique_specs(cov, f"{base}/products/{j}", d.id)
         for j, s_id in enumerate(d.sites):
             ref(s_id, site, "site", f"{base}/sites/{j}", d.id)
         if d.carbon_footprint is not None:
@@ -358,6 +369,8 @@ def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject
             findings = _schema_findings(data)
         if findings:
             return Loaded(original, digest, None, tuple(findings), {})
+    if "$schema" in data:  # allowed by the schema for editors; not part of the entities
+        data = {k: v for k, v in data.items() if k != "$schema"}
     try:
         dossier = _convert.structure_trusted(data, Dossier)
     except Exception:

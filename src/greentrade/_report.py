@@ -36,11 +36,12 @@ class Outcome:
     reasons: tuple[str, ...] = ()
 
 
-_NUM = re.compile(r"(\d+)")
+_NUM = re.compile(r"([0-9]+)")
 
 
 def _natural(pointer: str) -> tuple[Any, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in _NUM.split(pointer))
+    # Odd parts of the split are the ASCII digit runs ('²'.isdigit() is true, int('²') fails).
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(_NUM.split(pointer)))
 
 
 def finding_key(f: Finding) -> tuple[Any, ...]:
