@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
 ENTRY_POINT_GROUP = "greentrade"
+_T = TypeVar("_T")
 
 _ENGINE = Citation(
     authority="greentrade",
@@ -245,6 +246,18 @@ class Engine:
                         raise PluginError(message)
                     faults.append(_engine_finding("GT-ENGINE-002", message, owner))
 
+    def _first_by_id(self, hook_name: str, kind: type[_T], what: str, faults: list[Finding]) -> dict[str, _T]:
+        """Contributions keyed by id; a duplicate id keeps the first and is reported."""
+        found: dict[str, _T] = {}
+        for owner, item in self._items(hook_name, kind, faults):
+            key = item.id
+            if key in found:
+                faults.append(_engine_finding(
+                    "GT-ENGINE-002", f"{what} {key!r} from {owner!r} is already defined; kept the first", owner))
+                continue
+            found[key] = item
+        return found
+
     def _contributions(self) -> _Contributions:
         if self._cache is not None:
             return self._cache
@@ -269,14 +282,7 @@ class Engine:
                     owner))
                 continue
             rules.append(r)
-        categories: dict[str, Category] = {}
-        for owner, cat in self._items("greentrade_categories", Category, faults):
-            if cat.id in categories:
-                faults.append(_engine_finding(
-                    "GT-ENGINE-002", f"category {cat.id!r} from {owner!r} is already defined; kept the first",
-                    owner))
-                continue
-            categories[cat.id] = cat
+        categories: dict[str, Category] = self._first_by_id("greentrade_categories", Category, "category", faults)
         reference: dict[str, Any] = {}
         for owner, data in self._call("greentrade_reference_data", faults):
             if not isinstance(data, Mapping):
@@ -294,14 +300,9 @@ class Engine:
                     raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
                 schemas[section] = schema
         settings = self._check_settings(schemas)
-        profiles: dict[str, BuyerProfile] = {}
-        for owner, profile in self._items("greentrade_buyer_profiles", BuyerProfile, faults):
-            if profile.id in profiles:
-                faults.append(_engine_finding(
-                    "GT-ENGINE-002", f"buyer profile {profile.id!r} from {owner!r} is already defined; kept the first",
-                    owner))
-                continue
-            profiles[profile.id] = profile
+        profiles: dict[str, BuyerProfile] = self._first_by_id(
+            "greentrade_buyer_profiles", BuyerProfile, "buyer profile", faults
+        )
         for i, raw in enumerate(self._config.get("profiles", [])):
             try:
                 profile = _convert.structure(raw, BuyerProfile)
