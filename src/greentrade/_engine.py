@@ -125,6 +125,8 @@ class _Contributions:
     rule_owner: Mapping[str, str]
     settings: Mapping[str, Any]
     profiles: Mapping[str, BuyerProfile]
+    #: Shipment-scope rules per program id, in rule id order.
+    by_program: Mapping[str, tuple[Rule, ...]]
 
 
 class Engine:
@@ -320,6 +322,10 @@ class Engine:
             rule_owner={r.id: owners[r.id] for r in rules},
             settings=settings,
             profiles=dict(sorted(profiles.items())),
+            by_program={
+                pid: tuple(r for r in sorted(rules, key=lambda r: r.id) if r.program == pid and r.scope == "shipment")
+                for pid in programs
+            },
         )
         return self._cache
 
@@ -506,8 +512,7 @@ class _Run:
             end = program.effective.end.isoformat() if program.effective.end else "open"
             return [], outcome(Status.NOT_APPLICABLE,
                                f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})")
-        rules = [r for r in self.c.rules
-                 if r.program == program.id and r.scope == "shipment" and r.effective.contains(as_of)]
+        rules = [r for r in self.c.by_program.get(program.id, ()) if r.effective.contains(as_of)]
         findings: list[Finding] = []
         for rule in rules:
             if rule.role == "scope":
