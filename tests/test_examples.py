@@ -27,3 +27,19 @@ def test_there_is_a_main_example():
     assert (EXAMPLES / "zhejiang-solar-portfolio.expected.json") in EXPECTED
     data = json.loads((EXAMPLES / "zhejiang-solar-portfolio.json").read_text())
     assert sum(len(s["lines"]) for s in data["shipments"]) >= 20
+
+
+def test_report_bytes_do_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "12345"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "greentrade.cli", "--config", str(EXAMPLES / "greentrade.toml"), "validate",
+             str(EXAMPLES / "zhejiang-solar-portfolio.json"), "--format", "json"],
+            capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+        )
+        assert proc.returncode == 0, proc.stderr
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1

@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
-    v.add_argument("--config", metavar="FILE", dest="sub_config", help=argparse.SUPPRESS)
+    v.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
     a = sub.add_parser(
         "assess",
         help="readiness matrix of the dossier's products against markets and programs; exit 0 when assessed, "
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--as-of", type=_date, metavar="DATE", help="readiness date (default: today)")
     a.add_argument("--format", choices=("text", "json", "html"), default="text")
     a.add_argument("--output", metavar="FILE", help="write the assessment here instead of stdout")
-    a.add_argument("--config", metavar="FILE", dest="sub_config", help=argparse.SUPPRESS)
+    a.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
     sub.add_parser("rules", help="list every loaded rule")
     sub.add_parser("plugins", help="list loaded plugins")
     sub.add_parser("categories", help="list the product category vocabulary")
