@@ -285,9 +285,17 @@ class Analysis:
     products: tuple[Product, ...]  # in-scope products, in line order
     documents: tuple[Document, ...]  # documents attached to the shipment
     cited: Mapping[str, tuple[Cited, ...]]  # by document id
+    # Derived values, computed once: several rules ask the same questions of one analysis.
+    _derived: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False, alias="derived")
 
     def evidence_for(self, product: Product) -> list[tuple[Document, Cited]]:
         """(document, pilot standard) pairs that are evidence for the product."""
+        key = ("evidence", product.id)
+        if key not in self._derived:
+            self._derived[key] = self._evidence_for(product)
+        return list(self._derived[key])
+
+    def _evidence_for(self, product: Product) -> list[tuple[Document, Cited]]:
         out = []
         for doc in self.documents:
             for c in self.cited[doc.id]:
@@ -303,6 +311,11 @@ class Analysis:
 
     def relied(self) -> list[Document]:
         """Documents the program relies on: evidence or site coverage for an in-scope product."""
+        if "relied" not in self._derived:
+            self._derived["relied"] = self._relied()
+        return list(self._derived["relied"])
+
+    def _relied(self) -> list[Document]:
         ids: set[str] = set()
         for p in self.products:
             ids.update(d.id for d, _c in self.evidence_for(p))
