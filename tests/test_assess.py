@@ -314,3 +314,20 @@ def test_cli_unreadable_unknown_market_and_data_errors(cli_files, tmp_path, caps
     broken["products"][0]["hs_code"] = "12"
     (tmp_path / "broken.json").write_text(json.dumps(broken))
     assert main(["--config", str(config), "assess", str(tmp_path / "broken.json"), "--as-of", "2026-07-01"]) == 1
+
+
+def test_assess_follows_the_engines_unknown_keys_setting():
+    import json as _json
+    from pathlib import Path as _Path
+
+    from greentrade import Engine
+
+    root = _Path(__file__).resolve().parent.parent / "examples"
+    data = _json.loads((root / "zhejiang-solar-portfolio.json").read_text())
+    data["products"][0]["erp_sku"] = "X-1"
+    strict = Engine(config=root / "greentrade.toml")
+    strict.load_entry_points()
+    assert not strict.assess(data).evaluated
+    lenient = Engine(config=root / "greentrade.toml", unknown_keys="warn")
+    lenient.load_entry_points()
+    assert lenient.assess(data).evaluated

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from greentrade import _codes
-from greentrade._load import DossierReadError, load
+from greentrade._load import DossierReadError
 from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
@@ -669,11 +669,11 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
             raise DossierReadError(f"cannot read {str(source)!r}: {exc.strerror}") from None
     profiles = {p.id: p for p in engine.profiles}
     resolved = resolve_markets(list(profiles.values()), markets)
-    loaded = load(source, frozenset(c.id for c in engine.categories))
-    report = engine.validate(source, as_of=as_of)
+    loaded = engine._load(source)  # read once; the report is evaluated from the same entities
+    report = engine._evaluate(loaded, as_of)
     day = as_of or dt.date.today()
     programs = tuple(ProgramInfo(p.id, p.title) for p in engine.programs)
-    if loaded.dossier is None or loaded.findings:
+    if loaded.dossier is None or not report.evaluated:
         return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=False,
                           markets=tuple(resolved), programs=programs,
                           data_findings=tuple(f for f in report.findings if f.severity is Severity.ERROR))

@@ -17,7 +17,7 @@ import pluggy
 from greentrade import _convert, hookspec
 from greentrade._catalog import Catalog
 from greentrade._config import ConfigError, load_config
-from greentrade._load import CORE_RULES, load
+from greentrade._load import CORE_RULES, Loaded, load
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
 from greentrade._report import Outcome, PluginInfo, Report
@@ -399,8 +399,14 @@ class Engine:
         a `Dossier`. `as_of` is the evaluation date; by default each shipment is evaluated as
         of its ship date. Raises `DossierReadError` only for input that is not a JSON object.
         """
+        return self._evaluate(self._load(source), as_of)
+
+    def _load(self, source: bytes | str | Path | Mapping[str, Any] | Dossier) -> Loaded:
+        """Read and check a dossier with this engine's vocabulary and settings."""
+        return load(source, frozenset(self._contributions().categories), unknown_keys=self.unknown_keys)
+
+    def _evaluate(self, loaded: Loaded, as_of: dt.date | None) -> Report:
         c = self._contributions()
-        loaded = load(source, frozenset(c.categories), unknown_keys=self.unknown_keys)
         findings: list[Finding] = [*self._load_faults, *c.faults, *loaded.findings]
         outcomes: list[Outcome] = []
         dossier = loaded.dossier
