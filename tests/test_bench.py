@@ -1,0 +1,17 @@
+"""The benchmark script keeps working (a smoke run, not a timing: timings live in bench/)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_validate.py"), "--rounds", "1", "--inner", "1"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "RESULT end-to-end validate =" in proc.stdout
+    assert "20 lines" in proc.stdout
