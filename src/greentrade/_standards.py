@@ -108,9 +108,6 @@ class StandardDesignator:
         """The standard without edition: ``ISO 50001:2018/Amd 1:2024`` -> ``ISO 50001``."""
         return _family(self.body, self.number, self.kind, self.part)
 
-    def same_edition(self, other: StandardDesignator) -> bool:
-        return self == other
-
     @classmethod
     def parse(cls, text: str, *, lenient: bool = False) -> StandardDesignator:
         """Parse a designator. With ``lenient=True`` common variant spellings are accepted."""
