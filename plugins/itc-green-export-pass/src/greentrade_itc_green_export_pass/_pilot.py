@@ -202,7 +202,7 @@ def _pilot_catalog(ctx: RuleContext) -> PilotCatalog:
         merged.setdefault(entry.designator.family, _from_entry(entry))
     problems: list[str] = []
     extra = ctx.config(SECTION).get("extra_standards", [])
-    for i, raw in enumerate(extra if isinstance(extra, list) else []):
+    for i, raw in enumerate(extra if isinstance(extra, list | tuple) else []):
         try:
             std = _from_config(i, raw)
         except (ValueError, KeyError, TypeError) as exc:
@@ -372,14 +372,14 @@ class Region:
 
 def regions(data: Any) -> list[Region] | None:
     """Parse the regions reference data; None when it is malformed."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list):
+    if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list | tuple):
         return None
     out = []
     for r in data["regions"]:
         if not isinstance(r, Mapping):
             return None
         rid, title, countries = r.get("id"), r.get("title", r.get("id")), r.get("countries")
-        if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list):
+        if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list | tuple):
             return None
         if not all(isinstance(c, str) for c in countries):
             return None
