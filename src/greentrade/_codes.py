@@ -65,7 +65,7 @@ def check_currency(code: str) -> str | None:
     return None
 
 
-_HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}$")
+_HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}\Z")
 
 
 def check_hs_code(code: str) -> str | None:
@@ -84,7 +84,7 @@ def hs_description(code: str) -> str | None:
     return hs_nomenclature().get(code[:6])
 
 
-_LOCODE_RE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
+_LOCODE_RE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})\Z")
 
 
 def check_locode(code: str) -> str | None:
@@ -125,7 +125,7 @@ def check_uscc(value: str) -> str | None:
     return None
 
 
-_LEI_RE = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+_LEI_RE = re.compile(r"^[0-9A-Z]{18}[0-9]{2}\Z")
 
 
 def lei_check_digits(first18: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from greentrade._io import escape_controls
 from greentrade._rules import Citation, Finding, Severity, Status
 
 __all__ = ["Outcome", "PluginInfo", "Report"]
@@ -197,4 +198,5 @@ class Report:
                 lines.append(f"          fix: {f.remediation}")
             if f.citation is not None and f.severity is not Severity.INFO:
                 lines.append(f"          source: {f.citation}")
-        return "\n".join(lines) + "\n"
+        # Control characters from the input or a plugin never reach the terminal as such.
+        return "\n".join(escape_controls(line, keep_newlines=False) for line in lines) + "\n"

@@ -146,7 +146,7 @@ Check = Callable[["RuleContext"], Iterable[Hit]]
 def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
     import re
 
-    if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$", value):
+    if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\Z", value):
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
 
 

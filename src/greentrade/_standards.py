@@ -33,7 +33,7 @@ _CANON = re.compile(
     + _NUMBER
     + r"(?P<part>(?:-[0-9]+)*?)"
     + r"(?:(?P<sep>[:-])(?P<year>[0-9]{4}))?"
-    + r"(?P<amds>(?:\+(?:AC|A)[0-9]*(?::[0-9]{4})?|/(?:Amd|Cor) [0-9]+(?::[0-9]{4})?)*)$"
+    + r"(?P<amds>(?:\+(?:AC|A)[0-9]*(?::[0-9]{4})?|/(?:Amd|Cor) [0-9]+(?::[0-9]{4})?)*)\Z"
 )
 _AMD = re.compile(r"\+(AC|A)([0-9]*)(?::([0-9]{4}))?|/(Amd|Cor) ([0-9]+)(?::([0-9]{4}))?")
 
@@ -197,11 +197,11 @@ def _normalise(text: str) -> str:
     # EN corrigenda are often written "/AC:2021"; the canonical form is "+AC:2021".
     s = re.sub(r"/AC(?=[0-9:]|$)", "+AC", s)
     # Upper-case the body and put one space between it and the number.
-    m = re.match(r"^([A-Za-z]+(?:/[A-Za-z]+)?(?:\s[A-Za-z]+(?:/[A-Za-z]+)?)*?)\s*([0-9].*)$", s)
+    m = re.match(r"^([A-Za-z]+(?:/[A-Za-z]+)?(?:\s[A-Za-z]+(?:/[A-Za-z]+)?)*?)\s*([0-9].*)\Z", s)
     if m:
         s = f"{m.group(1).upper()} {m.group(2)}"
     # A year written with ':' after a GB number, or with '-' after an ISO/EN number.
-    m = re.match(r"^(GB(?:/[A-Z]+)? [0-9.]+):([0-9]{4})(.*)$", s)
+    m = re.match(r"^(GB(?:/[A-Z]+)? [0-9.]+):([0-9]{4})(.*)\Z", s)
     if m:
         s = f"{m.group(1)}-{m.group(2)}{m.group(3)}"
     return s

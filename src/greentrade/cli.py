@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
+from greentrade._io import InputError, OutputError, escape_controls, read_bytes, same_file, write_atomic
 from greentrade._load import DossierReadError, parse_date
 from greentrade._rules import CatalogEntry
 from greentrade._schemas import schema, schema_names
@@ -65,11 +66,20 @@ def _engine(config: str | None) -> Engine:
     return engine
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ()) -> None:
+    """Write to `output` atomically (never over a file named in `protect`), or to stdout."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        for other in protect:
+            if other and other != "-" and same_file(output, other):
+                raise OutputError(f"cannot write {output!r}: it is the input or configuration file {other!r}")
+        write_atomic(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
+
+
+def _source(engine: Engine, dossier: str) -> bytes | Path:
+    """Standard input (read within the engine's input limit) or the dossier's path."""
+    return read_bytes(sys.stdin.buffer, engine.max_input_bytes) if dossier == "-" else Path(dossier)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,10 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         engine = _engine(config)
         if args.command == "validate":
-            path = Path(args.dossier)
-            source = sys.stdin.buffer.read() if args.dossier == "-" else path
-            report = engine.validate(source, as_of=args.as_of)
-            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output)
+            report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
+            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output,
+                   protect=(args.dossier, config))
             return EXIT_OK if report.ok else EXIT_FINDINGS
         if args.command == "assess":
             return _assess_command(engine, args)
@@ -106,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "standards":
             return _standards(engine)
-    except (DossierReadError, ConfigError, PluginError, MarketError) as exc:
+    except (DossierReadError, ConfigError, PluginError, MarketError, InputError, OutputError) as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # pragma: no cover
@@ -115,10 +124,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace) -> int:
-    source = sys.stdin.buffer.read() if args.dossier == "-" else Path(args.dossier)
+    source = _source(engine, args.dossier)
+    if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
+        source = read_bytes(source, engine.max_input_bytes)
     assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
-    forms = {"json": assessment.to_json, "html": assessment.to_html, "text": assessment.to_text}
-    _write(forms[args.format](), args.output)
+    forms: dict[str, Callable[[], str]] = {"json": assessment.to_json, "html": assessment.to_html,
+                                           "text": lambda: escape_controls(assessment.to_text())}
+    _write(forms[args.format](), args.output, protect=(args.dossier, getattr(args, "sub_config", None) or args.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
 
 
