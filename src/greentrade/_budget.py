@@ -37,6 +37,7 @@ class Budget:
         self.used: dict[str, float] = {}
         self._current: str | None = None
         self._started = 0.0
+        self._raised = False
         self._old_handler: Any = None
         self.enforced = False
 
@@ -71,6 +72,7 @@ class Budget:
 
     def start(self, rule: str) -> None:
         self._started = time.perf_counter()
+        self._raised = False
         self._current = rule
 
     def stop(self) -> bool:
@@ -82,9 +84,12 @@ class Budget:
         return self.spent(rule)
 
     def _on_alarm(self, _signum: int, _frame: FrameType | None) -> None:
+        # At most one RuleTimeout per call: the engine's own handling of it can then never be
+        # interrupted by a second one. A rule that swallows it runs on, and its result is
+        # discarded when it returns (`stop` reports it over budget).
         rule = self._current
-        if rule is None or self.seconds is None:
+        if rule is None or self._raised or self.seconds is None:
             return
         if self.used.get(rule, 0.0) + time.perf_counter() - self._started > self.seconds:
-            self.stop()
+            self._raised = True
             raise RuleTimeout(rule)

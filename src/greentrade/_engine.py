@@ -288,7 +288,7 @@ class Engine:
                     checked = check(item)
                 except boundary.Rejected as exc:
                     if exc.field:
-                        ident = boundary.short(getattr(item, "id", None))
+                        ident = boundary.short(getattr(item, "id", None) or getattr(item, "designator", None))
                         message = (f"plugin {owner!r} hook {hook_name}: {what} {ident} rejected: "
                                    f"field {exc.field}: {exc.problem}")
                     else:
@@ -342,9 +342,8 @@ class Engine:
         for owner, r, raw in self._items("greentrade_rules", boundary.check_rule, "rule", faults):
             if r is None:
                 rid = getattr(raw, "id", None)
-                name = rid if isinstance(rid, str) else f"of type {type(raw).__name__}"
-                break_programs(owner, getattr(raw, "program", None), f"rule {boundary.short(name)} of plugin "
-                               f"{owner!r} was rejected")
+                name = f"rule {boundary.short(rid)}" if isinstance(rid, str) else f"a {type(raw).__name__} value"
+                break_programs(owner, getattr(raw, "program", None), f"{name} of plugin {owner!r} was rejected")
                 continue
             if r.id in owners:
                 raise PluginConflictError(
@@ -635,6 +634,7 @@ class _Run:
         except KeyboardInterrupt:
             raise
         except RuleTimeout:
+            budget.stop()  # when the timeout came before the `finally` above could count the time
             message = (f"rule {rule.id} was stopped: it used up its time budget of {budget.seconds:g} s "
                        "on this dossier")
         except boundary.Rejected as exc:
