@@ -107,6 +107,13 @@ def schema(name: str) -> Mapping[str, Any]:
         raise KeyError(f"no schema named {name!r}; known: {', '.join(schema_names())}") from None
 
 
+def _no_dialect(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    # jsonschema picks the validator class by a resource's "$schema" when it follows a $ref,
+    # which would drop the ECMA pattern semantics of `_Draft202012` there; every schema
+    # here is Draft 2020-12 anyway.
+    return {k: v for k, v in schema.items() if k != "$schema"} if "$schema" in schema else schema
+
+
 class SchemaValidator:
     """Validates instances against a schema whose references resolve in a local registry.
 
@@ -121,10 +128,10 @@ class SchemaValidator:
         ]
         registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)  # type: ignore[call-arg]
         registry = registry.with_resources(
-            (uri, DRAFT202012.create_resource(s)) for uri, s in resources_
+            (uri, DRAFT202012.create_resource(_no_dialect(s))) for uri, s in resources_
         )
         self.root = root
-        self._reference = _Draft202012(root, registry=registry)
+        self._reference = _Draft202012(_no_dialect(root), registry=registry)
         self._fast: Any = None
         if _rs is not None:
             try:
