@@ -76,8 +76,19 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Replace `path` with `data` atomically; `OutputError` (and `path` untouched) on failure."""
     target = Path(path)
+    if target.is_symlink():  # replace the file the link points to, not the link
+        target = Path(os.path.realpath(target))
     if target.is_dir():
-        raise OutputError(f"cannot write {str(target)!r}: it is a directory")
+        raise OutputError(f"cannot write {str(path)!r}: it is a directory")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/stdout, /dev/null): written in place, never replaced.
+        try:
+            with open(target, "wb") as out:
+                out.write(data)
+                out.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        return
     directory = target.parent
     tmp = None
     try:
@@ -96,7 +107,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
