@@ -35,6 +35,8 @@ class Budget:
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self.used: dict[str, float] = {}
+        #: Rules that have used up their budget on this dossier.
+        self.exhausted: set[str] = set()
         self._current: str | None = None
         self._started = 0.0
         self._raised = False
@@ -68,7 +70,7 @@ class Budget:
 
     def spent(self, rule: str) -> bool:
         """True when `rule` has used up its budget on this dossier."""
-        return self.seconds is not None and self.seconds > 0 and self.used.get(rule, 0.0) > self.seconds
+        return rule in self.exhausted
 
     def start(self, rule: str) -> None:
         self._started = time.perf_counter()
@@ -77,11 +79,15 @@ class Budget:
 
     def stop(self) -> bool:
         """End the current rule's call; True when the rule is now over its budget."""
-        rule, self._current = self._current, None
+        rule = self._current
         if rule is None:
             return False
-        self.used[rule] = self.used.get(rule, 0.0) + time.perf_counter() - self._started
-        return self.spent(rule)
+        self._current = None
+        used = self.used[rule] = self.used.get(rule, 0.0) + time.perf_counter() - self._started
+        if self.seconds and used > self.seconds:
+            self.exhausted.add(rule)
+            return True
+        return False
 
     def _on_alarm(self, _signum: int, _frame: FrameType | None) -> None:
         # At most one RuleTimeout per call: the engine's own handling of it can then never be

@@ -107,7 +107,11 @@ def _engine_finding(rule_id: str, message: str, subject: str | None = None, **kw
 def _exc_summary(exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    try:
+        text = str(exc)
+    except Exception:  # a hostile __str__
+        text = "(unprintable)"
+    return f"{type(exc).__name__}: {boundary.short(text, 300)}{where}"
 
 
 class _CorePlugin:
@@ -465,7 +469,8 @@ class Engine:
             if section not in schemas:
                 known = ", ".join(sorted(schemas)) or "none"
                 raise ConfigError(
-                    f"configuration section [plugins.{section}] belongs to no loaded plugin "
+                    f"configuration section [plugins.{section if len(section) <= 100 else section[:97] + '...'}] "
+                    "belongs to no loaded plugin "
                     f"(sections of loaded plugins: {known})"
                 )
             errors = list(SchemaValidator(schemas[section]).iter_errors(value))
@@ -616,7 +621,7 @@ class _Run:
         """The findings of one call of `rule`; every fault of the rule (an exception, a bad
         hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
         budget = self.budget
-        if budget.spent(rule.id):
+        if rule.id in budget.exhausted:
             return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
                                            f"{budget.seconds:g} s on this dossier")]
         shipment = ctx.shipment.id if ctx.shipment else None

@@ -115,7 +115,7 @@ def _pointer(path: Any) -> str:
 def _finding(rule_id: str, message: str, path: Any, subject: str | None = None) -> Finding:
     rule = CORE_RULES[rule_id]
     return Finding(
-        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=message,
+        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=_clip(message, 500),
         pointer=path if isinstance(path, str) else _pointer(path), subject=subject,
         remediation=rule.remediation, citation=rule.citation,
     )
