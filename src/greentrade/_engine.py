@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
@@ -111,7 +112,8 @@ def _exc_summary(exc: BaseException) -> str:
         text = str(exc)
     except Exception:  # a hostile __str__
         text = "(unprintable)"
-    return f"{type(exc).__name__}: {boundary.short(text, 300)}{where}"
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return f"{type(exc).__name__}: {text}{where}"
 
 
 class _CorePlugin:
@@ -195,16 +197,19 @@ class Engine:
             raise ConfigError(f"configuration error at greentrade/as_of: {exc}") from None
         self._cache: _Contributions | None = None
         self._hook_failed: set[tuple[str, str]] = set()
+        # Contributions are collected once, by one thread: hosts share an engine across threads.
+        self._collecting = threading.RLock()
 
     # -- plugins -------------------------------------------------------------------------
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
         """Register a plugin object or module explicitly; returns its name."""
         name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
-        if self._pm.has_plugin(name):
-            raise PluginConflictError(f"a plugin named {name!r} is already registered")
-        self._pm.register(plugin, name=name)
-        self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
-        self._cache = None
+        with self._collecting:
+            if self._pm.has_plugin(name):
+                raise PluginConflictError(f"a plugin named {name!r} is already registered")
+            self._pm.register(plugin, name=name)
+            self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
+            self._cache = None
         return name
 
     def load_entry_points(self, allow: Iterable[str] | None = None) -> list[str]:
@@ -319,8 +324,15 @@ class Engine:
         return found
 
     def _contributions(self) -> _Contributions:
-        if self._cache is not None:
-            return self._cache
+        cache = self._cache
+        if cache is not None:
+            return cache
+        with self._collecting:
+            if self._cache is not None:
+                return self._cache
+            return self._collect()
+
+    def _collect(self) -> _Contributions:
         faults: list[Finding] = []
         self._hook_failed = set()
         programs: dict[str, Program] = {}

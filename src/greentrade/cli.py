@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
@@ -19,6 +21,12 @@ from greentrade._schemas import schema, schema_names
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def print(*values: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
+    """`builtins.print` with control characters escaped: listings and messages show text from
+    plugins and dossiers, which must not drive the terminal."""
+    builtins.print(escape_controls(sep.join(map(str, values))), end=end, file=file)
 
 
 def _date(text: str) -> object:

@@ -183,3 +183,22 @@ def test_assess_text_escapes_control_characters(tmp_path):
     path.write_text(json.dumps(data))
     code, text, _err = _cli("assess", str(path), "--market", "AE")
     assert code == 0 and "Light \\x1b]0;owned\\x07" in text
+
+
+def test_listings_escape_control_characters(monkeypatch):
+    import types
+
+    from greentrade import Category, hookimpl
+
+    ns = types.SimpleNamespace(greentrade_categories=hookimpl(
+        lambda: [Category(id="evil-gadget", title="Gadget \x1b[2J\x1b[H all rules passed")]))
+
+    def engine(_config):
+        e = Engine()
+        e.register(ns, name="evil")
+        return e
+
+    monkeypatch.setattr(cli, "_engine", engine)
+    code, out, _err = _cli("categories")
+    assert code == 0 and "evil-gadget" in out
+    assert "\x1b" not in out and "Gadget \\x1b[2J\\x1b[H all rules passed" in out

@@ -249,3 +249,31 @@ def _dossier():
     from pathlib import Path
 
     return _json.loads((Path(__file__).parents[1] / "data" / "core-dossier.json").read_text())
+
+
+def test_threads_sharing_a_fresh_engine_all_see_the_broken_plugin():
+    import threading
+
+    def broken():
+        raise RuntimeError("rules unavailable")
+
+    engine = Engine()
+    engine.register(_plugin(greentrade_rules=broken), name="mini")
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(engine.validate(_dossier()).status("mini", "S1")))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [Status.UNDETERMINED] * 8
+
+
+def test_a_huge_exception_message_is_clipped():
+    def loud(ctx):
+        raise ValueError("x" * 1_000_000)
+
+    engine = Engine()
+    engine.register(_plugin(_rule("MINI-001", loud)), name="mini")
+    [fault] = [f for f in engine.validate(_dossier()).findings if f.rule == "GT-ENGINE-003"]
+    assert fault.message.startswith("rule MINI-001 raised ValueError: xxx") and len(fault.message) < 500
