@@ -81,8 +81,14 @@ def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ())
             if other and other != "-" and same_file(output, other):
                 raise OutputError(f"cannot write {output!r}: it is the input or configuration file {other!r}")
         write_atomic(output, text.encode("utf-8"))
-    else:
+        return
+    try:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # e.g. standard output redirected to a full disk
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def _source(engine: Engine, dossier: str) -> bytes | Path:

@@ -202,3 +202,13 @@ def test_listings_escape_control_characters(monkeypatch):
     code, out, _err = _cli("categories")
     assert code == 0 and "evil-gadget" in out
     assert "\x1b" not in out and "Gadget \\x1b[2J\\x1b[H all rules passed" in out
+
+
+def test_standard_output_on_a_full_disk_is_a_clear_exit_2(dossier):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "greentrade.cli", "validate", str(dossier)], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith("greentrade: cannot write to standard output") and "Traceback" not in result.stderr
