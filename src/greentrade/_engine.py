@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import pluggy
 
-from greentrade import _convert, hookspec
+from greentrade import _basis, _convert, hookspec
 from greentrade._catalog import Catalog
 from greentrade._config import ConfigError, load_config
 from greentrade._load import CORE_RULES, Loaded, load
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
-from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
     CatalogEntry,
     Category,
@@ -48,7 +48,7 @@ _T = TypeVar("_T")
 _ENGINE = Citation(
     authority="greentrade",
     title="greentrade engine: plugin and rule faults",
-    reference="docs/engine.md",
+    reference="greentrade documentation, chapter 'The engine', section on plugin and rule faults",
 )
 ENGINE_RULES: dict[str, Rule] = {
     r.id: r
@@ -56,16 +56,19 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-001", title="Plugins load", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix or uninstall the plugin, or leave it out of the [greentrade] plugins allowlist.",
         ),
         Rule(
             id="GT-ENGINE-002", title="Plugin hooks return valid contributions", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Report the problem to the plugin's authors; its other contributions still work.",
         ),
         Rule(
             id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation=(
                 "Report the problem to the rule's plugin; the program's status is undetermined until it is fixed."
             ),
@@ -73,7 +76,15 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
             severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix the data findings; program rules then run.",
+        ),
+        Rule(
+            id="GT-ENGINE-005", title="Only stated or host rules yield violations",
+            severity=Severity.WARNING, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report the problem to the rule's plugin: an inferred or practice rule must yield a "
+                         "warning or undetermined, unless the host makes it binding (require = [\"RULE-ID\"])."),
         ),
     )
 }
@@ -127,6 +138,8 @@ class _Contributions:
     profiles: Mapping[str, BuyerProfile]
     #: Shipment-scope rules per program id, in rule id order.
     by_program: Mapping[str, tuple[Rule, ...]]
+    #: Rules the host made binding ([plugins.<section>] require).
+    required: frozenset[str] = frozenset()
 
 
 class Engine:
@@ -302,6 +315,7 @@ class Engine:
                     raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
                 schemas[section] = schema
         settings = self._check_settings(schemas)
+        required = _basis.required_rules(self._config.get("plugins", {}), (r.id for r in rules))
         profiles: dict[str, BuyerProfile] = self._first_by_id(
             "greentrade_buyer_profiles", BuyerProfile, "buyer profile", faults
         )
@@ -326,6 +340,7 @@ class Engine:
                 pid: tuple(r for r in sorted(rules, key=lambda r: r.id) if r.program == pid and r.scope == "shipment")
                 for pid in programs
             },
+            required=required,
         )
         return self._cache
 
@@ -338,14 +353,14 @@ class Engine:
                     f"configuration section [plugins.{section}] belongs to no loaded plugin "
                     f"(sections of loaded plugins: {known})"
                 )
-            errors = list(SchemaValidator(schemas[section]).iter_errors(value))
+            errors = list(SchemaValidator(schemas[section]).iter_errors(_basis.without_require(value)))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
                 raise ConfigError(f"configuration error in [plugins.{section}] {where}: {e.message}")
         settings: dict[str, Any] = {}
         for section, schema in schemas.items():
-            value = dict(given.get(section, {}))
+            value = dict(_basis.without_require(given.get(section, {})))
             # Top-level defaults of the plugin's schema apply when the host leaves a key out.
             for key, prop in (schema.get("properties") or {}).items():
                 if isinstance(prop, Mapping) and "default" in prop and key not in value:
@@ -381,6 +396,16 @@ class Engine:
 
     def rule_owner(self, rule_id: str) -> str:
         return self._contributions().rule_owner.get(rule_id, "greentrade")
+
+    def rule_basis(self, rule: Rule) -> str:
+        """The rule's basis as applied: ``host`` for an inferred or practice rule the host requires."""
+        required = self._contributions().required
+        binding = rule.id in required and rule.basis in ("inferred", "practice")
+        return "host" if binding else str(rule.basis)
+
+    def _rule_infos(self) -> list[RuleInfo]:
+        return [RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
+                         basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules]
 
     def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
                markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
@@ -424,6 +449,7 @@ class Engine:
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            rules=self._rule_infos(),
             as_of=as_of,
             sha256=loaded.sha256,
             evaluated=evaluated,
@@ -446,7 +472,7 @@ class _Run:
             dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
             reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
             pointers=self.pointers, profiles=self.c.profiles, outcomes=outcomes or {},
-            programs=self.c.programs, memo=self.memo,
+            programs=self.c.programs, memo=self.memo, required=self.c.required,
         )
 
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
@@ -474,11 +500,18 @@ class _Run:
                 else Severity.WARNING if hit.effect is Effect.UNDETERMINED
                 else Severity.INFO
             )
+            # Only stated or host rules may yield violations (see _basis).
+            j = _basis.judge(rule, hit, severity, self.c.required, self.c.rule_owner.get(rule.id))
+            shipment = ctx.shipment.id if ctx.shipment else None
+            if j.fault is not None:
+                if self.engine.strict:
+                    raise PluginError(j.fault)
+                out.append(_engine_finding("GT-ENGINE-005", j.fault, rule.id, effect=Effect.NOTE,
+                                           program=rule.program, shipment=shipment, pointer=hit.pointer))
             out.append(Finding(
-                rule=rule.id, severity=severity, effect=hit.effect, message=hit.message,
-                pointer=hit.pointer, subject=hit.subject, program=rule.program,
-                shipment=ctx.shipment.id if ctx.shipment else None,
-                remediation=rule.remediation or None, needs=hit.needs, citation=rule.citation,
+                rule=rule.id, severity=j.severity, effect=j.effect, message=hit.message,
+                pointer=hit.pointer, subject=hit.subject, program=rule.program, shipment=shipment,
+                remediation=rule.remediation or None, needs=j.needs, citation=rule.citation, basis=j.basis,
             ))
         return out
 

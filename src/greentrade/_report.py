@@ -12,7 +12,7 @@ import attrs
 
 from greentrade._rules import Citation, Finding, Severity, Status
 
-__all__ = ["Outcome", "PluginInfo", "Report"]
+__all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
 
 REPORT_FORMAT = "greentrade.report/1"
 
@@ -22,6 +22,19 @@ class PluginInfo:
     name: str
     version: str
     rules: int = 0
+
+
+@attrs.frozen
+class RuleInfo:
+    """A loaded rule as the report describes it: what its verdicts rest on."""
+
+    id: str
+    title: str
+    plugin: str
+    basis: str
+    program: str | None = None
+    #: The basis the rule declares; differs from `basis` when the host made it binding.
+    declared_basis: str | None = None
 
 
 @attrs.frozen
@@ -58,6 +71,15 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
+def _rule(r: RuleInfo) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+    if r.program:
+        d["program"] = r.program
+    if r.declared_basis and r.declared_basis != r.basis:
+        d["declared_basis"] = r.declared_basis
+    return d
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {
         "rule": f.rule,
@@ -65,6 +87,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "effect": str(f.effect),
         "message": f.message,
         "pointer": f.pointer,
+        "basis": str(f.basis),
     }
     for key in ("subject", "program", "shipment", "remediation", "needs"):
         value = getattr(f, key)
@@ -84,6 +107,7 @@ class Report:
     evaluated: bool
     outcomes: tuple[Outcome, ...]
     findings: tuple[Finding, ...]
+    rules: tuple[RuleInfo, ...] = ()
 
     @classmethod
     def build(
@@ -96,6 +120,7 @@ class Report:
         evaluated: bool,
         outcomes: Iterable[Outcome],
         findings: Iterable[Finding],
+        rules: Iterable[RuleInfo] = (),
     ) -> Report:
         return cls(
             greentrade_version=version,
@@ -105,6 +130,7 @@ class Report:
             evaluated=evaluated,
             outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
             findings=tuple(sorted(set(findings), key=finding_key)),
+            rules=tuple(sorted(rules, key=lambda r: r.id)),
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -154,6 +180,7 @@ class Report:
                 for o in self.outcomes
             ],
             "findings": [_finding(f) for f in self.findings],
+            "rules": [_rule(r) for r in self.rules],
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -189,7 +216,7 @@ class Report:
         )
         for f in self.findings:
             where = f" [{f.shipment}]" if f.shipment else ""
-            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'}")
+            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
             lines.append(f"          {f.message}")
             if f.needs:
                 lines.append(f"          needs: {f.needs}")

@@ -143,7 +143,7 @@ class _Program:
             if ctx.shipment.destination_country != "SA":
                 yield ctx.violation("only SA", ctx.shipment, "destination_country")
         return [Rule(id="TEST-LANE-001", title="t", severity=Severity.ERROR, check=check, program="test-lane",
-                     citation=Citation(authority="t", title="t", reference="t"))]
+                     citation=Citation(authority="t", title="t", reference="t"), basis="stated")]
 
 
 def _tender_report(patch):
@@ -157,8 +157,10 @@ def _tender_report(patch):
     return [f for f in report.findings if f.rule.startswith("TENDER-")]
 
 
-def test_promise_on_eligible_shipment_passes():
-    assert _tender_report({"promises": [{"program": "test-lane", "claim": "fast"}]}) == []
+def test_promise_on_eligible_shipment_says_what_eligible_means():
+    [f] = _tender_report({"promises": [{"program": "test-lane", "claim": "fast"}]})
+    assert (f.rule, f.effect, f.severity) == ("TENDER-005", "note", Severity.INFO)
+    assert "which means: all rules of the program are satisfied" in f.message
 
 
 def test_promise_on_not_eligible_shipment_is_an_error():

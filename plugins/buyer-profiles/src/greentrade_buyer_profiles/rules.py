@@ -199,6 +199,13 @@ def _promises(ctx: RuleContext) -> Iterator[Hit]:
                     f"{said}; shipment {shipment.id} is eligible, but offered product(s) "
                     f"{', '.join(dict.fromkeys(missing))} are not on it, so its status does not cover them",
                     promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+                continue
+            # Met, with what 'eligible' means for this program said plainly (for the ITC Green
+            # Export Pass: evidence ready, not accepted by the pass or by buyers).
+            program = ctx.programs.get(promise.program)
+            meaning = program.eligible_summary if program is not None else outcome.summary
+            yield ctx.note(f"{said}; shipment {shipment.id} is eligible for it as of {outcome.as_of}, which means: "
+                           f"{meaning}", promise, "program", subject=sub)
 
 
 def _programs_loaded(ctx: RuleContext) -> Iterator[Hit]:
@@ -247,6 +254,6 @@ def rules() -> list[Rule]:
         out.append(Rule(
             id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
             citation=_data.citation(r["citation"]), remediation=r["remediation"], description=r["description"],
-            scope="dossier",
+            scope="dossier", basis=r["basis"],
         ))
     return out
