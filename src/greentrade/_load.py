@@ -36,7 +36,7 @@ class DossierReadError(Exception):
 
 _FORMAT = Citation(
     authority="greentrade",
-    title="greentrade dossier format 1 (schemas/dossier.schema.json)",
+    title="greentrade dossier format 1: the dossier JSON Schema (greentrade schema dossier)",
     reference="https://greentrade.dev/schemas/v1/dossier.schema.json",
 )
 

@@ -229,3 +229,12 @@ def test_tender_findings_reach_the_assessment():
     data["tenders"][0]["required_documents"].append({"type": "epd"})
     a = assess(_engine(), data, as_of=AS_OF)
     assert [(t.tender, t.rule) for t in a.tenders] == [("T-RUH-2026-07", "TENDER-001")] * 2
+
+
+def test_readme_table_shows_each_rule_basis():
+    from greentrade_buyer_profiles.rules import rules
+
+    text = (HERE / "README.md").read_text("utf-8")
+    for r in rules():
+        assert f"| `{r.id}` | {r.basis} |" in text, r.id
+    assert "Analysis shows" not in text

@@ -268,3 +268,12 @@ def test_regions_data() -> None:
     assert "TL" in regions["southeast-asia"]
     assert {"BR", "MX", "CU", "PR"} <= set(regions["latin-america"])
     assert all(r.get("basis") for r in data["regions"])
+
+
+def test_readme_table_shows_each_rule_basis() -> None:
+    from greentrade_itc_green_export_pass.rules import build_rules
+
+    text = (HERE / "README.md").read_text("utf-8")
+    for r in build_rules():
+        assert f"| {r.id} | {r.basis}" in text, r.id
+    assert "Analysis shows" not in text
