@@ -459,6 +459,13 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
                         doc.id))
+    site = product.manufacturing_site
+    if cov is not None and doc.sites and site is not None and site not in doc.sites:
+        gaps.append(Gap("product-mismatch",
+                        f"document {doc.id} covers product {product.id} but lists sites {', '.join(doc.sites)}, not "
+                        f"its manufacturing site {site}",
+                        f"Obtain a {req.document_type} that covers site {site}, or correct the product's "
+                        "manufacturing site.", doc.id))
     if req.standards:
         pairs = [(w, h) for w in req.standards for h in doc.standards if _same_standard(ctx, w, h)]
         if not pairs:

@@ -238,3 +238,13 @@ def test_readme_table_shows_each_rule_basis():
     for r in rules():
         assert f"| `{r.id}` | {r.basis} |" in text, r.id
     assert "Analysis shows" not in text
+
+
+def test_certificate_listing_other_sites_is_named_in_the_assessment():
+    data = json.loads(PORTFOLIO.read_text())
+    cert = next(d for d in data["documents"] if d["id"] == "GP-PV450")
+    cert["sites"] = ["sunhe-huzhou"]  # P04 is made at sunhe-jiaxing
+    a = assess(_engine(), data, markets=["middle-east"], as_of=AS_OF)
+    gaps = [(r.requirement, g) for r, g in a.cell("P04", "middle-east").gaps]
+    assert [(req, g.kind, g.document) for req, g in gaps] == [("ME-PV-GBT33761", "product-mismatch", "GP-PV450")]
+    assert "not its manufacturing site sunhe-jiaxing" in gaps[0][1].message

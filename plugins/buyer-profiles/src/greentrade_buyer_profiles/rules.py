@@ -70,6 +70,9 @@ def product_mismatch(doc: Document, product: Product) -> str | None:
         n = min(len(cov.hs_code), len(product.hs_code))
         if cov.hs_code[:n] != product.hs_code[:n]:
             problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
+    site = product.manufacturing_site
+    if doc.sites and site is not None and site not in doc.sites:
+        problems.append(f"sites {', '.join(doc.sites)} (product record: made at {site})")
     return "; ".join(problems) or None
 
 
@@ -121,6 +124,10 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
                                 subject=sub)
         return
     matching = [d for d in found if product_mismatch(d, product) is None]
+    # Documents offered for the product that state another model, HS code or site are named
+    # wherever a later stage fails, with their ids.
+    skipped = "; ".join(f"{d.id} states {product_mismatch(d, product)}" for d in found if d not in matching)
+    tail = f"; not counted: {skipped}" if skipped else ""
     if not matching:
         if stage == 2:
             for d in found:
@@ -133,12 +140,12 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
         if not cited:
             if stage == 3:
                 have = "; ".join(f"{d.id} cites {', '.join(map(str, d.standards))}" for d in matching)
-                yield ctx.violation(f"{head}; {have}", req, "standards", subject=sub)
+                yield ctx.violation(f"{head}; {have}{tail}", req, "standards", subject=sub)
             return
         matching = cited
     if stage == 4 and all(_validity_problem(d, ctx, tender.delivery_date) for d in matching):
         why = "; ".join(str(_validity_problem(d, ctx, tender.delivery_date)) for d in matching)
-        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}",
+        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}{tail}",
                             matching[0], "valid_until" if matching[0].status == "valid" else "status", subject=sub)
 
 
