@@ -152,3 +152,24 @@ def test_rules_listing_shows_basis(capsys, monkeypatch):
     out = capsys.readouterr().out
     line = next(ln for ln in out.splitlines() if ln.startswith("DEMO-001"))
     assert " inferred " in line
+
+
+def test_a_hit_basis_may_be_given_as_text():
+    check = lambda ctx: _always_violation(ctx, basis="host")  # noqa: E731
+    report = _engine(_rule("DEMO-001", "inferred", check)).validate(DOSSIER)
+    (finding,) = report.findings
+    assert (finding.effect, finding.basis) == (Effect.VIOLATION, Basis.HOST)
+
+
+def test_require_works_for_a_plugin_without_settings():
+    def check(ctx):
+        yield (ctx.violation if ctx.binding("DEMO-001") else ctx.warning)("x", ctx.shipment)
+
+    engine = Engine(config={"plugins": {"demo": {"require": ["DEMO-001"]}}})
+    engine.register(_plugin(_rule("DEMO-001", "practice", check)), name="demo")  # no config schema
+    (finding,) = engine.validate(DOSSIER).findings
+    assert (finding.effect, finding.basis) == (Effect.VIOLATION, Basis.HOST)
+    bad = Engine(config={"plugins": {"demo": {"require": ["DEMO-001"], "other": 1}}})
+    bad.register(_plugin(_rule("DEMO-001", "practice", check)), name="demo")
+    with pytest.raises(ConfigError, match="belongs to no loaded plugin"):
+        bad.validate(DOSSIER)

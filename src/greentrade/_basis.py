@@ -17,7 +17,7 @@ import attrs
 from greentrade._config import ConfigError
 from greentrade._rules import Basis, Effect, Hit, Rule, Severity
 
-__all__ = ["REQUIRE_KEY", "Judged", "judge", "required_rules", "without_require"]
+__all__ = ["REQUIRE_KEY", "Judged", "judge", "only_require", "required_rules", "without_require"]
 
 #: The key of a ``[plugins.<section>]`` table that makes rules binding; read by the engine,
 #: not by the plugin's configuration schema.
@@ -29,6 +29,11 @@ def without_require(value: Any) -> Any:
     if isinstance(value, Mapping) and REQUIRE_KEY in value:
         return {k: v for k, v in value.items() if k != REQUIRE_KEY}
     return value
+
+
+def only_require(value: Any) -> bool:
+    """A plugin section that holds nothing but the engine's ``require`` key."""
+    return isinstance(value, Mapping) and set(value) == {REQUIRE_KEY}
 
 
 def required_rules(plugins: Mapping[str, Any], plugin_rules: Iterable[str]) -> frozenset[str]:

@@ -144,7 +144,7 @@ class Hit:
     #: What this hit rests on when it differs from the rule's basis: ``host`` when the host's
     #: configuration decided it, ``inferred`` or ``practice`` for a weaker reading. A hit
     #: cannot claim ``stated`` for a rule that is not.
-    basis: Basis | None = None
+    basis: Basis | None = attrs.field(default=None, converter=attrs.converters.optional(Basis))
 
 
 @attrs.frozen
