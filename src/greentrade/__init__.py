@@ -39,6 +39,7 @@ from greentrade._model import (
 from greentrade._profiles import BuyerProfile, Pathway, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import (
+    Basis,
     CatalogEntry,
     Category,
     Citation,
@@ -60,6 +61,7 @@ __all__ = [
     "Accreditation",
     "Amendment",
     "Assessment",
+    "Basis",
     "BuyerProfile",
     "CarbonFootprint",
     "Catalog",

@@ -33,7 +33,18 @@ import attrs
 
 from greentrade import _convert
 from greentrade._profiles import BuyerProfile
-from greentrade._rules import CatalogEntry, Category, Citation, Effect, Finding, Hit, Program, Rule, Severity
+from greentrade._rules import (
+    Basis,
+    CatalogEntry,
+    Category,
+    Citation,
+    Effect,
+    Finding,
+    Hit,
+    Program,
+    Rule,
+    Severity,
+)
 from greentrade._schemas import validator
 
 __all__ = [
@@ -46,6 +57,7 @@ __all__ = [
     "check_rule",
     "finding_from_hit",
     "freeze",
+    "hit_basis",
     "short",
 ]
 
@@ -281,6 +293,15 @@ def finding_from_hit(rule: Rule, hit: Any, shipment: str | None) -> Finding:
         shipment=shipment, remediation=rule.remediation or None, needs=_opt_str(hit.needs, "needs"),
         citation=rule.citation,
     )
+
+
+def hit_basis(hit: Hit) -> Basis | None:
+    """The basis a hit claims (``None``: the rule's own); `Rejected` when it is not a `Basis`."""
+    basis = hit.basis
+    if basis is None or type(basis) is Basis:
+        return basis
+    checked: Basis = _check_type(basis, Basis, "basis")
+    return checked
 
 
 # -- read-only data -------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import pluggy
 
+from greentrade import _basis, _convert, hookspec
 from greentrade import _contributions as boundary
-from greentrade import _convert, hookspec
 from greentrade._bounds import Bounded
 from greentrade._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
 from greentrade._catalog import Catalog
@@ -26,7 +26,7 @@ from greentrade._io import DEFAULT_MAX_INPUT_BYTES
 from greentrade._load import CORE_RULES, Loaded, load, parse_date
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
-from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
     Category,
     Citation,
@@ -52,7 +52,7 @@ _T = TypeVar("_T")
 _ENGINE = Citation(
     authority="greentrade",
     title="greentrade engine: plugin and rule faults",
-    reference="docs/engine.md",
+    reference="greentrade documentation, chapter 'The engine', section on plugin and rule faults",
 )
 ENGINE_RULES: dict[str, Rule] = {
     r.id: r
@@ -60,16 +60,19 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-001", title="Plugins load", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix or uninstall the plugin, or leave it out of the [greentrade] plugins allowlist.",
         ),
         Rule(
             id="GT-ENGINE-002", title="Plugin hooks return valid contributions", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Report the problem to the plugin's authors; its other contributions still work.",
         ),
         Rule(
             id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation=(
                 "Report the problem to the rule's plugin; the program's status is undetermined until it is fixed."
             ),
@@ -77,12 +80,21 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
             severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix the data findings; program rules then run.",
         ),
         Rule(
             id="GT-ENGINE-005", title="A report holds at most 1,000 findings per rule",
             severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix the findings that are shown and validate again to see the rest.",
+        ),
+        Rule(
+            id="GT-ENGINE-006", title="Only stated or host rules yield violations",
+            severity=Severity.WARNING, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report the problem to the rule's plugin: an inferred or practice rule must yield a "
+                         "warning or undetermined, unless the host makes it binding (require = [\"RULE-ID\"])."),
         ),
     )
 }
@@ -143,6 +155,8 @@ class _Contributions:
     by_program: Mapping[str, tuple[Rule, ...]]
     #: Programs that cannot be decided because a rule of theirs was rejected, with the reasons.
     broken: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Rules the host made binding ([plugins.<section>] require).
+    required: frozenset[str] = frozenset()
 
 
 class Engine:
@@ -400,6 +414,7 @@ class Engine:
                 sections.setdefault(owner, set()).add(section)
         reference = self._reference(faults, sections)
         settings = self._check_settings(schemas)
+        required = _basis.required_rules(self._config.get("plugins", {}), (r.id for r in rules))
         profiles: dict[str, BuyerProfile] = self._first_by_id(
             "greentrade_buyer_profiles", boundary.check_profile, "buyer profile", faults
         )
@@ -426,6 +441,7 @@ class Engine:
                 for pid in programs
             },
             broken={pid: tuple(sorted(set(why))) for pid, why in broken.items()},
+            required=required,
         )
         return self._cache
 
@@ -478,6 +494,8 @@ class Engine:
     def _check_settings(self, schemas: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
         given: Mapping[str, Any] = self._config.get("plugins", {})
         for section, value in given.items():
+            if section not in schemas and _basis.only_require(value):
+                continue  # a plugin without settings may still have rules the host requires
             if section not in schemas:
                 known = ", ".join(sorted(schemas)) or "none"
                 raise ConfigError(
@@ -485,7 +503,7 @@ class Engine:
                     "belongs to no loaded plugin "
                     f"(sections of loaded plugins: {known})"
                 )
-            errors = list(SchemaValidator(schemas[section]).iter_errors(value))
+            errors = list(SchemaValidator(schemas[section]).iter_errors(_basis.without_require(value)))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
@@ -493,7 +511,7 @@ class Engine:
                     f"configuration error in [plugins.{section}] {where}: {boundary.short(e.message, 300)}")
         settings: dict[str, Any] = {}
         for section, schema in schemas.items():
-            value = dict(given.get(section, {}))
+            value = dict(_basis.without_require(given.get(section, {})))
             # Top-level defaults of the plugin's schema apply when the host leaves a key out.
             for key, prop in (schema.get("properties") or {}).items():
                 if isinstance(prop, Mapping) and "default" in prop and key not in value:
@@ -530,6 +548,16 @@ class Engine:
 
     def rule_owner(self, rule_id: str) -> str:
         return self._contributions().rule_owner.get(rule_id, "greentrade")
+
+    def rule_basis(self, rule: Rule) -> str:
+        """The rule's basis as applied: ``host`` for an inferred or practice rule the host requires."""
+        required = self._contributions().required
+        binding = rule.id in required and rule.basis in ("inferred", "practice")
+        return "host" if binding else str(rule.basis)
+
+    def _rule_infos(self) -> list[RuleInfo]:
+        return [RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
+                         basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules]
 
     def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
                markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
@@ -583,6 +611,7 @@ class Engine:
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            rules=self._rule_infos(),
             as_of=as_of,
             sha256=loaded.sha256,
             evaluated=evaluated,
@@ -620,7 +649,7 @@ class _Run:
             dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
             reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
             pointers=self.pointers, profiles=self.c.profiles, outcomes=MappingProxyType(dict(outcomes or {})),
-            programs=self.c.programs, memo=self.memo,
+            programs=self.c.programs, memo=self.memo, required=self.c.required,
         )
 
     def _fault(self, rule: Rule, ctx: RuleContext, message: str) -> Finding:
@@ -643,7 +672,17 @@ class _Run:
             try:
                 budget.start(rule.id)
                 for hit in rule.check(ctx):
-                    out.append(boundary.finding_from_hit(rule, hit, shipment))
+                    finding = boundary.finding_from_hit(rule, hit, shipment)
+                    # Only stated or host rules may yield violations (see _basis).
+                    j = _basis.judge(rule, finding, boundary.hit_basis(hit), self.c.required,
+                                     self.c.rule_owner.get(rule.id))
+                    if j.fault is not None:
+                        if self.engine.strict:
+                            raise PluginError(j.fault)
+                        out.append(_engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
+                                                   program=rule.program, shipment=shipment,
+                                                   pointer=finding.pointer))
+                    out.append(j.finding)
                     if len(out) > MAX_HITS_PER_CALL:
                         raise boundary.Rejected("", f"more than {MAX_HITS_PER_CALL} hits in one call")
             finally:

@@ -39,7 +39,7 @@ class DossierReadError(Exception):
 
 _FORMAT = Citation(
     authority="greentrade",
-    title="greentrade dossier format 1 (schemas/dossier.schema.json)",
+    title="greentrade dossier format 1: the dossier JSON Schema (greentrade schema dossier)",
     reference="https://greentrade.dev/schemas/v1/dossier.schema.json",
 )
 
@@ -52,7 +52,7 @@ def _builtin(_ctx: RuleContext) -> Iterator[Any]:
 def _data_rule(id: str, title: str, remediation: str, citation: Citation = _FORMAT) -> Rule:
     return Rule(
         id=id, title=title, severity=Severity.ERROR, check=_builtin, citation=citation,
-        remediation=remediation, scope="dossier", role="data",
+        remediation=remediation, scope="dossier", role="data", basis="stated",
     )
 
 
@@ -78,7 +78,11 @@ CORE_RULES: dict[str, Rule] = {
             Citation(
                 authority="greentrade",
                 title="Code lists: ISO 3166-1, ISO 4217, UN/LOCODE, HS 2022 (WCO), GB 32100-2015, ISO 17442",
-                reference="src/greentrade/data/codes.json, src/greentrade/data/hs2022.csv",
+                reference=(
+                    "ISO 3166-1:2020 and ISO 4217:2015 (https://www.iso.org); UN/LOCODE (UNECE, "
+                    "https://unece.org/trade/uncefact/unlocode); Harmonized System 2022 nomenclature (WCO, "
+                    "https://www.wcoomd.org); GB 32100-2015 (SAC); ISO 17442-1:2020"
+                ),
             ),
         ),
         _data_rule(

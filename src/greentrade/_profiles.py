@@ -45,6 +45,11 @@ class Requirement:
     applies_if_exclusive: bool = False
     effective_from: dt.date | None = None
     note: str | None = None
+    #: A reference data entry (host ``[reference]``) with the date the requirement applies from,
+    #: when the law ties it to an act whose date the source does not give; without it: undetermined.
+    effective_from_reference: str | None = None
+    #: Phrases the document's ``scope`` must state (case and spaces ignored; ``a|b`` for either).
+    document_states: tuple[str, ...] = ()
 
 
 @attrs.frozen

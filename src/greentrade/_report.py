@@ -13,7 +13,7 @@ import attrs
 from greentrade._io import escape_controls
 from greentrade._rules import Citation, Finding, Severity, Status
 
-__all__ = ["Outcome", "PluginInfo", "Report"]
+__all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
 
 REPORT_FORMAT = "greentrade.report/1"
 
@@ -23,6 +23,19 @@ class PluginInfo:
     name: str
     version: str
     rules: int = 0
+
+
+@attrs.frozen
+class RuleInfo:
+    """A loaded rule as the report describes it: what its verdicts rest on."""
+
+    id: str
+    title: str
+    plugin: str
+    basis: str
+    program: str | None = None
+    #: The basis the rule declares; differs from `basis` when the host made it binding.
+    declared_basis: str | None = None
 
 
 @attrs.frozen
@@ -59,6 +72,15 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
+def _rule(r: RuleInfo) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+    if r.program:
+        d["program"] = r.program
+    if r.declared_basis and r.declared_basis != r.basis:
+        d["declared_basis"] = r.declared_basis
+    return d
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {
         "rule": f.rule,
@@ -66,6 +88,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "effect": str(f.effect),
         "message": f.message,
         "pointer": f.pointer,
+        "basis": str(f.basis),
     }
     for key in ("subject", "program", "shipment", "remediation", "needs"):
         value = getattr(f, key)
@@ -85,6 +108,7 @@ class Report:
     evaluated: bool
     outcomes: tuple[Outcome, ...]
     findings: tuple[Finding, ...]
+    rules: tuple[RuleInfo, ...] = ()
 
     @classmethod
     def build(
@@ -97,6 +121,7 @@ class Report:
         evaluated: bool,
         outcomes: Iterable[Outcome],
         findings: Iterable[Finding],
+        rules: Iterable[RuleInfo] = (),
     ) -> Report:
         return cls(
             greentrade_version=version,
@@ -106,6 +131,7 @@ class Report:
             evaluated=evaluated,
             outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
             findings=tuple(sorted(set(findings), key=finding_key)),
+            rules=tuple(sorted(rules, key=lambda r: r.id)),
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -155,6 +181,7 @@ class Report:
                 for o in self.outcomes
             ],
             "findings": [_finding(f) for f in self.findings],
+            "rules": [_rule(r) for r in self.rules],
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -190,7 +217,7 @@ class Report:
         )
         for f in self.findings:
             where = f" [{f.shipment}]" if f.shipment else ""
-            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'}")
+            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
             lines.append(f"          {f.message}")
             if f.needs:
                 lines.append(f"          needs: {f.needs}")

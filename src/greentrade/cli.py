@@ -114,8 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             for r in engine.rules:
                 period = f"{r.effective.start or '…'} to {r.effective.end or '…'}"
-                print(f"{r.id:<16} {r.severity!s:<8} {r.program or '-':<24} {period:<26} "
-                      f"{engine.rule_owner(r.id)}: {r.title}")
+                print(f"{r.id:<16} {r.severity!s:<8} {engine.rule_basis(r):<9} {r.program or '-':<24} "
+                      f"{period:<26} {engine.rule_owner(r.id)}: {r.title}")
                 print(f"{'':<16} source: {r.citation}")
             return EXIT_OK
         if args.command == "plugins":

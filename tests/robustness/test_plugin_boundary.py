@@ -41,7 +41,8 @@ def _plugin(*rules, **hooks):
 
 def _rule(id, check, **kw):
     kw.setdefault("program", "mini")
-    return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE, **kw)
+    return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE,
+                basis=kw.pop("basis", "stated"), **kw)
 
 
 def _outcomes(report, programs):
@@ -98,6 +99,7 @@ EXPECTED_FAULTS = [
     ("GT-ENGINE-002", "plugin 'faulty' hook greentrade_rules: rule 'FAULTY-018' rejected: field check: "
                       "expected a callable"),
     ("GT-ENGINE-002", "plugin 'faulty' hook greentrade_rules returned str, expected Rule"),
+    ("GT-ENGINE-006", "rule FAULTY-020 has basis inferred but yielded a violation"),
     ("GT-ENGINE-002", "plugin 'faulty' hook greentrade_programs: program 'faulty-no-period' rejected: "
                       "field effective"),
     ("GT-ENGINE-002", "plugin 'faulty' hook greentrade_programs returned str, expected Program"),

@@ -191,7 +191,8 @@ def test_outcomes_count_findings_left_out_of_the_report():
             yield ctx.note(f"note {i}", ctx.shipment)
         yield ctx.violation("the violation", ctx.shipment)
 
-    rule = Rule(id="MINI-001", title="many", severity=Severity.ERROR, check=many, citation=CITE, program="mini")
+    rule = Rule(id="MINI-001", title="many", severity=Severity.ERROR, check=many, citation=CITE, program="mini",
+                basis="stated")
     ns = types.SimpleNamespace(greentrade_programs=hookimpl(lambda: [program]),
                                greentrade_rules=hookimpl(lambda: [rule]))
     engine = Engine()

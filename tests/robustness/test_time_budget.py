@@ -19,7 +19,8 @@ DOSSIER = json.loads((Path(__file__).parents[1] / "data" / "core-dossier.json").
 
 
 def _engine(check, **kw):
-    rule = Rule(id="MINI-001", title="slow", severity=Severity.ERROR, check=check, citation=CITE, program="mini")
+    rule = Rule(id="MINI-001", title="slow", severity=Severity.ERROR, check=check, citation=CITE, program="mini",
+                basis="stated")
     ns = types.SimpleNamespace(greentrade_programs=hookimpl(lambda: [PROGRAM]),
                                greentrade_rules=hookimpl(lambda: [rule]))
     engine = Engine(**kw)

@@ -41,7 +41,8 @@ CITE = Citation(authority="greentrade test suite", title="Faulty plugin (test fi
 
 def _rule(id: str, check: Any, **kw: Any) -> Rule:
     kw.setdefault("program", PROGRAM)
-    return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE, **kw)
+    return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE,
+                basis=kw.pop("basis", "stated"), **kw)
 
 
 def _at(ctx: Any) -> str:
@@ -153,8 +154,9 @@ def greentrade_rules() -> list[Any]:
         _rule("FAULTY-016", fine, scope="per-shipment"),  # rejected
         _rule("FAULTY-017", fine, effective=None),  # rejected
         Rule(id="FAULTY-018", title="no check", severity=Severity.ERROR, check=None,  # type: ignore[arg-type]
-             citation=CITE, program=PROGRAM),  # rejected: nothing to run
+             citation=CITE, program=PROGRAM, basis="stated"),  # rejected: nothing to run
         _rule("FAULTY-019", exits, program=None),  # a rule of no program that ends the process
+        _rule("FAULTY-020", string_effect, basis="inferred"),  # a violation from an inferred rule: downgraded
         "not a rule",
     ]
 
