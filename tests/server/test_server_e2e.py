@@ -163,3 +163,29 @@ def test_insecure_public_warns_on_every_start(monkeypatch: Any, capsys: Any) -> 
     assert two["app"] == "greentrade.server._app:create_app_from_env" and two["factory"] and two["workers"] == 2
     assert cli.main(["serve"]) == 0
     assert "WARNING" not in capsys.readouterr().err
+
+
+def test_without_the_server_extra_serve_says_what_to_install(monkeypatch: Any, capsys: Any) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    assert cli.main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "the server extra is not installed (uvicorn is missing): pip install 'greentrade[server]'" in err
+
+
+def test_concurrent_requests_get_the_same_reports(server: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from greentrade import Engine
+
+    engine = Engine(config=CONFIG)
+    engine.load_entry_points()
+    expected = {p: engine.validate(p.read_bytes()).to_json(indent=2).encode() for p in EXAMPLES}
+
+    def post(path: Path) -> bytes:
+        r = httpx.post(server.url + "/v1/validate", content=path.read_bytes(), timeout=60)
+        assert r.status_code == 200, r.text
+        return r.content
+
+    with ThreadPoolExecutor(4) as pool:  # the worker's default limit: 4 at once
+        got = list(pool.map(post, EXAMPLES * 2))
+    assert got == [expected[p] for p in EXAMPLES * 2]

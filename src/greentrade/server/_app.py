@@ -189,12 +189,13 @@ class _Service:
         self.slots = _Slots(settings.max_concurrent)
         self.executor = concurrent.futures.ThreadPoolExecutor(settings.max_concurrent,
                                                               thread_name_prefix="greentrade-eval")
-        self.openapi = _dumps(document(engine, settings, authenticated=authenticated))
-        self.listings = {k: _dumps(v) for k, v in listings(engine).items()}
+        # Every JSON answer ends with a newline, as the reports do.
+        self.openapi = _dumps(document(engine, settings, authenticated=authenticated)) + b"\n"
+        self.listings = {k: _dumps(v) + b"\n" for k, v in listings(engine).items()}
         self.schemas = {name: json.dumps(bundle(name), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
                         for name in schema_names()}
         self.health = _dumps({"status": "ok", "greentrade_version": __version__,
-                              "plugins": [p.name for p in engine.plugins]})
+                              "plugins": [p.name for p in engine.plugins]}) + b"\n"
 
     # -- request handling helpers
     def _busy(self) -> Problem:
