@@ -340,3 +340,38 @@ def test_the_library_does_not_import_the_server_dependencies() -> None:
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'starlette', 'uvicorn', 'httpx', 'anyio'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_batch_line_over_the_budget_ends_the_stream_with_a_408_line() -> None:
+    slow = SlowPlugin()
+    engine = Engine()
+    engine.register(slow, name="slow")
+    api = Api(engine, Settings(request_timeout=0.3, max_concurrent=1))
+    try:
+        r = api.request("POST", "/v1/validate-batch", content=MINIMAL + b"\n" + MINIMAL + b"\n")
+        assert r.status_code == 200  # the status was sent before the line overran
+        answers = [json.loads(line) for line in r.content.splitlines()]
+        assert [(a["status"], a["line"], a["type"]) for a in answers] == [
+            (408, 1, "https://greentrade.dev/problems/timeout")]
+        problem(api.request("POST", "/v1/validate", content=MINIMAL), 503, "busy")  # still evaluating line 1
+    finally:
+        slow.release.set()
+
+
+def test_an_internal_error_is_a_500_problem(engine: Engine, monkeypatch: Any) -> None:
+    api = Api(engine)
+
+    def broken(*_a: Any, **_kw: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api.app.state.service, "engine", type("E", (), {"validate": staticmethod(broken)})())
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=api.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.post("/v1/validate", content=MINIMAL)
+
+    p = problem(asyncio.run(go()), 500, "internal-error")
+    assert "boom" not in p["detail"]  # the log has it, the client does not
+    assert api.app.state.service.slots.used == 0
+    assert api.log[-1]["status"] == 500

@@ -92,15 +92,10 @@ async def _on_http(request: Request, exc: Exception) -> Response:
     return _problem_response(request, Problem(exc.status_code, slug, title, detail, headers=exc.headers))
 
 
-async def _on_error(request: Request, exc: Exception) -> Response:
-    logging.getLogger("greentrade.server").exception("internal error", exc_info=exc)
-    return _problem_response(request, Problem(500, "internal-error", "Internal error",
-                                              "the service failed to answer this request; see its log"))
-
-
 # -- the middleware: access log and authentication -----------------------------------------------------------
 class _AccessLog:
-    """Outermost: gives each request an id, times it and writes one JSON log line.
+    """Outermost: gives each request an id, times it, answers an unexpected error with a 500
+    problem document, and writes one JSON log line.
 
     The line has the request id, method, path, status, duration and the sha256 of the body of
     an evaluation request; never the body itself.
@@ -128,6 +123,13 @@ class _AccessLog:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            logging.getLogger("greentrade.server").error("internal error in request %s", request_id, exc_info=exc)
+            if status[0]:
+                raise  # the answer has begun (a stream): the connection is closed
+            problem = Problem(500, "internal-error", "Internal error",
+                              "the service failed to answer this request; its log has the details")
+            await _problem_response(Request(scope, receive), problem)(scope, receive, send_wrapper)
         finally:
             entry: dict[str, Any] = {
                 "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -328,13 +330,18 @@ class _Service:
         return StreamingResponse(self._batch(lines, as_of), media_type=JSONL)
 
     async def _batch(self, lines: list[tuple[int, bytes]], as_of: dt.date | None) -> AsyncIterator[bytes]:
-        """One answer line per input line, in order; the slot is held until the last evaluation ends."""
+        """One answer line per input line, in order, each sent when ready.
+
+        The answers come from the synchronous iterator `batch_answers`, advanced one answer at a
+        time in the pool, each within its own time budget. The slot is held until the last
+        evaluation has really ended.
+        """
         loop = asyncio.get_running_loop()
-        pending: concurrent.futures.Future[bytes] | None = None
+        answers = batch_answers(self.engine, lines, as_of)
+        pending: concurrent.futures.Future[bytes | None] | None = None
         try:
-            for number, text in batch_lines(lines):
-                work = _batch_work(self.engine, number, text, as_of)
-                pending = self.executor.submit(work)
+            for number, _text in lines:
+                pending = self.executor.submit(next, answers, None)
                 try:
                     async with asyncio.timeout_at(loop.time() + self.settings.request_timeout):
                         answer = await asyncio.wrap_future(pending)
@@ -344,6 +351,8 @@ class _Service:
                     yield _dumps(problem.body()) + b"\n"
                     return  # the remaining lines are not evaluated; the stream ends here
                 pending = None
+                if answer is None:  # pragma: no cover - batch_answers gives one answer per line
+                    return
                 yield answer
         finally:
             if pending is not None:
@@ -377,24 +386,21 @@ class _Service:
         return Response(self.openapi, media_type="application/json")
 
 
-def batch_lines(lines: list[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-    """The seam for batch evaluation: each line is evaluated by `_batch_work`, one after another.
+def batch_answers(engine: Engine, lines: Sequence[tuple[int, bytes]], as_of: dt.date | None) -> Iterator[bytes]:
+    """One answer per (line number, text), in order: the compact report, or a problem document
+    naming the line for text that is not a dossier.
 
-    When `Engine.validate_many` lands, the batch can hand it the whole list instead.
+    The one place where a batch is evaluated; lines are validated one after another with
+    `Engine.validate`. When the engine gets a batch API (``Engine.validate_many``), it replaces
+    this loop and the service streams its results unchanged.
     """
-    yield from lines
-
-
-def _batch_work(engine: Engine, number: int, text: bytes, as_of: dt.date | None) -> Callable[[], bytes]:
-    def work() -> bytes:
+    for number, text in lines:
         try:
-            return engine.validate(text, as_of=as_of).to_json().encode("utf-8")
+            yield engine.validate(text, as_of=as_of).to_json().encode("utf-8")
         except DossierReadError as exc:
             problem = _not_a_dossier(exc)
             problem.extra["line"] = number
-            return _dumps(problem.body()) + b"\n"
-
-    return work
+            yield _dumps(problem.body()) + b"\n"
 
 
 def _not_a_dossier(exc: DossierReadError) -> Problem:
@@ -429,7 +435,7 @@ def create_app(engine: Engine, settings: Settings, *, token: str | None = None,
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={Problem: _on_problem, HTTPException: _on_http, Exception: _on_error},
+        exception_handlers={Problem: _on_problem, HTTPException: _on_http},
         lifespan=lifespan,
     )
     if token is not None:
