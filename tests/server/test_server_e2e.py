@@ -89,6 +89,7 @@ def test_the_access_log_is_json_lines(server: Any) -> None:
 def test_two_workers_and_a_token_file(launch: Any, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("tok-3141592653\n")
+    token.chmod(0o600)
     s = launch("serve", "--workers", "2", "--token-file", str(token)).wait_ready()
     with httpx.Client(base_url=s.url, timeout=30) as client:
         assert client.post("/v1/validate", content=MINIMAL).status_code == 401
@@ -162,6 +163,24 @@ def test_insecure_public_warns_on_every_start(monkeypatch: Any, capsys: Any) -> 
     assert one["host"] == "192.0.2.10" and not isinstance(one["app"], str)
     assert two["app"] == "greentrade.server._app:create_app_from_env" and two["factory"] and two["workers"] == 2
     assert cli.main(["serve"]) == 0
+    assert "WARNING" not in capsys.readouterr().err
+
+
+def test_a_token_file_others_can_read_is_warned_about(monkeypatch: Any, capsys: Any, tmp_path: Path) -> None:
+    import uvicorn
+
+    from greentrade.server import _cli
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setattr(_cli, "_check_port", lambda host, port: None)
+    monkeypatch.delenv("GREENTRADE_SERVE_SETTINGS", raising=False)
+    token = tmp_path / "token"
+    token.write_text("tok\n")
+    token.chmod(0o644)
+    assert cli.main(["serve", "--token-file", str(token)]) == 0
+    assert "can be read by other users" in capsys.readouterr().err
+    token.chmod(0o600)
+    assert cli.main(["serve", "--token-file", str(token)]) == 0
     assert "WARNING" not in capsys.readouterr().err
 
 

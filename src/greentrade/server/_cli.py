@@ -124,6 +124,9 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
     problem = _check_port(args.host, args.port)
     if problem:
         return _fail(problem)
+    if token is not None and settings.token_file and os.stat(settings.token_file).st_mode & 0o077:
+        print(f"greentrade serve: WARNING: the token file {settings.token_file!r} can be read by other "
+              "users; make it readable by the service's user only (chmod 600)", file=sys.stderr, flush=True)
     if public and args.insecure_public:
         how = "with bearer tokens in clear text" if token else "WITHOUT authentication"
         print(f"greentrade serve: WARNING: serving on {args.host}:{args.port}, which is not a loopback "
