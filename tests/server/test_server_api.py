@@ -219,6 +219,11 @@ def test_openapi_document(api: Api) -> None:
     assert ok["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/dossier"}
     assert ok["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/report"}
     assert "security" not in doc
+    # valid against the OpenAPI 3.1 schema (the copy schemathesis ships)
+    from schemathesis.specs.openapi import definitions
+
+    errors = [str(e) for e in definitions.OPENAPI_31_VALIDATOR.iter_errors(doc)]
+    assert errors == []
     # every reference resolves inside the document
     text = json.dumps(doc)
     for ref in {part.split('"')[0] for part in text.split('"$ref": "')[1:]}:

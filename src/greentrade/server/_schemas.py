@@ -79,7 +79,8 @@ def _rewrite(node: Any, current: str, where: Callable[[str], str]) -> Any:
 
 
 def _body(name: str, where: Callable[[str], str]) -> dict[str, Any]:
-    doc: dict[str, Any] = _rewrite(schema(name), name, where)
+    doc: dict[str, Any] = {"$comment": f"greentrade's {BASE_URI}{name}{_SUFFIX}, its references rewritten"}
+    doc.update(_rewrite(schema(name), name, where))
     doc.pop("$id", None)  # the references are rewritten; an embedded $id would change their base
     doc.pop("$schema", None)
     return doc
