@@ -56,3 +56,14 @@ def test_the_figures_are_recorded() -> None:
     text = DOC.read_text("utf-8")
     assert "FIGURES" not in text
     assert re.search(r"^\| 1 \|", text, flags=re.M) and re.search(r"^\| 2 \|", text, flags=re.M)
+
+
+def test_the_embedding_example_builds_an_app() -> None:
+    blocks = re.findall(r"^```python\n(.*?)^```", DOC.read_text("utf-8"), flags=re.M | re.S)
+    assert len(blocks) == 1
+    namespace: dict[str, Any] = {}
+    exec(blocks[0].replace('"greentrade.toml"', repr(str(ROOT / "examples" / "greentrade.toml"))), namespace)
+    from starlette.applications import Starlette
+
+    assert isinstance(namespace["app"], Starlette)
+    assert namespace["app"].state.service.settings.max_concurrent == 8
