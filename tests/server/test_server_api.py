@@ -380,3 +380,38 @@ def test_an_internal_error_is_a_500_problem(engine: Engine, monkeypatch: Any) ->
     assert "boom" not in p["detail"]  # the log has it, the client does not
     assert api.app.state.service.slots.used == 0
     assert api.log[-1]["status"] == 500
+
+
+def test_a_client_that_stops_reading_a_batch_is_given_up(engine: Engine) -> None:
+    api = Api(engine, Settings(request_timeout=0.5, max_concurrent=1))
+    body = b"\n".join([MINIMAL] * 20) + b"\n"
+    sent: list[dict[str, Any]] = []
+
+    async def go() -> None:
+        requests = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if requests:
+                return requests.pop()
+            await asyncio.sleep(3600)  # the client neither disconnects ...
+            raise AssertionError
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and len(sent) > 3:
+                await asyncio.sleep(3600)  # ... nor reads after the second line
+
+        scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": "/v1/validate-batch", "raw_path": b"/v1/validate-batch",
+                 "query_string": b"", "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        await asyncio.wait_for(api.app(scope, receive, send), 10)
+
+    asyncio.run(go())
+    assert sent[0]["status"] == 200 and len(sent) == 4
+    assert api.log[-1]["aborted"] == "the client did not take the answer within 0.5 s"
+    for _ in range(100):  # the slot comes back once the line being evaluated ends
+        if api.app.state.service.slots.used == 0:
+            break
+        asyncio.run(asyncio.sleep(0.02))
+    assert api.app.state.service.slots.used == 0

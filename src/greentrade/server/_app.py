@@ -99,10 +99,14 @@ class _AccessLog:
 
     The line has the request id, method, path, status, duration and the sha256 of the body of
     an evaluation request; never the body itself.
+
+    Each part of an answer must be taken by the client within `send_timeout` seconds: a client
+    that stops reading (a streamed batch) is given up, so that it cannot hold an evaluation
+    slot forever.
     """
 
-    def __init__(self, app: ASGIApp, log: Callable[[dict[str, Any]], None]) -> None:
-        self.app, self.log = app, log
+    def __init__(self, app: ASGIApp, log: Callable[[dict[str, Any]], None], send_timeout: float) -> None:
+        self.app, self.log, self.send_timeout = app, log, send_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,15 +118,23 @@ class _AccessLog:
         state["request_id"] = request_id
         started = time.perf_counter()
         status = [0]
+        aborted: list[str] = []
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
+            try:
+                async with asyncio.timeout(self.send_timeout):
+                    await send(message)
+            except TimeoutError:
+                raise _ClientTooSlow from None
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except _ClientTooSlow:
+            # The server closes the connection (the answer is incomplete); the work is stopped.
+            aborted.append(f"the client did not take the answer within {self.send_timeout:g} s")
         except Exception as exc:
             logging.getLogger("greentrade.server").error("internal error in request %s", request_id, exc_info=exc)
             if status[0]:
@@ -140,7 +152,13 @@ class _AccessLog:
                 entry["dossier_sha256"] = state["dossier_sha256"]
             if "lines" in state:
                 entry["lines"] = state["lines"]
+            if aborted:
+                entry["aborted"] = aborted[0]
             self.log(entry)
+
+
+class _ClientTooSlow(Exception):
+    """The client did not take part of the answer in time."""
 
 
 class _BearerAuth:
@@ -440,7 +458,7 @@ def create_app(engine: Engine, settings: Settings, *, token: str | None = None,
     )
     if token is not None:
         app.add_middleware(_BearerAuth, token=token)
-    app.add_middleware(_AccessLog, log=access_log)
+    app.add_middleware(_AccessLog, log=access_log, send_timeout=settings.request_timeout)
     app.state.service = service
     return app
 
