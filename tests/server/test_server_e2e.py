@@ -208,3 +208,23 @@ def test_concurrent_requests_get_the_same_reports(server: Any) -> None:
     with ThreadPoolExecutor(4) as pool:  # the worker's default limit: 4 at once
         got = list(pool.map(post, EXAMPLES * 2))
     assert got == [expected[p] for p in EXAMPLES * 2]
+
+
+def test_a_client_that_stops_reading_a_batch_gives_its_slot_back(launch: Any) -> None:
+    s = launch("--config", str(CONFIG), "serve", "--max-concurrent", "1", "--request-timeout", "1").wait_ready()
+    line = json.dumps(json.loads((ROOT / "examples" / "zhejiang-solar-portfolio.json").read_bytes())).encode()
+    body = b"\n".join([line] * 300) + b"\n"  # about 10 MB of reports: more than the socket buffers hold
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", s.port))
+        sock.sendall(b"POST /v1/validate-batch HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        # ... and reads nothing: the service gives the client up and frees the only slot
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            r = httpx.post(s.url + "/v1/validate", content=MINIMAL, timeout=30)
+            if r.status_code == 200:
+                break
+            assert r.status_code == 503
+            time.sleep(0.2)
+        assert r.status_code == 200
+    assert '"aborted":"the client did not take the answer within 1 s"' in s.log()

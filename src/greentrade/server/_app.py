@@ -185,6 +185,19 @@ class _BearerAuth:
 
 
 # -- the service -----------------------------------------------------------------------------------------
+class _ClosingStream(StreamingResponse):
+    """A stream whose generator is closed however the answer ends (its ``finally`` releases the
+    evaluation slot): Starlette leaves it suspended when sending fails, until garbage collection."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+
 class _Slots:
     """A thread-safe counter of running evaluations."""
 
@@ -345,7 +358,7 @@ class _Service:
             raise
         lines = [(n, line) for n, line in enumerate(body.split(b"\n"), 1) if line.strip()]
         request.state.lines = len(lines)
-        return StreamingResponse(self._batch(lines, as_of), media_type=JSONL)
+        return _ClosingStream(self._batch(lines, as_of), media_type=JSONL)
 
     async def _batch(self, lines: list[tuple[int, bytes]], as_of: dt.date | None) -> AsyncIterator[bytes]:
         """One answer line per input line, in order, each sent when ready.
