@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-EXAMPLES = 20
+EXAMPLES = 15
 OPERATIONS = [
     ("POST", "/v1/validate"), ("POST", "/v1/assess"), ("POST", "/v1/validate-batch"),
     ("GET", "/v1/rules"), ("GET", "/v1/plugins"), ("GET", "/v1/categories"), ("GET", "/v1/standards"),
