@@ -17,6 +17,7 @@ from greentrade._io import InputError, OutputError, escape_controls, read_bytes,
 from greentrade._load import DossierReadError, parse_date
 from greentrade._rules import CatalogEntry
 from greentrade._schemas import schema, schema_names
+from greentrade.server import _cli as serve_cli
 
 __all__ = ["main"]
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
+    serve_cli.add_parser(sub)
     return p
 
 
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = getattr(args, "sub_config", None) or args.config
     try:
+        if args.command == "serve":
+            return serve_cli.serve(args, config)
         if args.command == "schema":
             _write(json.dumps(schema(args.name), indent=2) + "\n", None)
             return EXIT_OK
