@@ -50,7 +50,7 @@ class SlowPlugin:
     def greentrade_rules(self) -> list[Rule]:
         c = Citation(authority="greentrade test suite", title="slow rule (test fixture)", reference="tests")
         return [Rule(id="SLOW-001", title="waits", severity=Severity.ERROR, check=self._wait, citation=c,
-                     program="slow", scope="dossier")]
+                     program="slow", scope="dossier", basis="stated")]
 
 
 def core_engine() -> Engine:

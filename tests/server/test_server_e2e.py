@@ -115,7 +115,7 @@ def serve_exits(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--config", "no-such.toml", "serve"], "cannot read configuration 'no-such.toml'"),
+    (["--config", "no-such.toml", "serve"], "configuration: cannot read 'no-such.toml'"),
     (["serve", "--host", "0.0.0.0"], "refusing to serve on '0.0.0.0' without authentication"),
     (["serve", "--token-file", "no-such-token"], "cannot read the token file 'no-such-token'"),
     (["serve", "--max-concurrent", "0"], "--max-concurrent must be at least 1"),
