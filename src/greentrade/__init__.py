@@ -16,14 +16,19 @@ from greentrade._config import ConfigError, load_config
 from greentrade._convert import structure, unstructure
 from greentrade._engine import ENTRY_POINT_GROUP, Engine, PluginConflictError, PluginError
 from greentrade._load import DossierReadError
+from greentrade._migrate import migrate
 from greentrade._model import (
     Accreditation,
+    BatteryFootprint,
     CarbonFootprint,
     CoveredProduct,
+    DeclaredUnit,
     Document,
     Dossier,
     Epd,
+    GwpValue,
     Identifier,
+    LifecycleStageValue,
     Party,
     Period,
     Product,
@@ -32,9 +37,11 @@ from greentrade._model import (
     Shipment,
     ShipmentLine,
     Site,
+    SourceRecord,
     Spec,
     Tender,
     TenderItem,
+    Verification,
 )
 from greentrade._profiles import BuyerProfile, Pathway, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
@@ -51,7 +58,7 @@ from greentrade._rules import (
     Severity,
     Status,
 )
-from greentrade._standards import Amendment, DesignatorError, StandardDesignator
+from greentrade._standards import Amendment, DesignatorError, Method, StandardDesignator
 from greentrade._version import __version__
 from greentrade.hookspec import hookimpl
 
@@ -60,6 +67,7 @@ __all__ = [
     "Accreditation",
     "Amendment",
     "Assessment",
+    "BatteryFootprint",
     "BuyerProfile",
     "CarbonFootprint",
     "Catalog",
@@ -68,6 +76,7 @@ __all__ = [
     "Citation",
     "ConfigError",
     "CoveredProduct",
+    "DeclaredUnit",
     "DesignatorError",
     "Document",
     "Dossier",
@@ -77,9 +86,12 @@ __all__ = [
     "Engine",
     "Epd",
     "Finding",
+    "GwpValue",
     "Hit",
     "Identifier",
+    "LifecycleStageValue",
     "MarketError",
+    "Method",
     "Outcome",
     "Party",
     "Pathway",
@@ -99,15 +111,18 @@ __all__ = [
     "Shipment",
     "ShipmentLine",
     "Site",
+    "SourceRecord",
     "Spec",
     "StandardDesignator",
     "Status",
     "Tender",
     "TenderItem",
+    "Verification",
     "__version__",
     "assess",
     "hookimpl",
     "load_config",
+    "migrate",
     "structure",
     "unstructure",
 ]

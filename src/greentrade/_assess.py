@@ -450,8 +450,8 @@ def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: Stand
 def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
     gaps: list[Gap] = []
     cov = doc.covers(product.id)
-    if cov is not None and cov.model is not None and "".join(cov.model.split()).upper() != "".join(
-            product.model.split()).upper():
+    if cov is not None and cov.model is not None and product.model is not None and "".join(
+            cov.model.split()).upper() != "".join(product.model.split()).upper():
         gaps.append(Gap("product-mismatch",
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
@@ -469,7 +469,7 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
             if all(g is not None for g in edition):
                 gaps.append(next(g for g in edition if g is not None))
     if req.issuer_accreditations:
-        issuer = ctx.dossier.party(doc.issuer)
+        issuer = ctx.dossier.party(doc.issuer) if doc.issuer is not None else None
         families = {a.family for a in req.issuer_accreditations}
         accs = issuer.accreditations if issuer is not None else ()
         if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
@@ -481,8 +481,11 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                             f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
                             f"issuer's valid accreditation in the dossier.", doc.id))
     if doc.status != "valid":
-        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status}",
+        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status or 'of no stated status'}",
                         f"Replace document {doc.id} with a valid one.", doc.id))
+    elif doc.issue_date is None:
+        gaps.append(Gap("not-valid", f"document {doc.id} states no issue date",
+                        f"Add the issue date of document {doc.id}.", doc.id))
     elif doc.issue_date > ctx.as_of:
         gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
                         f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
@@ -558,10 +561,11 @@ def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: Require
         by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
         keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
                 if req.min_validity_days else "")
+        label = product.model or product.name or "no model stated"
         return attrs.evolve(base, gaps=(Gap(
             "missing-document",
-            f"no {req.document_type}{std} in the dossier covers product {product.id} ({product.model}){others}",
-            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({product.model}){keep}.",
+            f"no {req.document_type}{std} in the dossier covers product {product.id} ({label}){others}",
+            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({label}){keep}.",
         ),))
     scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
                     key=lambda gd: _rank(gd[0], gd[1]))
@@ -684,7 +688,9 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
     for product in dossier.products:
         cells = tuple(_cell(ctx, report, m, profiles, loaded_programs, product) for m in resolved)
         program_cells = tuple(_program_cell(dossier, report, p.id, product) for p in programs)
-        rows.append(ProductRow(product.id, product.model, product.name, product.category, cells, program_cells))
+        # Format-2 products may lack model, name or category; the assessment shows them as empty.
+        rows.append(ProductRow(product.id, product.model or "", product.name or "", product.category or "",
+                               cells, program_cells))
     tenders = tuple(
         TenderFinding(f.subject or "", f.rule, str(f.severity), f.message, f.pointer)
         for f in report.findings if f.pointer.startswith("/tenders/")

@@ -16,7 +16,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from greentrade._model import Dossier
+from greentrade._model import DeclaredUnit, Dossier
 from greentrade._standards import StandardDesignator
 
 __all__ = ["structure", "structure_detailed", "unstructure"]
@@ -72,6 +72,20 @@ def _unstructure_designator(value: StandardDesignator) -> str:
     return value.written if value.written is not None else str(value)
 
 
+def _unit_hook(conv: cattrs.Converter) -> Any:
+    def structure_unit(value: Any, _t: Any) -> str | DeclaredUnit | None:
+        # A declared unit is text (format 1) or amount and unit (format 2).
+        if value is None:
+            return None
+        if type(value) is str:
+            return value
+        if isinstance(value, dict):
+            return conv.structure(value, DeclaredUnit)
+        raise TypeError(f"expected a declared unit (text, or amount and unit), got {type(value).__name__}")
+
+    return structure_unit
+
+
 def _is_homogeneous_tuple(t: Any) -> bool:
     args = get_args(t)
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -103,6 +117,7 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
     else:
         conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
     conv.register_structure_hook(StandardDesignator, _structure_designator)
+    conv.register_structure_hook(str | DeclaredUnit | None, _unit_hook(conv))
     conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
 
     def omit_empty_factory(cls: type) -> Any:
