@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from greentrade import _importcli
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
+    _importcli.register(sub)
     return p
 
 
@@ -79,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             _write(json.dumps(schema(args.name), indent=2) + "\n", None)
             return EXIT_OK
+        if args.command in _importcli.COMMANDS:
+            return _importcli.run(args, config)
         engine = _engine(config)
         if args.command == "validate":
             path = Path(args.dossier)
