@@ -316,3 +316,33 @@ def test_openepd_package_is_imported_only_when_needed():
             "assert 'openepd' not in sys.modules and 'pydantic' not in sys.modules, 'imported eagerly'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
+IMPORTED_EXAMPLES = [
+    ("cn-green-channel/examples/imported/pact-v2.json", import_pact, [PACT2],
+     ImportOptions(hs_code="940541", category="solar-street-light", country="CN")),
+    ("cn-green-channel/examples/imported/catenax-8.json", import_catenax, [CX8],
+     ImportOptions(hs_code="940541", category="solar-street-light", country="CN")),
+    ("cn-green-channel/examples/imported/catenax-9.json", import_catenax, [CX9],
+     ImportOptions(hs_code="940541", category="solar-street-light", country="CN")),
+    ("itc-green-export-pass/examples/imported/ilcd-epd.json", import_ilcd, [ILCD],
+     ImportOptions(hs_code="681019", category="green-building-material", country="DE")),
+    ("itc-green-export-pass/examples/imported/openepd.json", import_openepd,
+     [OPENEPD[0], OPENEPD[1], OPENEPD[3], OPENEPD[4]],
+     ImportOptions(hs_code="382450", category="green-building-material", country="US")),
+    ("itc-green-export-pass/examples/imported/pact-v3.json", import_pact, [PACT3],
+     ImportOptions(hs_code="850760", category="energy-storage-battery", country="CN")),
+    ("itc-green-export-pass/examples/imported/batterypass.json", import_batterypass,
+     [FIX / "synthetic" / "batterypass-carbonfootprint-values.json", BP_GPI],
+     ImportOptions(hs_code="850760", category="energy-storage-battery")),
+    ("itc-green-export-pass/examples/imported/batterypass-example.json", import_batterypass, [BP_CF, BP_GPI],
+     ImportOptions(hs_code="850760", category="energy-storage-battery")),
+]
+
+
+@pytest.mark.parametrize(("example", "fn", "files", "options"), IMPORTED_EXAMPLES, ids=lambda x: str(x)[-40:])
+def test_rule_case_bases_are_fresh_imports(example, fn, files, options):
+    """The plugins' rule cases start from these imported dossiers: they are what `greentrade import`
+    writes today (regenerate with the command in the case's description if the mapping changes)."""
+    assert (PLUGINS / example).read_text("utf-8") == fn(*files, options=options).to_json()

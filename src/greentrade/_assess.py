@@ -46,7 +46,7 @@ from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import Citation, Finding, Severity
-from greentrade._standards import StandardDesignator
+from greentrade._standards import METHODS, StandardDesignator
 from greentrade._version import __version__
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ GAP_KINDS: tuple[str, ...] = (
     "product-mismatch",
     "wrong-standard",
     "wrong-edition",
+    "wrong-method",
     "unrecognized-issuer",
     "not-valid",
     "spec-unknown",
@@ -468,6 +469,7 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
             edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
             if all(g is not None for g in edition):
                 gaps.append(next(g for g in edition if g is not None))
+    gaps.extend(_method_gaps(req, doc))
     if req.issuer_accreditations:
         issuer = ctx.dossier.party(doc.issuer) if doc.issuer is not None else None
         families = {a.family for a in req.issuer_accreditations}
@@ -500,6 +502,19 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                             f"({req.min_validity_days} days after {ctx.as_of})",
                             f"Renew document {doc.id} before {doc.valid_until}.", doc.id))
     return gaps
+
+
+def _method_gaps(req: Requirement, doc: Document) -> list[Gap]:
+    """A requirement naming calculation methods (e.g. the EU Battery Regulation Art. 7 method) is
+    met only by a document that states one of them; a standard does not stand in for a method."""
+    if not req.methods or any(m.id in req.methods for m in doc.methods):
+        return []
+    wanted = " or ".join(METHODS.get(m, m) for m in req.methods)
+    stated = ", ".join(map(str, doc.methods)) or "none"
+    return [Gap("wrong-method",
+                f"document {doc.id} does not state the {wanted} (methods stated: {stated})",
+                f"Obtain a {req.document_type} that states it follows the {wanted}, or record the method "
+                f"of document {doc.id} if it does.", doc.id)]
 
 
 def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:

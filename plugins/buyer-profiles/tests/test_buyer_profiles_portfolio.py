@@ -23,7 +23,8 @@ R, OG, G, U, E, N = "ready", "optional-gaps", "gaps", "undetermined", "expiring"
 PRODUCTS = ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10", "P11", "P12", "P13", "P14"]
 EXPECTED = {
     #                 P01 P02 P03 P04 P05 P06 P07 P08 P09 P10 P11 P12 P13 P14
-    "europe":        [R, OG, G, R, R, R, G, R, U, E, G, R, G, OG],
+    # P06 (a 5 kWh battery): its ISO 14067 declaration does not state the Art. 7 method (EU-ESS-CFD-BATT-ART7)
+    "europe":        [R, OG, G, R, R, G, G, R, U, E, G, R, G, OG],
     "latin-america": [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
     "middle-east":   [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
     "southeast-asia": [N, N, N, R, OG, R, R, OG, OG, OG, OG, R, OG, N],
@@ -92,6 +93,23 @@ def test_battery_article7_not_before_its_date():
     assert a.cell("P07", "europe").status == OG  # the declaration is listed, but not yet in force
 
 
+def test_eu_battery_item_reads_the_art7_method():
+    """EU-ESS-CFD-BATT-ART7 is met by a declaration that states the Regulation (EU) 2023/1542
+    Art. 7 method (dossier format 2), not by an ISO 14067 declaration alone."""
+    from greentrade import migrate
+
+    a = assess(_engine(), PORTFOLIO, markets=["europe"], as_of=AS_OF)
+    gaps = [g for r in a.cell("P06", "europe").requirements if r.requirement == "EU-ESS-CFD-BATT-ART7"
+            for g in r.gaps]
+    assert [g.kind for g in gaps] == ["wrong-method"] and "Art. 7" in gaps[0].message
+    data = migrate(PORTFOLIO)
+    for doc in data["documents"]:
+        if doc["type"] == "carbon-footprint-declaration" and any(c["product"] == "P06" for c in doc["products"]):
+            doc["methods"] = [{"id": "eu-battery-art7"}]
+    b = assess(_engine(), data, markets=["europe"], as_of=AS_OF)
+    assert b.cell("P06", "europe").status == R
+
+
 def test_first_party_profiles():
     engine = _engine()
     profiles = {p.id: p for p in engine.profiles}
@@ -107,6 +125,7 @@ def test_first_party_profiles():
     batt = next(r for r in profiles["eu-green-public-procurement"].requirements if r.id == "EU-ESS-CFD-BATT-ART7")
     assert (batt.applies_if_spec, batt.applies_if_min, batt.applies_if_unit) == ("capacity", 2, "kWh")
     assert batt.effective_from == dt.date(2026, 2, 18) and "2023/1542" in batt.citation.title
+    assert batt.methods == ("eu-battery-art7",)
     assert not any(r.category.startswith("solar") for r in profiles["sea-project-buyers"].requirements)
     assert [w.program for w in profiles["me-green-procurement"].pathways] == ["cn-green-channel",
                                                                              "itc-green-export-pass"]
