@@ -346,3 +346,49 @@ def test_rule_case_bases_are_fresh_imports(example, fn, files, options):
     """The plugins' rule cases start from these imported dossiers: they are what `greentrade import`
     writes today (regenerate with the command in the case's description if the mapping changes)."""
     assert (PLUGINS / example).read_text("utf-8") == fn(*files, options=options).to_json()
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, (*path, i))
+
+
+@pytest.mark.parametrize(("fn", "path"), [
+    (import_pact, PACT2), (import_pact, PACT3), (import_catenax, CX8), (import_catenax, CX9),
+    (import_catenax, FIX / "synthetic" / "catenax-pcf-7-style.json"), (import_openepd, OPENEPD[0]),
+    (import_ilcd, ILCD), (import_batterypass, FIX / "synthetic" / "batterypass-carbonfootprint-values.json"),
+    (import_batterypass, BP_GPI),
+], ids=lambda x: getattr(x, "name", getattr(x, "__name__", str(x))))
+def test_damaged_files_give_notes_not_tracebacks(fn, path):
+    """Values of the wrong type or shape anywhere in a file: the importer reports them (or imports
+    what it can) and always writes a valid dossier; it never raises and never trips its own guard."""
+    import random
+
+    from greentrade.importers._base import read_source
+
+    base, _ = read_source(path)
+    places = [p for p in _paths(base) if p]
+    values = [None, 1, -1, 0, 1e308, -1.7976931348623157e308, "", "x", "2024-13-45", "2024-01-01", True, [], {},
+              [1], {"a": 1}, "urn:x", "liter", "-5", "NaN", 10**40, [{"x": 1}], [None]]
+    rng = random.Random(13)
+    for _ in range(60):
+        data = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 3)):
+            *parents, last = rng.choice(places)
+            node = data
+            try:
+                for part in parents:
+                    node = node[part]
+                node[last] = copy.deepcopy(rng.choice(values))
+            except (KeyError, IndexError, TypeError):
+                pass
+        result = fn(data)
+        guard = [n.message for n in result.notes
+                 if "not valid" in n.message and "imported dossier" in n.message or "structure is not" in n.message]
+        assert guard == []
+        structure(result.dossier)

@@ -89,6 +89,12 @@ def _run(sources: Iterable[SourceArg], options: ImportOptions | None,
                 each(src, root, builder)
             except ImportError_ as exc:
                 notes.append(ImportNote("GT-IMPORT-007", "error", f"not imported: {exc}", src.file, pointer(root)))
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+                # A structure no mapping foresaw: the file is reported, never a traceback.
+                notes.append(ImportNote(
+                    "GT-IMPORT-007", "error",
+                    f"not imported: the file's structure is not what this format's importer reads "
+                    f"({type(exc).__name__}: {exc})", src.file, pointer(root)))
     dossier, more = builder.finish()
     notes.extend(more)
     _check(dossier, notes)

@@ -98,14 +98,14 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
         epd["programme_operator"] = party.get("name") or party["identifiers"][0]["value"]
     pcr_name = src.text([*root, "pcr", "name"])
     epd["pcr"] = pcr_name or src.text([*root, "pcr", "id"])
-    qty, unit = src.at([*root, "declared_unit", "qty"]), src.at([*root, "declared_unit", "unit"])
+    unit = src.at([*root, "declared_unit", "unit"])
+    qty = src.number([*root, "declared_unit", "qty"]) if isinstance(unit, str) and unit.strip() else None
     name = declared_unit_name(unit) if isinstance(unit, str) else None
-    if name and isinstance(qty, int | float) and not isinstance(qty, bool) and qty > 0:
-        epd["declared_unit"] = {"amount": src.number([*root, "declared_unit", "qty"]), "unit": name}
+    if qty is not None and name and qty > 0:
+        epd["declared_unit"] = {"amount": qty, "unit": name}
         src.take([*root, "declared_unit", "unit"])
-    elif isinstance(unit, str) and isinstance(qty, int | float) and not isinstance(qty, bool):
-        qty_text = src.number([*root, "declared_unit", "qty"])
-        epd["declared_unit"] = f"{qty_text} {src.take([*root, 'declared_unit', 'unit'])}"
+    elif qty is not None:
+        epd["declared_unit"] = f"{qty} {src.take([*root, 'declared_unit', 'unit'])}"
     impacts = src.at([*root, "impacts"])
     gwp: list[dict[str, Any]] = []
     if isinstance(impacts, Mapping) and impacts:
@@ -212,8 +212,8 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
         for i, ex in enumerate(exchanges):
             if isinstance(ex, Mapping) and ex.get("referenceFlow") is True:
                 xp: Path_ = [*root, "exchanges", "exchange", i]
-                props = ex.get("flowProperties") or []
-                for j, prop in enumerate(props):
+                props = ex.get("flowProperties")
+                for j, prop in enumerate(props if isinstance(props, list) else []):
                     if isinstance(prop, Mapping) and prop.get("referenceFlowProperty") is True:
                         unit = declared_unit_name(str(prop.get("referenceUnit", "")))
                         amount = ex.get("meanAmount")
@@ -228,18 +228,21 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
     if isinstance(results, list):
         for i in range(len(results)):
             rp: Path_ = [*root, "LCIAResults", "LCIAResult", i]
-            names = " ".join(d.get("value", "") for d in (src.at([*rp, "referenceToLCIAMethodDataSet",
-                                                                  "shortDescription"]) or [])
-                             if isinstance(d, Mapping))
+            descs = src.at([*rp, "referenceToLCIAMethodDataSet", "shortDescription"])
+            names = " ".join(d["value"] for d in (descs if isinstance(descs, list) else [])
+                             if isinstance(d, Mapping) and isinstance(d.get("value"), str))
             indicator = next((ind for tag, ind in _ILCD_GWP if f"({tag})" in names), None)
             if indicator is None:
                 continue
-            anies = src.at([*rp, "other", "anies"]) or []
+            anies = src.at([*rp, "other", "anies"])
+            anies = anies if isinstance(anies, list) else []
             unit = None
             for a in anies:
                 if isinstance(a, Mapping) and a.get("name") == "referenceToUnitGroupDataSet":
-                    descs = (a.get("value") or {}).get("shortDescription") or []
-                    unit = next((d.get("value") for d in descs if isinstance(d, Mapping)), None)
+                    group = a.get("value")
+                    descs = group.get("shortDescription") if isinstance(group, Mapping) else None
+                    unit = next((d.get("value") for d in (descs if isinstance(descs, list) else [])
+                                 if isinstance(d, Mapping)), None)
             for k, a in enumerate(anies):
                 if isinstance(a, Mapping) and "module" in a and "value" in a and "scenario" not in a:
                     module = _ILCD_MODULES.get(str(a["module"]))
@@ -278,8 +281,8 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
         for i in range(len(compliance)):
             cp: Path_ = [*root, "modellingAndValidation", "complianceDeclarations", "compliance", i,
                          "referenceToComplianceSystem", "shortDescription"]
-            descs = src.at(cp) or []
-            for j, d in enumerate(descs):
+            descs = src.at(cp)
+            for j, d in enumerate(descs if isinstance(descs, list) else []):
                 if isinstance(d, Mapping) and isinstance(d.get("value"), str):
                     found, _methods, unread = read_references([d["value"]])
                     if found and not unread:
