@@ -389,6 +389,6 @@ def test_damaged_files_give_notes_not_tracebacks(fn, path):
                 pass
         result = fn(data)
         guard = [n.message for n in result.notes
-                 if "not valid" in n.message and "imported dossier" in n.message or "structure is not" in n.message]
+                 if ("not valid" in n.message and "imported dossier" in n.message) or "structure is not" in n.message]
         assert guard == []
         structure(result.dossier)
