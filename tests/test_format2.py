@@ -145,3 +145,13 @@ def test_migrate_refuses_an_invalid_dossier():
     with pytest.raises(MigrationError, match="nothing to migrate"):
         migrate({"format": "something/9"})
 
+
+
+def test_party_identifiers_keep_format1_checks(engine):
+    """Only product identifiers (new in format 2) get the GTIN/CAS/URN checks; a party identifier of
+    another scheme stays unchecked text, as in format 1."""
+    for fmt in ("greentrade.dossier/1", "greentrade.dossier/2"):
+        data = json.loads((ROOT / "tests" / "data" / "core-dossier.json").read_text("utf-8"))
+        data["format"] = fmt
+        data["parties"][0].setdefault("identifiers", []).append({"scheme": "gtin", "value": "not-a-gtin"})
+        assert [f.rule for f in engine.validate(data).findings if f.rule.startswith("GT-")] == []

@@ -24,6 +24,7 @@ __all__ = [
     "check_identifier",
     "check_lei",
     "check_locode",
+    "check_product_identifier",
     "check_un_cpc",
     "check_urn",
     "check_uscc",
@@ -189,10 +190,9 @@ def check_urn(value: str) -> str | None:
     return None
 
 
-_IDENTIFIER_CHECKS = {
-    "uscc": check_uscc, "lei": check_lei, "gtin": check_gtin, "cas": check_cas, "un-cpc": check_un_cpc,
-    "urn": check_urn,
-}
+_IDENTIFIER_CHECKS = {"uscc": check_uscc, "lei": check_lei}
+# Product identifiers (dossier format 2); party identifiers keep format 1's checks.
+_PRODUCT_IDENTIFIER_CHECKS = {"gtin": check_gtin, "cas": check_cas, "un-cpc": check_un_cpc, "urn": check_urn}
 KNOWN_IDENTIFIER_SCHEMES = ("uscc", "lei", "vat", "eori", "duns", "other")
 #: Product identifier schemes of dossier format 2 (``mpn``: manufacturer part number, not checked).
 PRODUCT_IDENTIFIER_SCHEMES = ("gtin", "urn", "cas", "un-cpc", "mpn")
@@ -201,4 +201,10 @@ PRODUCT_IDENTIFIER_SCHEMES = ("gtin", "urn", "cas", "un-cpc", "mpn")
 def check_identifier(scheme: str, value: str) -> str | None:
     """Check an identifier value for the schemes that define a check algorithm."""
     check = _IDENTIFIER_CHECKS.get(scheme)
+    return check(value) if check else None
+
+
+def check_product_identifier(scheme: str, value: str) -> str | None:
+    """Check a product identifier: GTIN and CAS check digits, UN CPC digits, URN syntax."""
+    check = _PRODUCT_IDENTIFIER_CHECKS.get(scheme)
     return check(value) if check else None

@@ -47,6 +47,7 @@ __all__ = [
     "Party",
     "Period",
     "Product",
+    "ProductIdentifier",
     "Promise",
     "RequiredDocument",
     "Shipment",
@@ -180,6 +181,20 @@ class Identifier:
 
 
 @attrs.frozen
+class ProductIdentifier:
+    """A product identifier (format 2): ``gtin`` and ``cas`` values are checked with their check
+    digits, ``un-cpc`` as 1-5 digits, ``urn`` as RFC 8141 syntax; ``mpn`` and other schemes as text."""
+
+    scheme: str = attrs.field(validator=_nonempty)
+    value: str = attrs.field(validator=_nonempty)
+
+    def __attrs_post_init__(self) -> None:
+        problem = _codes.check_product_identifier(self.scheme, self.value)
+        if problem:
+            raise FieldError("value", problem)
+
+
+@attrs.frozen
 class Accreditation:
     """A certification body's accreditation by an accreditation body (a party id)."""
 
@@ -266,7 +281,7 @@ class Product:
     )
     manufacturing_site: str | None = None
     specs: tuple[Spec, ...] = ()
-    identifiers: tuple[Identifier, ...] = ()
+    identifiers: tuple[ProductIdentifier, ...] = ()
     description: str | None = None
     source: SourceRecord | None = None
 
