@@ -392,3 +392,14 @@ def test_damaged_files_give_notes_not_tracebacks(fn, path):
                  if ("not valid" in n.message and "imported dossier" in n.message) or "structure is not" in n.message]
         assert guard == []
         structure(result.dossier)
+
+
+def test_openepd_without_the_extra_says_how_to_install(monkeypatch):
+    import sys
+
+    for name in [m for m in sys.modules if m == "openepd" or m.startswith("openepd.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "openepd", None)  # as if not installed
+    result = import_openepd(OPENEPD[0])
+    assert not result.ok
+    assert any("greentrade[openepd]" in n.message for n in result.notes if n.severity == "error")
