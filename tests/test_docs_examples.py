@@ -51,7 +51,7 @@ def test_there_are_examples_to_check() -> None:
 def test_json_example_is_valid_as_printed(where: str, file: str | None, body: str) -> None:
     data = json.loads(body)  # every block is JSON as printed
     assert isinstance(data, dict), where
-    if data.get("format") == "greentrade.dossier/1":
+    if data.get("format") in ("greentrade.dossier/1", "greentrade.dossier/2"):
         engine = Engine()
         engine.load_entry_points()
         report = engine.validate(body.encode())
@@ -67,6 +67,11 @@ def test_json_example_is_valid_as_printed(where: str, file: str | None, body: st
     elif "case" in data and "expect" in data:
         errors = [e.message for e in validator("rule-case").iter_errors(data)]
         assert not errors, (where, errors)
+    elif "request_id" in data and "duration_ms" in data:  # the service's access log (docs/server.md)
+        assert {"time", "request_id", "method", "path", "status", "duration_ms"} <= set(data), where
+        assert "dossier" not in data and "body" not in data, where
+    elif str(data.get("type", "")).startswith("https://greentrade.dev/problems/"):  # RFC 9457 problem
+        assert isinstance(data.get("title"), str) and isinstance(data.get("status"), int), where
     elif str(data.get("$schema", "")).startswith("https://json-schema.org/"):
         jsonschema.Draft202012Validator.check_schema(data)
     elif file is not None and (schema := _tutorial_schema(file)) is not None:

@@ -46,7 +46,7 @@ from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import Citation, Finding, Severity
-from greentrade._standards import StandardDesignator
+from greentrade._standards import METHODS, StandardDesignator
 from greentrade._version import __version__
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ GAP_KINDS: tuple[str, ...] = (
     "product-mismatch",
     "wrong-standard",
     "wrong-edition",
+    "wrong-method",
     "unrecognized-issuer",
     "not-valid",
     "spec-unknown",
@@ -453,8 +454,8 @@ def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: Stand
 def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
     gaps: list[Gap] = []
     cov = doc.covers(product.id)
-    if cov is not None and cov.model is not None and "".join(cov.model.split()).upper() != "".join(
-            product.model.split()).upper():
+    if cov is not None and cov.model is not None and product.model is not None and "".join(
+            cov.model.split()).upper() != "".join(product.model.split()).upper():
         gaps.append(Gap("product-mismatch",
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
@@ -478,8 +479,11 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
             edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
             if all(g is not None for g in edition):
                 gaps.append(next(g for g in edition if g is not None))
+    # A document states what the requirement asks for either by a recorded method (dossier
+    # format 2, e.g. the EU Battery Regulation Art. 7 method) or in its scope: one gap when neither.
+    method_gaps = _method_gaps(req, doc)
     missing = _states(doc, req.document_states)
-    if missing:
+    if missing and not (req.methods and not method_gaps):
         wanted = " and ".join(repr(p.split("|")[0]) for p in missing)
         gaps.append(Gap("wrong-declaration",
                         f"document {doc.id} does not state {wanted} (its scope: "
@@ -487,8 +491,10 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                         "itself satisfy the requirement",
                         f"Obtain a {req.document_type} that states {wanted} for product {product.id}, and record "
                         "that in the document's scope.", doc.id))
+    elif method_gaps and not (req.document_states and not missing):
+        gaps.extend(method_gaps)
     if req.issuer_accreditations:
-        issuer = ctx.dossier.party(doc.issuer)
+        issuer = ctx.dossier.party(doc.issuer) if doc.issuer is not None else None
         families = {a.family for a in req.issuer_accreditations}
         accs = issuer.accreditations if issuer is not None else ()
         if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
@@ -500,8 +506,11 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                             f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
                             f"issuer's valid accreditation in the dossier.", doc.id))
     if doc.status != "valid":
-        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status}",
+        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status or 'of no stated status'}",
                         f"Replace document {doc.id} with a valid one.", doc.id))
+    elif doc.issue_date is None:
+        gaps.append(Gap("not-valid", f"document {doc.id} states no issue date",
+                        f"Add the issue date of document {doc.id}.", doc.id))
     elif doc.issue_date > ctx.as_of:
         gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
                         f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
@@ -516,6 +525,19 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                             f"({req.min_validity_days} days after {ctx.as_of})",
                             f"Renew document {doc.id} before {doc.valid_until}.", doc.id))
     return gaps
+
+
+def _method_gaps(req: Requirement, doc: Document) -> list[Gap]:
+    """A requirement naming calculation methods (e.g. the EU Battery Regulation Art. 7 method) is
+    met only by a document that states one of them; a standard does not stand in for a method."""
+    if not req.methods or any(m.id in req.methods for m in doc.methods):
+        return []
+    wanted = " or ".join(METHODS.get(m, m) for m in req.methods)
+    stated = ", ".join(map(str, doc.methods)) or "none"
+    return [Gap("wrong-method",
+                f"document {doc.id} does not state the {wanted} (methods stated: {stated})",
+                f"Obtain a {req.document_type} that states it follows the {wanted}, or record the method "
+                f"of document {doc.id} if it does.", doc.id)]
 
 
 def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
@@ -610,10 +632,11 @@ def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: Require
         by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
         keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
                 if req.min_validity_days else "")
+        label = product.model or product.name or "no model stated"
         return attrs.evolve(base, gaps=(*base.gaps, Gap(
             "missing-document",
-            f"no {req.document_type}{std} in the dossier covers product {product.id} ({product.model}){others}",
-            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({product.model}){keep}.",
+            f"no {req.document_type}{std} in the dossier covers product {product.id} ({label}){others}",
+            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({label}){keep}.",
         ),))
     scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
                     key=lambda gd: _rank(gd[0], gd[1]))
@@ -740,7 +763,9 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
     for product in dossier.products:
         cells = tuple(_cell(ctx, report, m, profiles, loaded_programs, product) for m in resolved)
         program_cells = tuple(_program_cell(dossier, report, p.id, product) for p in programs)
-        rows.append(ProductRow(product.id, product.model, product.name, product.category, cells, program_cells))
+        # Format-2 products may lack model, name or category; the assessment shows them as empty.
+        rows.append(ProductRow(product.id, product.model or "", product.name or "", product.category or "",
+                               cells, program_cells))
     tenders = tuple(
         TenderFinding(f.subject or "", f.rule, str(f.severity), f.message, f.pointer)
         for f in report.findings if f.pointer.startswith("/tenders/")

@@ -395,7 +395,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
         base = at(id(pr))
         unique_specs(pr, base, pr.id)
         ref(pr.manufacturer, party, "manufacturer", base + "/manufacturer", pr.id)
-        if pr.category not in categories:
+        if pr.category is not None and pr.category not in categories:
             out.append(
                 _finding(
                     "GT-REF-003",
@@ -405,7 +405,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
             )
         if pr.manufacturing_site is not None:
             s = site(pr.manufacturing_site)
-            maker = party(pr.manufacturer)
+            maker = party(pr.manufacturer) if pr.manufacturer is not None else None
             if s is None:
                 ref(pr.manufacturing_site, site, "manufacturing site", base + "/manufacturing_site", pr.id)
             elif maker is not None and s not in maker.sites:
@@ -428,6 +428,11 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
             ref(s_id, site, "site", f"{base}/sites/{j}", d.id)
         if d.carbon_footprint is not None:
             ref(d.carbon_footprint.verifier, party, "verifier", base + "/carbon_footprint/verifier", d.id)
+            if d.carbon_footprint.verification is not None:
+                ref(d.carbon_footprint.verification.provider, party, "verification provider",
+                    base + "/carbon_footprint/verification/provider", d.id)
+        if d.epd is not None and d.epd.verification is not None:
+            ref(d.epd.verification.provider, party, "verification provider", base + "/epd/verification/provider", d.id)
     for sh in dossier.shipments:
         base = at(id(sh))
         ref(sh.exporter, party, "exporter", base + "/exporter", sh.id)

@@ -36,6 +36,9 @@ class Requirement:
     title: str = ""
     standards: tuple[StandardDesignator, ...] = ()
     issuer_accreditations: tuple[StandardDesignator, ...] = ()
+    #: The document must state one of these calculation methods (ids of `greentrade.Method`, e.g.
+    #: ``eu-battery-art7``): a method is not a standard, so it is checked apart from them.
+    methods: tuple[str, ...] = ()
     min_validity_days: int = 0
     #: Only products whose spec ``spec`` is at least ``min`` (e.g. battery capacity > 2 kWh).
     applies_if_spec: str | None = None

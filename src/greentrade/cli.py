@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from greentrade import _importcli
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
     serve_cli.add_parser(sub)
+    _importcli.register(sub)
     return p
 
 
@@ -107,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             _write(json.dumps(schema(args.name), indent=2) + "\n", None)
             return EXIT_OK
+        if args.command in _importcli.COMMANDS:
+            return _importcli.run(args, config)
         engine = _engine(config)
         if args.command == "validate":
             report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)

@@ -136,6 +136,24 @@ def test_eu_outermost_regions_in_latin_america_get_the_eu_profile_too():
         assert a.markets[0].profiles == ("eu-green-public-procurement", "latam-green-procurement"), country
 
 
+def test_eu_battery_item_reads_the_art7_method():
+    """EU-ESS-CFD-BATT-ART7 is met by a declaration that states the Regulation (EU) 2023/1542
+    Art. 7 method (dossier format 2), not by an ISO 14067 declaration alone."""
+    from greentrade import migrate
+
+    engine = _engine({"reference": {ART7_DATE: "2026-02-18"}})
+    a = assess(engine, PORTFOLIO, markets=["europe"], as_of=AS_OF)
+    gaps = [g for r in a.cell("P06", "europe").requirements if r.requirement == "EU-ESS-CFD-BATT-ART7"
+            for g in r.gaps]
+    assert [g.kind for g in gaps] == ["wrong-declaration"] and "2023/1542" in gaps[0].message
+    data = migrate(PORTFOLIO)
+    for doc in data["documents"]:
+        if doc["type"] == "carbon-footprint-declaration" and any(c["product"] == "P06" for c in doc["products"]):
+            doc["methods"] = [{"id": "eu-battery-art7"}]
+    b = assess(engine, data, markets=["europe"], as_of=AS_OF)
+    assert b.cell("P06", "europe").status == R
+
+
 def test_first_party_profiles():
     engine = _engine()
     profiles = {p.id: p for p in engine.profiles}
@@ -154,6 +172,7 @@ def test_first_party_profiles():
     batt = next(r for r in profiles["eu-green-public-procurement"].requirements if r.id == "EU-ESS-CFD-BATT-ART7")
     assert (batt.applies_if_spec, batt.applies_if_min, batt.applies_if_unit) == ("capacity", 2, "kWh")
     assert batt.effective_from == dt.date(2026, 2, 18) and "2023/1542" in batt.citation.title
+    assert batt.methods == ("eu-battery-art7",)
     assert not any(r.category.startswith("solar") for r in profiles["sea-project-buyers"].requirements)
     assert [w.program for w in profiles["me-green-procurement"].pathways] == ["cn-green-channel",
                                                                              "itc-green-export-pass"]

@@ -598,7 +598,7 @@ def shipment_lines(
     @st.composite
     def build(draw: st.DrawFn) -> ShipmentLine:
         if isinstance(product, Product):
-            pid, hs = product.id, product.hs_code[:6] + draw(_EXT)
+            pid, hs = product.id, (product.hs_code or "")[:6] + draw(_EXT)
         else:
             pid, hs = draw(_or(product, ids("PR"))), draw(hs_codes(national_extension=None))
         return _make_line(draw, draw(_or(id, ids("L"))), pid, hs)
@@ -613,7 +613,7 @@ def _make_shipment(draw: st.DrawFn, *, id: str, exporter: str, products: Sequenc
     lines = []
     for lid in line_ids:
         p = draw(st.sampled_from(products))
-        lines.append(_make_line(draw, lid, p.id, p.hs_code[:6] + draw(_EXT)))
+        lines.append(_make_line(draw, lid, p.id, (p.hs_code or "")[:6] + draw(_EXT)))
     return Shipment(
         id=id, exporter=exporter, port_of_export=port, destination_country=destination,
         ship_date=day, lines=tuple(lines), documents=tuple(_subset(draw, document_ids)), buyer=buyer,

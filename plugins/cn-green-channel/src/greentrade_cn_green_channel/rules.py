@@ -72,9 +72,52 @@ def _num(value: float) -> str:
 def _solar(d: ChannelData, product: Product, line: ShipmentLine) -> bool:
     return (
         product.category in d.solar_categories
-        or product.hs_code[:6] in d.photovoltaic_hs
+        or (product.hs_code or "")[:6] in d.photovoltaic_hs
         or line.hs_code[:6] in d.photovoltaic_hs
     )
+
+
+# -- format-2 data: values a source may lack, and the structured carbon footprint ------------
+
+
+def _declared_unit_text(cf: Any) -> str:
+    """The declared unit as text: format 1 writes text, format 2 may give amount and unit."""
+    unit = cf.declared_unit
+    return "" if unit is None else str(unit).strip()
+
+
+def _footprint_values(cf: Any) -> list[tuple[str, float]]:
+    """The GHG values a declaration states (format 1: ghg_kg_co2e; format 2 may state the PCF
+    excluding and including biogenic CO2 uptake instead), with their field names."""
+    names = ("ghg_kg_co2e", "pcf_including_biogenic", "pcf_excluding_biogenic")
+    return [(n, getattr(cf, n)) for n in names if getattr(cf, n, None) is not None]
+
+
+def verification_evidence(ctx: RuleContext, doc: Document) -> str | None:
+    """A third-party verification of the declaration's footprint, with a provider, described for a
+    finding (evidence for the issuer's competence, not proof of recognition); None without one."""
+    cf = doc.carbon_footprint
+    v = getattr(cf, "verification", None) if cf is not None else None
+    if v is None or v.third_party is not True or v.provider is None:
+        return None
+    parts = [f"verified by a third party, {_party_label(ctx, v.provider)}"]
+    if v.level:
+        parts.append(f"{v.level} assurance")
+    if v.standard:
+        parts.append(f"to {v.standard}")
+    if v.completed:
+        parts.append(f"completed {v.completed.isoformat()}")
+    return ", ".join(parts)
+
+
+def _missing_document_values(ctx: RuleContext, doc: Document, fields: tuple[str, ...]) -> Iterator[Hit]:
+    """`undetermined` for each named field the declaration does not state (format 2)."""
+    for name in fields:
+        if getattr(doc, name) is None:
+            yield ctx.undetermined(
+                f"declaration {doc.id} states no {name.replace('_', ' ')}; cannot tell",
+                doc, needs=f"{name} of document {doc.id}",
+            )
 
 
 def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Callable[[RuleContext, ChannelData], _T]:
@@ -188,7 +231,12 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             sh, "ship_date",
         )
     exporter = ctx.dossier.party(sh.exporter)
-    if exporter is not None and exporter.country != d.origin_country:
+    if exporter is not None and exporter.country is None:
+        yield ctx.undetermined(
+            f"exporter {exporter.id} has no country on record; the pilot covers exports from "
+            f"{d.origin_country}", sh, "exporter", needs=f"country of party {exporter.id}",
+        )
+    elif exporter is not None and exporter.country != d.origin_country:
         out = True
         yield ctx.not_applicable(
             f"exporter {exporter.id} ({exporter.name}) is in {exporter.country}, not in "
@@ -242,12 +290,12 @@ def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     seen: set[tuple[str, str]] = set()
     for line, product in _lines(ctx, d):
         if product.category in d.solar_categories:
-            targets: tuple[tuple[str, str, object, str], ...] = (
+            targets: tuple[tuple[str, str | None, object, str], ...] = (
                 (f"product {product.id}", product.hs_code, product, product.id),
                 (f"line {line.id} (product {product.id})", line.hs_code, line, line.id),
             )
             for what, code, at, key in targets:
-                if code[:6] in d.photovoltaic_hs or (what, key) in seen:
+                if code is None or code[:6] in d.photovoltaic_hs or (what, key) in seen:
                     continue
                 seen.add((what, key))
                 yield ctx.warning(
@@ -484,6 +532,14 @@ def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     binding = ctx.binding("CN-GC-007")
     make_binding = 'require = ["CN-GC-007"]'
     for doc in _relevant(ctx, d):
+        if doc.issuer is None:
+            evidence = verification_evidence(ctx, doc)
+            yield ctx.undetermined(
+                f"declaration {doc.id} names no issuer"
+                + (f" ({evidence})" if evidence else "") + "; cannot tell whether a recognized body issued it",
+                doc, needs=f"issuer of document {doc.id}",
+            )
+            continue
         issuer = ctx.dossier.party(doc.issuer)
         if issuer is None:
             continue
@@ -501,6 +557,9 @@ def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         held = (f"it holds {qualified}, evidence of competence but not proof of recognition" if qualified
                 else f"no accreditation qualifies ({'; '.join(problems)})" if problems
                 else "it has no accreditation recorded")
+        evidence = verification_evidence(ctx, doc)
+        if evidence:
+            held += f"; the footprint is {evidence} (evidence of competence, not proof of recognition)"
         if listed and binding:
             yield ctx.violation(
                 f"{label} is not on the host's list of recognized bodies ({d.recognition_key}), which the "
@@ -544,13 +603,17 @@ def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     as_of = ctx.as_of
     window = _window(ctx, d)
     for doc in _relevant(ctx, d):
+        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        if missing:
+            yield from _missing_document_values(ctx, doc, tuple(missing))
+            continue
         if doc.status != "valid":
             yield ctx.violation(
                 f"declaration {doc.id} is {doc.status} (status on record); only a valid "
                 "declaration qualifies",
                 doc, "status",
             )
-        if doc.issue_date > as_of:
+        if doc.issue_date is not None and doc.issue_date > as_of:
             yield ctx.violation(
                 f"declaration {doc.id} is issued on {doc.issue_date.isoformat()}, after the as-of "
                 f"date {as_of.isoformat()}",
@@ -578,7 +641,13 @@ def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 
 def check_model(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for c in _covers(ctx, d):
-        if c.entry.model is None:
+        if c.product.model is None:
+            yield ctx.note(
+                f"product {c.product.id} has no model on record; declaration {c.doc.id} "
+                f"{'states model ' + c.entry.model if c.entry.model else 'states none'} (line {c.line_ids})",
+                c.entry,
+            )
+        elif c.entry.model is None:
             yield ctx.note(
                 f"declaration {c.doc.id} lists product {c.product.id} without a model; the match "
                 f"to model {c.product.model} (line {c.line_ids}) rests on the product id",
@@ -602,6 +671,9 @@ def check_holder(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     if sh is None:
         return
     for c in _covers(ctx, d):
+        if c.doc.holder is None:
+            yield from _missing_document_values(ctx, c.doc, ("holder",))
+            continue
         if c.doc.holder in (sh.exporter, c.product.manufacturer):
             continue
         yield _flag(
@@ -627,18 +699,24 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 doc, "carbon_footprint",
             )
             continue
-        if not cf.declared_unit.strip():
+        if not _declared_unit_text(cf):
             yield ctx.violation(
                 f"declaration {doc.id} states no declared unit", doc, "carbon_footprint",
                 "declared_unit",
             )
-        value = cf.ghg_kg_co2e
-        if not (math.isfinite(value) and value > 0):
+        values = _footprint_values(cf)
+        if not values:
             yield ctx.violation(
-                f"declaration {doc.id} states a GHG value of {_num(value)} kg CO2e; a carbon "
-                "footprint must be a positive number",
-                doc, "carbon_footprint", "ghg_kg_co2e",
+                f"declaration {doc.id} states no GHG value (ghg_kg_co2e, or the PCF including or "
+                "excluding biogenic uptake)", doc, "carbon_footprint",
             )
+        for name, value in values:
+            if not (math.isfinite(value) and value > 0):
+                yield ctx.violation(
+                    f"declaration {doc.id} states a GHG value of {_num(value)} kg CO2e ({name}); a "
+                    "carbon footprint must be a positive number",
+                    doc, "carbon_footprint", name,
+                )
 
 
 # -- CN-GC-012 HS and specs agree ---------------------------------------------------------
@@ -646,7 +724,7 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 
 def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for line, product in _lines(ctx, d):
-        if line.hs_code[:6] != product.hs_code[:6]:
+        if product.hs_code is not None and line.hs_code[:6] != product.hs_code[:6]:
             yield _flag(
                 ctx, "CN-GC-012",
                 f"line {line.id} declares HS {_hs(line.hs_code)}, but product {product.id} is "
@@ -655,7 +733,7 @@ def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             )
     for c in _covers(ctx, d):
         code = c.entry.hs_code
-        if code is not None and code[:6] != c.product.hs_code[:6]:
+        if code is not None and c.product.hs_code is not None and code[:6] != c.product.hs_code[:6]:
             yield _flag(
                 ctx, "CN-GC-012",
                 f"declaration {c.doc.id} lists product {c.product.id} under HS {_hs(code)}, but "

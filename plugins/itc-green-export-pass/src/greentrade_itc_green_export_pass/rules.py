@@ -17,7 +17,15 @@ EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
 
 
 def _label(p: Product) -> str:
-    return f"product {p.id} ({p.model}, {p.category})"
+    return f"product {p.id} ({p.model or 'no model on record'}, {p.category})"
+
+
+def _not_stated(ctx: RuleContext, doc: Document, names: Iterable[str]) -> Iterator[Hit]:
+    """`undetermined` for each named field a document does not state (dossier format 2)."""
+    for name in names:
+        if getattr(doc, name) is None:
+            yield ctx.undetermined(f"document {doc.id} ({doc.type}) states no {name.replace('_', ' ')}; cannot tell",
+                                   doc, needs=f"{name} of document {doc.id}")
 
 
 def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
@@ -229,9 +237,13 @@ def _validity(ctx: RuleContext) -> Iterator[Hit]:
         return
     day = ctx.as_of
     for doc in a.relied():
+        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        if missing:
+            yield from _not_stated(ctx, doc, missing)
+            continue
         if doc.status != "valid":
             yield ctx.violation(f"document {doc.id} ({doc.type}) has status {doc.status}", doc, "status")
-        if doc.issue_date > day:
+        if doc.issue_date is not None and doc.issue_date > day:
             yield ctx.violation(
                 f"document {doc.id} is issued on {doc.issue_date}, after the as-of date {day}", doc,
                 "issue_date")
@@ -260,6 +272,9 @@ def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
     setting = ctx.config(SECTION).get("accept_non_iaf_mla_accreditation")
     for doc in a.relied():
         accepted = _accepted(a, doc)
+        if doc.issuer is None:
+            yield from _not_stated(ctx, doc, ("issuer",))
+            continue
         issuer = ctx.dossier.party(doc.issuer)
         if issuer is None:
             continue
@@ -341,18 +356,21 @@ def _consistency(ctx: RuleContext) -> Iterator[Hit]:
             cov = doc.covers(p.id)
             if cov is None:
                 continue
-            makers.append(p.manufacturer)
+            if p.manufacturer is not None:
+                makers.append(p.manufacturer)
             if cov.model is not None and cov.model != p.model:
                 yield _flag(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
                     f"{p.model!r}", cov, "model", subject=doc.id)
-            if cov.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
+            if cov.hs_code is not None and p.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
                 yield _flag(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} states HS {cov.hs_code} for product {p.id}, whose HS code is "
                     f"{p.hs_code}", cov, "hs_code", subject=doc.id)
-            if doc.holder not in (p.manufacturer, exporter):
+            if doc.holder is None:
+                yield from _not_stated(ctx, doc, ("holder",))
+            elif doc.holder not in (p.manufacturer, exporter):
                 yield _flag(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} is held by {doc.holder}, neither the manufacturer "
