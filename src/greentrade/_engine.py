@@ -75,6 +75,16 @@ ENGINE_RULES: dict[str, Rule] = {
             severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
             remediation="Fix the data findings; program rules then run.",
         ),
+        Rule(
+            id="GT-ENGINE-005", title="Every input of a batch is a readable dossier", severity=Severity.ERROR,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Make the input a JSON object (one per line with --jsonl), in UTF-8.",
+        ),
+        Rule(
+            id="GT-ENGINE-006", title="Each dossier of a batch is validated without a crash and in time",
+            severity=Severity.ERROR, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
+        ),
     )
 }
 
@@ -391,6 +401,20 @@ class Engine:
         return assess(self, source, markets=markets, as_of=as_of)
 
     # -- validation ------------------------------------------------------------------------
+    def validate_many(self, sources: Iterable[bytes | str | Path | Mapping[str, Any] | Dossier], *,
+                      jobs: int = 1, as_of: dt.date | None = None,
+                      timeout: float | None = None) -> Iterator[Report]:
+        """Validate many dossiers; yields one report per source, in input order.
+
+        `sources` is read lazily (an unbounded stream is fine). With ``jobs >= 2`` or a
+        per-dossier `timeout` (seconds), worker processes validate them; a worker that crashes
+        or runs late is replaced and that dossier gets a ``GT-ENGINE-006`` report. Unreadable
+        input gets a ``GT-ENGINE-005`` report instead of raising. See docs/scale.md.
+        """
+        from greentrade._batch import validate_many
+
+        return validate_many(self, sources, jobs=jobs, as_of=as_of, timeout=timeout)
+
     def validate(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
                  as_of: dt.date | None = None) -> Report:
         """Validate a dossier and return the report.

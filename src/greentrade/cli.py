@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from greentrade import _cli_batch
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
@@ -34,9 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate a dossier; exit 0 without errors, 1 with, 2 if unreadable")
     v.add_argument("dossier", metavar="DOSSIER.json", help="the dossier file, or - for standard input")
     v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
-    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--format", choices=("text", "json"), help="text (default) or json; batches are JSON Lines")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     v.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
+    _cli_batch.add_arguments(v)
     a = sub.add_parser(
         "assess",
         help="readiness matrix of the dossier's products against markets and programs; exit 0 when assessed, "
@@ -80,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write(json.dumps(schema(args.name), indent=2) + "\n", None)
             return EXIT_OK
         engine = _engine(config)
+        if args.command == "validate" and _cli_batch.is_batch(args):
+            return _cli_batch.run_command(engine, args)
         if args.command == "validate":
             path = Path(args.dossier)
             source = sys.stdin.buffer.read() if args.dossier == "-" else path
