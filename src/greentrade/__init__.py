@@ -10,7 +10,8 @@ plugins. Typical use by a host::
     print(report.to_text())
 """
 
-from greentrade._assess import Assessment, MarketError, assess
+from typing import TYPE_CHECKING, Any
+
 from greentrade._catalog import Catalog, EditionCheck
 from greentrade._config import ConfigError, load_config
 from greentrade._convert import structure, unstructure
@@ -54,6 +55,20 @@ from greentrade._rules import (
 from greentrade._standards import Amendment, DesignatorError, StandardDesignator
 from greentrade._version import __version__
 from greentrade.hookspec import hookimpl
+
+if TYPE_CHECKING:
+    from greentrade._assess import Assessment, MarketError, assess
+
+_LAZY = frozenset({"Assessment", "MarketError", "assess"})
+
+
+def __getattr__(name: str) -> Any:
+    """`assess` and its types are imported on first use: most hosts only validate."""
+    if name in _LAZY:
+        from greentrade import _assess
+
+        return getattr(_assess, name)
+    raise AttributeError(f"module 'greentrade' has no attribute {name!r}")
 
 __all__ = [
     "ENTRY_POINT_GROUP",

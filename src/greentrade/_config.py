@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,8 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
     if source is None:
         return {}
     if isinstance(source, str | Path):
+        import tomllib
+
         path = Path(source)
         try:
             data: Any = tomllib.loads(path.read_text("utf-8"))
@@ -45,6 +46,8 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
     else:
         data = source
     data = _plain(data)
+    if validator("config").is_valid(data):
+        return dict(data)
     errors = sorted(validator("config").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         e = errors[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import json
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -188,6 +187,8 @@ class Engine:
         fails to import becomes a ``GT-ENGINE-001`` finding on every report (strict mode
         raises `PluginError` instead). Returns the names registered.
         """
+        import importlib.metadata  # here, not at import time: it costs more than 20 ms to import
+
         if allow is None:
             allow = self._config.get("greentrade", {}).get("plugins")
         allowed = None if allow is None else set(allow)
@@ -348,7 +349,8 @@ class Engine:
                     f"configuration section [plugins.{section}] belongs to no loaded plugin "
                     f"(sections of loaded plugins: {known})"
                 )
-            errors = list(SchemaValidator(schemas[section]).iter_errors(value))
+            check = SchemaValidator(schemas[section])
+            errors = [] if check.is_valid(value) else list(check.iter_errors(value))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))

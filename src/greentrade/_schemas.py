@@ -2,6 +2,10 @@
 
 All `$ref`s resolve inside a `referencing.Registry` built from package data; nothing is
 ever fetched over the network (an unknown reference is an error, not a download).
+
+The reference `jsonschema` implementation is imported only when it is needed (to explain
+invalid input, or when the compiled validator is not installed): importing it costs more
+than the rest of greentrade's import.
 """
 
 from __future__ import annotations
@@ -10,12 +14,11 @@ import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import referencing
-import referencing.exceptions
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    import jsonschema
+    import referencing
 
 __all__ = [
     "BASE_URI",
@@ -27,14 +30,19 @@ __all__ = [
 
 BASE_URI = "https://greentrade.dev/schemas/v1/"
 
-_rs: Any
-try:  # pragma: no cover - exercised when the accelerator is installed
-    import jsonschema_rs as _rs
-except ImportError:  # pragma: no cover
-    _rs = None
+@functools.cache
+def _accelerator() -> Any:
+    """The jsonschema-rs module, or None; imported on first use (it costs 20-40 ms to import)."""
+    try:  # pragma: no cover - exercised when the accelerator is installed
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover
+        return None
+    return jsonschema_rs
 
 
 def _no_network(uri: str) -> referencing.Resource[Any]:
+    import referencing.exceptions
+
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
@@ -69,24 +77,36 @@ class SchemaValidator:
     """
 
     def __init__(self, root: Mapping[str, Any], extra: Iterable[Mapping[str, Any]] = ()) -> None:
-        resources_ = [
+        self._resources = [
             (s["$id"], s) for s in [*_core_schemas().values(), *extra] if "$id" in s
         ]
-        registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)  # type: ignore[call-arg]
-        registry = registry.with_resources(
-            (uri, DRAFT202012.create_resource(s)) for uri, s in resources_
-        )
         self.root = root
-        self._reference = jsonschema.Draft202012Validator(root, registry=registry)
+        self._reference_validator: jsonschema.Draft202012Validator | None = None
         self._fast: Any = None
+        _rs = _accelerator()
         if _rs is not None:
             try:
-                rs_registry = _rs.Registry([(uri, dict(s)) for uri, s in resources_])
+                rs_registry = _rs.Registry([(uri, dict(s)) for uri, s in self._resources])
                 self._fast = _rs.Draft202012Validator(
                     dict(root), registry=rs_registry, validate_formats=False
                 )
             except Exception:  # pragma: no cover - fall back to the reference implementation
                 self._fast = None
+
+    @property
+    def _reference(self) -> jsonschema.Draft202012Validator:
+        """The reference validator, built (and `jsonschema` imported) on first use."""
+        if self._reference_validator is None:
+            import jsonschema
+            import referencing
+            from referencing.jsonschema import DRAFT202012
+
+            registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)  # type: ignore[call-arg]
+            registry = registry.with_resources(
+                (uri, DRAFT202012.create_resource(s)) for uri, s in self._resources
+            )
+            self._reference_validator = jsonschema.Draft202012Validator(self.root, registry=registry)
+        return self._reference_validator
 
     def is_valid(self, instance: Any) -> bool:
         if self._fast is not None:
