@@ -134,7 +134,7 @@ def section_invalid(args: argparse.Namespace, data: dict[str, Any]) -> None:
     for label, raw in (("invalid: one schema error", _gen.one_schema_error(data)),
                        ("invalid: every HS code wrong", _gen.every_hs_code_wrong(data))):
         report = engine.validate(raw)
-        r = ratios(raw, {"v": e2e(engine)}, max(3, args.rounds // 3), max(1, args.inner // 4))
+        r = ratios(raw, {"v": e2e(engine)}, args.rounds, max(1, args.inner // 2))
         target(f"{label} (x json.loads)", r["v"], 15, note=f"({report.counts['error']} error findings)")
 
 
