@@ -13,6 +13,7 @@ report (``GT-ENGINE-006``); nothing else is lost and the order of the reports is
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import hashlib
 import importlib
@@ -201,7 +202,8 @@ def _as_item(i: int, source: Any) -> Item:
 # -- worker processes ---------------------------------------------------------------------------
 def _worker_main(conn: multiprocessing.connection.Connection, engine: Any, as_of: dt.date | None,
                  form: Form) -> None:
-    """A worker process: build (or inherit) the engine once, then validate what it is sent."""
+    """A worker process: build (or inherit) the engine once, then validate what it is sent,
+    in the order sent. Messages are plain tuples: cheaper to pickle than objects."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and ends the workers
     try:
         if isinstance(engine, EngineSpec):
@@ -217,17 +219,24 @@ def _worker_main(conn: multiprocessing.connection.Connection, engine: Any, as_of
             return
         if message is None:
             return
-        index, item = message
+        index, label, source = message
         try:
-            conn.send(("done", _one(engine, index, item, as_of, form)))
-        except Exception as exc:  # PluginError in strict mode; send it to the parent to raise
+            r = _one(engine, index, Item(label, source), as_of, form)
+        except Exception as exc:  # PluginError in strict mode; the parent raises it
             conn.send(("raise", (type(exc).__name__, str(exc))))
+            continue
+        conn.send(("done", (r.index, r.label, r.payload, r.ok, r.problem, r.message, r.statuses)))
 
 
 def _use_fork() -> bool:
     """Fork only where it is safe: Linux, and no other thread that a fork could break."""
     return (sys.platform.startswith("linux") and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods())
+
+
+#: Dossiers sent to a worker ahead of its results: the next one waits in the pipe while the
+#: current one is validated, so the worker never idles on a round trip to the parent.
+_DEPTH = 2
 
 
 class _Worker:
@@ -238,7 +247,14 @@ class _Worker:
         child.close()
         self.conn: multiprocessing.connection.Connection = parent
         self.ready = False
-        self.job: tuple[int, Item, float] | None = None  # index, item, deadline
+        self.jobs: collections.deque[tuple[int, Item]] = collections.deque()
+        self.head_since = 0.0  # when the worker started on jobs[0]
+
+    def send(self, index: int, item: Item, now: float) -> None:
+        self.conn.send((index, item.label, item.source))
+        if not self.jobs:
+            self.head_since = now
+        self.jobs.append((index, item))
 
     def stop(self, *, kill: bool = False) -> None:
         if not kill:
@@ -265,8 +281,9 @@ def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date |
     payload: Any = engine if fork else engine_spec(engine)
     limit = float("inf") if timeout is None else timeout
     workers = [_Worker(ctx, payload, as_of, form) for _ in range(jobs)]
-    window = jobs * 4  # dossiers sent or waiting to be yielded: memory stays bounded
+    window = jobs * _DEPTH * 2  # dossiers sent or waiting to be yielded: memory stays bounded
     done: dict[int, Result] = {}
+    retry: collections.deque[tuple[int, Item]] = collections.deque()  # sent to a worker that died
     next_in = next_out = 0
     exhausted = False
     try:
@@ -274,69 +291,73 @@ def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date |
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
-            busy = [w for w in workers if w.job is not None]
-            if exhausted and not busy and not done:
+            if exhausted and not retry and not done and not any(w.jobs for w in workers):
                 return
+            now = time.monotonic()
             for w in workers:
-                if not w.ready or w.job is not None or exhausted or next_in - next_out >= window:
-                    continue
-                try:
-                    item = next(items)
-                except StopIteration:
-                    exhausted = True
-                    break
-                w.conn.send((next_in, item))
-                w.job = (next_in, item, time.monotonic() + limit)
-                next_in += 1
-            waiting = [w for w in workers if w.job is not None or not w.ready]
+                while w.ready and len(w.jobs) < _DEPTH:
+                    if retry:
+                        w.send(*retry.popleft(), now)
+                        continue
+                    if exhausted or next_in - next_out >= window:
+                        break
+                    try:
+                        item = next(items)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    w.send(next_in, item, now)
+                    next_in += 1
+            waiting = [w for w in workers if w.jobs or not w.ready]
             if not waiting:
                 continue
-            deadlines = [w.job[2] for w in waiting if w.job is not None]
-            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            if wait_for == float("inf"):
-                wait_for = None
+            deadlines = [w.head_since + limit for w in waiting if w.jobs]
+            wait_for = min(deadlines, default=float("inf")) - time.monotonic()
             ready = multiprocessing.connection.wait(
-                [w.conn for w in waiting] + [w.process.sentinel for w in waiting], wait_for)
+                [w.conn for w in waiting] + [w.process.sentinel for w in waiting],
+                None if wait_for == float("inf") else max(0.0, wait_for))
             for k, w in enumerate(workers):
-                message: Any = None
+                got_message = False
                 if w.conn in ready or w.process.sentinel in ready:
                     try:
-                        if w.conn.poll():
-                            message = w.conn.recv()
+                        while w.conn.poll():
+                            kind, body = w.conn.recv()
+                            got_message = True
+                            if kind == "ready":
+                                w.ready = True
+                            elif kind == "done":
+                                w.jobs.popleft()
+                                w.head_since = time.monotonic()
+                                done[body[0]] = Result(*body)
+                            elif kind == "fail":
+                                raise BatchError(f"a worker process could not build its engine: {body}")
+                            elif kind == "raise":
+                                raise PluginError(f"{body[0]}: {body[1]}")
                     except (EOFError, OSError):
-                        message = None
-                if message is not None:
-                    kind, body = message
-                    if kind == "ready":
-                        w.ready = True
-                    elif kind == "done":
-                        done[body.index] = body
-                        w.job = None
-                    elif kind == "fail":
-                        raise BatchError(f"a worker process could not build its engine: {body}")
-                    elif kind == "raise":
-                        raise PluginError(f"{body[0]}: {body[1]}")
+                        pass
+                if got_message and w.process.is_alive():
                     continue
                 crashed = w.process.sentinel in ready or not w.process.is_alive()
-                late = w.job is not None and time.monotonic() >= w.job[2]
+                late = bool(w.jobs) and time.monotonic() >= w.head_since + limit
                 if not (crashed or late):
                     continue
-                if w.job is None:
+                if not w.jobs:
                     w.process.join(timeout=5)
                     raise BatchError(f"a worker process ended before it was ready (exit code {w.process.exitcode})")
-                index, item, _deadline = w.job
+                index, item = w.jobs.popleft()  # the dossier it was validating
                 w.stop(kill=True)
                 if late and not crashed:
                     why = f"the worker exceeded the time limit of {timeout:g} s per dossier and was stopped"
                 else:
                     why = f"the worker process ended unexpectedly (exit code {w.process.exitcode})"
-                message_ = f"{item.label}: {why}; the dossier was not validated"
-                report = problem_report(engine, "GT-ENGINE-006", message_, _digest(item.source), as_of)
-                done[index] = _result(index, item.label, report, form, "fault", message_)
+                message = f"{item.label}: {why}; the dossier was not validated"
+                report = problem_report(engine, "GT-ENGINE-006", message, _digest(item.source), as_of)
+                done[index] = _result(index, item.label, report, form, "fault", message)
+                retry.extend(w.jobs)  # sent after it, not started: another worker takes them
                 workers[k] = _Worker(ctx, payload, as_of, form)
     finally:
         for w in workers:
-            w.stop(kill=w.job is not None)
+            w.stop(kill=bool(w.jobs))
 
 
 def run(engine: Engine, items: Iterable[Any], *, jobs: int = 1, as_of: dt.date | None = None,
