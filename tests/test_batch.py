@@ -100,6 +100,22 @@ def test_workers_give_the_same_bytes_in_the_same_order():
     assert parallel == sequential
 
 
+def test_large_dossiers_and_reports_do_not_block_the_pipes():
+    big = copy.deepcopy(CORE)
+    big["shipments"] = []
+    for i in range(800):  # about 300 KB in, a report of similar size out: more than a pipe holds
+        sh = copy.deepcopy(CORE["shipments"][0])
+        sh["id"] = f"S{i:04d}"
+        big["shipments"].append(sh)
+    raw = json.dumps(big).encode()
+    engine = faulty_engine()
+    sources = [raw, dossier("A"), raw, raw, dossier("B")]
+    expected = [engine.validate(s).to_json() for s in sources]
+    assert len(raw) > 200_000 and len(expected[0]) > 200_000
+    got = [r.payload for r in _batch.run(engine, sources, jobs=2, timeout=120, form="json")]
+    assert got == expected
+
+
 def test_a_crashed_or_late_worker_is_replaced_and_only_its_dossier_is_lost():
     engine = faulty_engine()
     names = ["A", "CRASH", "B", "SLOW", "C", "D", "CRASH", "E"]

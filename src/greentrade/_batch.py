@@ -237,6 +237,14 @@ def _use_fork() -> bool:
 #: Dossiers sent to a worker ahead of its results: the next one waits in the pipe while the
 #: current one is validated, so the worker never idles on a round trip to the parent.
 _DEPTH = 2
+#: Only a small dossier (or a path) is sent ahead: it fits in the pipe's buffer, so the parent
+#: never blocks on it while the worker blocks on sending a large report back.
+_AHEAD_BYTES = 16 * 1024
+
+
+def _small(item: Item) -> bool:
+    return isinstance(item.source, Path) or (
+        isinstance(item.source, bytes | str) and len(item.source) <= _AHEAD_BYTES)
 
 
 class _Worker:
@@ -284,6 +292,7 @@ def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date |
     window = jobs * _DEPTH * 2  # dossiers sent or waiting to be yielded: memory stays bounded
     done: dict[int, Result] = {}
     retry: collections.deque[tuple[int, Item]] = collections.deque()  # sent to a worker that died
+    pending: tuple[int, Item] | None = None  # taken from the input, not sent yet
     next_in = next_out = 0
     exhausted = False
     try:
@@ -291,23 +300,26 @@ def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date |
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
-            if exhausted and not retry and not done and not any(w.jobs for w in workers):
+            if exhausted and pending is None and not retry and not done and not any(w.jobs for w in workers):
                 return
             now = time.monotonic()
             for w in workers:
-                while w.ready and len(w.jobs) < _DEPTH:
-                    if retry:
-                        w.send(*retry.popleft(), now)
-                        continue
-                    if exhausted or next_in - next_out >= window:
-                        break
-                    try:
-                        item = next(items)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    w.send(next_in, item, now)
-                    next_in += 1
+                while w.ready and len(w.jobs) < _DEPTH and (not w.jobs or pending is None or _small(pending[1])):
+                    if pending is None and retry:
+                        pending = retry.popleft()
+                    elif pending is None:
+                        if exhausted or next_in - next_out >= window:
+                            break
+                        try:
+                            pending = (next_in, next(items))
+                        except StopIteration:
+                            exhausted = True
+                            break
+                        next_in += 1
+                    if w.jobs and not _small(pending[1]):
+                        break  # a large dossier waits for an idle worker
+                    w.send(*pending, now)
+                    pending = None
             waiting = [w for w in workers if w.jobs or not w.ready]
             if not waiting:
                 continue
