@@ -158,9 +158,9 @@ def test_a_plugin_that_cannot_reach_workers_is_a_clear_error():
 def test_bad_arguments():
     engine = faulty_engine()
     with pytest.raises(ValueError, match="jobs"):
-        list(engine.validate_many([CORE], jobs=0))
+        engine.validate_many([CORE], jobs=0)
     with pytest.raises(ValueError, match="timeout"):
-        list(engine.validate_many([CORE], timeout=0))
+        engine.validate_many([CORE], timeout=0)
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -58,16 +58,17 @@ from greentrade.hookspec import hookimpl
 
 if TYPE_CHECKING:
     from greentrade._assess import Assessment, MarketError, assess
+    from greentrade._batch import BatchError
 
-_LAZY = frozenset({"Assessment", "MarketError", "assess"})
+_LAZY = {"Assessment": "_assess", "MarketError": "_assess", "assess": "_assess", "BatchError": "_batch"}
 
 
 def __getattr__(name: str) -> Any:
-    """`assess` and its types are imported on first use: most hosts only validate."""
+    """`assess` and batches are imported on first use: most hosts validate one dossier at a time."""
     if name in _LAZY:
-        from greentrade import _assess
+        import importlib
 
-        return getattr(_assess, name)
+        return getattr(importlib.import_module(f"greentrade.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'greentrade' has no attribute {name!r}")
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "Accreditation",
     "Amendment",
     "Assessment",
+    "BatchError",
     "BuyerProfile",
     "CarbonFootprint",
     "Catalog",

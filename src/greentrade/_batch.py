@@ -390,6 +390,7 @@ def run(engine: Engine, items: Iterable[Any], *, jobs: int = 1, as_of: dt.date |
 
 def validate_many(engine: Engine, sources: Iterable[Any], *, jobs: int = 1, as_of: dt.date | None = None,
                   timeout: float | None = None) -> Iterator[Report]:
-    """Reports for `sources`, one each, in input order (see `Engine.validate_many`)."""
-    for result in run(engine, sources, jobs=jobs, as_of=as_of, timeout=timeout, form="report"):
-        yield result.payload
+    """Reports for `sources`, one each, in input order (see `Engine.validate_many`). Bad
+    arguments raise here, not at the first report."""
+    results = run(engine, sources, jobs=jobs, as_of=as_of, timeout=timeout, form="report")
+    return (result.payload for result in results)
