@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", help="host configuration (TOML)")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="validate a dossier; exit 0 without errors, 1 with, 2 if unreadable")
-    v.add_argument("dossier", metavar="DOSSIER.json", help="the dossier file, or - for standard input")
+    v.add_argument("dossier", metavar="DOSSIER.json",
+                   help="the dossier file, a directory of them (batch mode), or - for standard input")
     v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
     v.add_argument("--format", choices=("text", "json"), help="text (default) or json; batches are JSON Lines")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
