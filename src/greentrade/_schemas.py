@@ -97,7 +97,10 @@ class SchemaValidator:
         _rs = _accelerator()
         if _rs is not None:
             try:
-                rs_registry = _rs.Registry([(uri, dict(s)) for uri, s in self._resources])
+                core_only = not extra and all(uri in _core_ids() for uri, _ in self._resources
+                                              if uri != root.get("$id"))
+                rs_registry = (_core_rs_registry() if core_only
+                               else _rs.Registry([(uri, dict(s)) for uri, s in self._resources]))
                 self._fast = _rs.Draft202012Validator(
                     dict(root), registry=rs_registry, validate_formats=False
                 )
@@ -306,6 +309,18 @@ def _without_descent(root: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if isinstance(root.get("properties"), Mapping):
         out["properties"] = {k: True for k in root["properties"]}
     return out
+
+
+@functools.cache
+def _core_ids() -> frozenset[str]:
+    return frozenset(s["$id"] for s in _core_schemas().values() if "$id" in s)
+
+
+@functools.cache
+def _core_rs_registry() -> Any:
+    """One compiled registry of the core schemas, shared by validators that need no others."""
+    rs = _accelerator()
+    return rs.Registry([(s["$id"], dict(s)) for s in _core_schemas().values() if "$id" in s])
 
 
 @functools.cache
