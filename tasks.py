@@ -4,7 +4,7 @@
     python3 tasks.py demo    # set up, then validate the bundled example dossier
     python3 tasks.py test    # set up, then run every test (core and plugins)
     python3 tasks.py lint    # set up, then ruff and mypy (strict on src/greentrade)
-    python3 tasks.py bench   # set up, then run the benchmark
+    python3 tasks.py bench   # set up, then run the benchmarks (every performance target)
 
 The environment lives in .venv (override with GREENTRADE_VENV) and holds the core and every
 plugin under plugins/, installed in editable mode.
@@ -58,7 +58,8 @@ def main(argv: list[str]) -> int:
         return run(BIN / "python", "-m", "pytest", "-q", *argv[1:])
     if job == "lint":
         return run(BIN / "ruff", "check", ".") or run(BIN / "mypy")
-    return run(BIN / "python", ROOT / "bench" / "bench_validate.py", *argv[1:])
+    return (run(BIN / "python", ROOT / "bench" / "bench_validate.py", *argv[1:])
+            or run(BIN / "python", ROOT / "bench" / "bench_targets.py"))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The benchmark script keeps working (a smoke run, not a timing: timings live in bench/)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,3 +16,18 @@ def test_benchmark_runs():
     assert proc.returncode == 0, proc.stderr
     assert "RESULT end-to-end validate =" in proc.stdout
     assert "20 lines" in proc.stdout
+
+
+def test_targets_benchmark_runs_and_prints_every_target():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_targets.py"), "--quick"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    targets = [line for line in proc.stdout.splitlines() if line.startswith("TARGET ")]
+    for name in ("end to end", "core alone", "slope", "lines, fresh products", "one schema error",
+                 "every HS code wrong", "import greentrade", "first validate", "greentrade validate example",
+                 "memory", "sequential", "--jobs 2", "RSS flat"):
+        assert any(name in line for line in targets), name
+    assert all(re.search(r"\(target [<>]= [0-9.]+[^)]*\) (met|NOT MET)\b", line) for line in targets), targets
+    assert "SUMMARY" in proc.stdout

@@ -30,6 +30,12 @@ def test_hs_nomenclature_is_hs2022():
     assert len(_codes.hs_nomenclature()) == 6940
 
 
+def test_subheading_list_is_derived_from_the_nomenclature():
+    six = {c for c in _codes.hs_nomenclature() if len(c) == 6 and c.isdigit()}
+    # If hs2022.csv changes, regenerate data/hs2022-subheadings.txt (sorted, one code per line).
+    assert _codes.hs_subheadings() == six
+
+
 def test_uscc_check_character():
     # 91350100M000100Y43 is the example from GB 32100-2015's annex style; compute ours.
     body = "91330100MA2B3C4D5"

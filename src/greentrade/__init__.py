@@ -10,7 +10,8 @@ plugins. Typical use by a host::
     print(report.to_text())
 """
 
-from greentrade._assess import Assessment, MarketError, assess
+from typing import TYPE_CHECKING, Any
+
 from greentrade._catalog import Catalog, EditionCheck
 from greentrade._config import ConfigError, load_config
 from greentrade._convert import structure, unstructure
@@ -64,12 +65,28 @@ from greentrade._standards import Amendment, DesignatorError, Method, StandardDe
 from greentrade._version import __version__
 from greentrade.hookspec import hookimpl
 
+if TYPE_CHECKING:
+    from greentrade._assess import Assessment, MarketError, assess
+    from greentrade._batch import BatchError
+
+_LAZY = {"Assessment": "_assess", "MarketError": "_assess", "assess": "_assess", "BatchError": "_batch"}
+
+
+def __getattr__(name: str) -> Any:
+    """`assess` and batches are imported on first use: most hosts validate one dossier at a time."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"greentrade.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'greentrade' has no attribute {name!r}")
+
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Accreditation",
     "Amendment",
     "Assessment",
     "Basis",
+    "BatchError",
     "BatteryFootprint",
     "BuyerProfile",
     "CarbonFootprint",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,8 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
     if source is None:
         return {}
     if isinstance(source, str | Path):
+        import tomllib
+
         path = Path(source)
         try:
             data: Any = tomllib.loads(read_bytes(path, DEFAULT_MAX_INPUT_BYTES).decode("utf-8"))
@@ -54,6 +55,8 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
         data = source
     try:
         data = _plain(data)
+        if validator("config").is_valid(data):
+            return dict(data)
         errors = sorted(validator("config").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     except RecursionError:
         raise ConfigError("configuration is nested too deeply") from None

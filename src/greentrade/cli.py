@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from greentrade import _importcli
+from greentrade import _cli_batch, _importcli
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
@@ -43,11 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", help="host configuration (TOML)")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="validate a dossier; exit 0 without errors, 1 with, 2 if unreadable")
-    v.add_argument("dossier", metavar="DOSSIER.json", help="the dossier file, or - for standard input")
+    v.add_argument("dossier", metavar="DOSSIER.json",
+                   help="the dossier file, a directory of them (batch mode), or - for standard input")
     v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
-    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--format", choices=("text", "json"), help="text (default) or json; batches are JSON Lines")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     v.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
+    _cli_batch.add_arguments(v)
     a = sub.add_parser(
         "assess",
         help="readiness matrix of the dossier's products against markets and programs; exit 0 when assessed, "
@@ -112,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in _importcli.COMMANDS:
             return _importcli.run(args, config)
         engine = _engine(config)
+        if args.command == "validate" and _cli_batch.is_batch(args):
+            return _cli_batch.run_command(engine, args)
         if args.command == "validate":
             report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
             _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output,
