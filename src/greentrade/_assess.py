@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from greentrade import _codes
+from greentrade._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
+from greentrade._evidence import EvidenceIndex, models_match, standard_match
 from greentrade._load import DossierReadError
 from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
@@ -96,7 +98,6 @@ GAP_KINDS: tuple[str, ...] = (
 _UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
-_SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
 #: Document types of which a product commonly has several, one per standard.
 _PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
 
@@ -389,13 +390,6 @@ def resolve_markets(profiles: Sequence[BuyerProfile], markets: Iterable[str] | N
 
 
 # -- checking one requirement ----------------------------------------------------------------------------
-def _covers(doc: Document, product: Product) -> bool:
-    if doc.covers(product.id) is not None:
-        return True
-    return (doc.type in _SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
-            and product.manufacturing_site in doc.sites)
-
-
 def _convert_unit(value: float, unit: str, target: str) -> float | None:
     if unit.strip().lower() == target.strip().lower():
         return value
@@ -419,42 +413,36 @@ class _Ctx:
     catalog: Catalog
     as_of: dt.date
     reference: Mapping[str, Any] = attrs.field(factory=dict)
+    evidence: EvidenceIndex = attrs.field(default=attrs.Factory(lambda self: EvidenceIndex(self.dossier),
+                                                                takes_self=True))
 
 
 def _same_standard(ctx: _Ctx, want: StandardDesignator, have: StandardDesignator) -> bool:
     """Same family, or `have` is a superseded edition (e.g. ISO/TS 14067:2013) of `want`'s standard."""
-    if want.family == have.family:
-        return True
-    check = ctx.catalog.check(have)
-    return check.status == "superseded" and check.entry is not None and check.entry.designator.family == want.family
+    return standard_match(want, have, ctx.catalog).related
 
 
 def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: StandardDesignator) -> Gap | None:
-    check = ctx.catalog.check(have)
-    if check.status == "current":
+    """What keeps `have` from satisfying `want`: the same `standard_match` the TENDER rules use."""
+    m = standard_match(want, have, ctx.catalog)
+    if m.verdict == "satisfies":
         return None
-    if check.status == "superseded":
+    if m.verdict == "superseded":
         return Gap("wrong-edition",
-                   f"document {doc.id} cites {have}, a superseded edition (current: {check.current})",
-                   f"Have document {doc.id} reissued against {check.current}.", doc.id)
-    if want.year is None:
-        return None
-    if have.year is None:
+                   f"document {doc.id} cites {have}, a superseded edition (current: {m.current})",
+                   f"Have document {doc.id} reissued against {m.current}.", doc.id)
+    if m.verdict == "undated":
         return Gap("undated-standard",
                    f"document {doc.id} cites {have} without an edition; the requirement names {want}",
                    f"Check the edition document {doc.id} was issued against and record it (e.g. {want}).", doc.id)
-    missing = [a for a in want.amendments if a not in have.amendments] if have.year == want.year else []
-    if have.year < want.year or missing:
-        return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
-                   f"Have document {doc.id} reissued against {want}.", doc.id)
-    return None
+    return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
+               f"Have document {doc.id} reissued against {want}.", doc.id)
 
 
 def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
     gaps: list[Gap] = []
-    cov = doc.covers(product.id)
-    if cov is not None and cov.model is not None and "".join(cov.model.split()).upper() != "".join(
-            product.model.split()).upper():
+    cov = ctx.evidence.entry(doc, product.id)
+    if cov is not None and cov.model is not None and not models_match(cov.model, product.model):
         gaps.append(Gap("product-mismatch",
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
@@ -594,7 +582,7 @@ def _states(doc: Document, phrases: Sequence[str]) -> list[str]:
 
 
 def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: RequirementCheck) -> RequirementCheck:
-    candidates = [d for d in ctx.dossier.documents if d.type == req.document_type and _covers(d, product)]
+    candidates = list(ctx.evidence.covering(product, req.document_type, _SITE_DOCUMENT_TYPES))
     others = ""
     if req.standards and req.document_type in _PER_STANDARD_TYPES:
         # A certificate or test report against another standard is another document, not a wrong one.
