@@ -46,6 +46,7 @@ from greentrade._evidence import EvidenceIndex, models_match, standard_match
 from greentrade._load import DossierReadError
 from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
+from greentrade._quantity import UnitError
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import Citation, Finding, Severity
 from greentrade._standards import StandardDesignator
@@ -102,14 +103,6 @@ PROGRAM_MIXED = "mixed"
 _PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
 
 # Units the spec threshold of a requirement may be compared across (dimension, factor).
-_UNITS: dict[str, tuple[str, float]] = {
-    "wh": ("energy", 1.0), "kwh": ("energy", 1e3), "mwh": ("energy", 1e6),
-    "w": ("power", 1.0), "kw": ("power", 1e3), "mw": ("power", 1e6),
-    "v": ("voltage", 1.0), "kv": ("voltage", 1e3),
-    "ah": ("charge", 1.0), "mah": ("charge", 1e-3),
-}
-
-
 class MarketError(ValueError):
     """A market given to `assess` is neither a profile region nor an ISO 3166-1 country code."""
 
@@ -390,13 +383,18 @@ def resolve_markets(profiles: Sequence[BuyerProfile], markets: Iterable[str] | N
 
 
 # -- checking one requirement ----------------------------------------------------------------------------
-def _convert_unit(value: float, unit: str, target: str) -> float | None:
-    if unit.strip().lower() == target.strip().lower():
-        return value
-    a, b = _UNITS.get(unit.strip().lower()), _UNITS.get(target.strip().lower())
-    if a is None or b is None or a[0] != b[0]:
+def _quantity(product: Product, name: str, unit: str) -> float | None:
+    """The product's spec in `unit` (`Product.quantity`), or None when it has none or its unit
+    does not convert (a spec in the requirement's own unit is taken as it is)."""
+    spec = product.spec(name)
+    if spec is None:
         return None
-    return value * a[1] / b[1]
+    if spec.unit.strip().lower() == unit.strip().lower():
+        return spec.value
+    try:
+        return product.quantity(name, unit)
+    except UnitError:
+        return None
 
 
 def _num(x: float) -> str:
@@ -531,7 +529,7 @@ def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
         op = ">" if req.applies_if_exclusive else ">="
         threshold = f"{req.applies_if_spec} {op} {_num(req.applies_if_min)} {unit}".rstrip()
         spec = product.spec(req.applies_if_spec)
-        value = _convert_unit(spec.value, spec.unit, unit) if spec is not None and unit else (
+        value = _quantity(product, req.applies_if_spec, unit) if spec is not None and unit else (
             spec.value if spec is not None else None)
         if value is None:
             stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \

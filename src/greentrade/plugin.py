@@ -38,6 +38,7 @@ from greentrade._evidence import (
 )
 from greentrade._pointer import escape as pointer_escape
 from greentrade._pointer import join as pointer_join
+from greentrade._quantity import UnitError, convert, dimension
 from greentrade._schemas import SchemaValidator
 
 __all__ = [
@@ -46,6 +47,9 @@ __all__ = [
     "PluginDataError",
     "RuleDataError",
     "StandardMatch",
+    "UnitError",
+    "convert",
+    "dimension",
     "evidence",
     "lists_other_sites",
     "load_data",
