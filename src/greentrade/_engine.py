@@ -26,6 +26,7 @@ from greentrade._io import DEFAULT_MAX_INPUT_BYTES
 from greentrade._load import CORE_RULES, Loaded, load, parse_date
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
+from greentrade._refdata import core_reference
 from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
     Category,
@@ -447,8 +448,9 @@ class Engine:
 
     def _reference(self, faults: list[Finding], sections: Mapping[str, set[str]]) -> Mapping[str, Any]:
         """Reference data: each plugin's under its own prefix (its name or a configuration
-        section it declares, then a dot), then the host's ``[reference]`` overrides."""
-        reference: dict[str, Any] = {}
+        section it declares, then a dot), then the host's ``[reference]`` overrides. The core's
+        own data sets (``greentrade.*``, see `_refdata`) come first; only the host may replace them."""
+        reference: dict[str, Any] = {k: boundary.freeze(v, k) for k, v in core_reference().items()}
         prefixes: dict[str, str] = {}  # prefix -> the plugin it belongs to
         for name in self._pm.list_name_plugin():
             prefixes[name[0]] = name[0]

@@ -39,9 +39,11 @@ from greentrade._evidence import (
 from greentrade._pointer import escape as pointer_escape
 from greentrade._pointer import join as pointer_join
 from greentrade._quantity import UnitError, convert, dimension
+from greentrade._refdata import COUNTRY_GROUPS, country_group
 from greentrade._schemas import SchemaValidator
 
 __all__ = [
+    "COUNTRY_GROUPS",
     "SITE_DOCUMENT_TYPES",
     "EvidenceIndex",
     "PluginDataError",
@@ -49,6 +51,7 @@ __all__ = [
     "StandardMatch",
     "UnitError",
     "convert",
+    "country_group",
     "dimension",
     "evidence",
     "lists_other_sites",

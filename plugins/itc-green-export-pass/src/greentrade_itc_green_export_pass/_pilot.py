@@ -25,6 +25,7 @@ from greentrade import (
 from greentrade.plugin import (
     SITE_DOCUMENT_TYPES,
     EvidenceIndex,
+    country_group,
     evidence,
     lists_other_sites,
     load_data,
@@ -57,7 +58,19 @@ def standards_data() -> Mapping[str, Any]:
 
 @functools.cache
 def regions_data() -> Mapping[str, Any]:
-    data: Mapping[str, Any] = load_data(PACKAGE, "data/regions.json", "data/regions.schema.json")
+    """The regions data file; a region that names a core country group (``group``) gets that
+    group's countries from the core's reference data, so the data set is complete by itself."""
+    data: dict[str, Any] = dict(load_data(PACKAGE, "data/regions.json", "data/regions.schema.json"))
+    out = []
+    for r in data["regions"]:
+        if "group" in r and "countries" not in r:
+            group = country_group(None, r["group"])
+            if group is None:
+                raise ValueError(f"{PACKAGE}/data/regions.json: region {r['id']} names country group "
+                                 f"{r['group']!r}, which the core's reference data does not define")
+            r = {**r, "countries": sorted(group)}
+        out.append(r)
+    data["regions"] = out
     return data
 
 
@@ -453,8 +466,9 @@ class Region:
     countries: frozenset[str]
 
 
-def regions(data: Any) -> list[Region] | None:
-    """Parse the regions reference data; None when it is malformed."""
+def regions(data: Any, reference: Mapping[str, Any] | None = None) -> list[Region] | None:
+    """Parse the regions reference data; None when it is malformed. A region may name a country
+    group of the core's reference data (``group``: e.g. ``m49-035``) instead of its countries."""
     if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list | tuple):
         return None
     out = []
@@ -462,6 +476,9 @@ def regions(data: Any) -> list[Region] | None:
         if not isinstance(r, Mapping):
             return None
         rid, title, countries = r.get("id"), r.get("title", r.get("id")), r.get("countries")
+        if isinstance(r.get("group"), str):  # the core's group as the engine holds it (host override too)
+            group = country_group(reference or {}, r["group"])
+            countries = sorted(group) if group is not None else countries
         if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list | tuple):
             return None
         if not all(isinstance(c, str) for c in countries):

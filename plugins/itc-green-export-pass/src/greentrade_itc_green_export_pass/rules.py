@@ -60,7 +60,7 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
     shipment = ctx.shipment
     if shipment is None:
         return
-    found = ctx.memo((PROGRAM, "regions"), lambda: pilot.regions(ctx.reference.get(REGIONS)))
+    found = ctx.memo((PROGRAM, "regions"), lambda: pilot.regions(ctx.reference.get(REGIONS), ctx.reference))
     if found is None:
         yield ctx.undetermined(
             f"reference data {REGIONS!r} is missing or malformed (expected {{regions: [{{id, title, "
