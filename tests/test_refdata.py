@@ -47,3 +47,24 @@ def test_itc_regions_follow_the_host_override() -> None:
     found = _pilot.regions(engine.reference[_pilot.REGIONS], engine.reference)
     assert found is not None
     assert {r.id: r.countries for r in found}["southeast-asia"] == frozenset({"SG"})
+
+
+def test_profiles_take_their_groups_from_the_reference_data() -> None:
+    import pytest
+
+    from greentrade import ConfigError
+
+    engine = Engine()
+    engine.load_entry_points(["buyer-profiles"])
+    eu = next(p for p in engine.profiles if p.id == "eu-green-public-procurement")
+    assert eu.country_groups == ("eu-27", "eu-outermost-regions") and len(eu.countries) == 33
+    host = Engine(config={"reference": {COUNTRY_GROUPS: {"groups": [
+        {"id": "eu-27", "countries": ["FR", "DE"]}, {"id": "eu-outermost-regions", "countries": ["RE"]}]}}})
+    host.load_entry_points(["buyer-profiles"])
+    eu = next(p for p in host.profiles if p.id == "eu-green-public-procurement")
+    assert eu.countries == ("DE", "FR", "RE")
+    bad = Engine(config={"profiles": [{
+        "id": "host-x", "title": "X", "buyer_type": "distributor", "countries": [], "country_groups": ["nowhere"],
+        "citation": {"authority": "host", "title": "own list", "reference": "host"}}]})
+    with pytest.raises(ConfigError, match="country group 'nowhere'"):
+        bad.profiles  # noqa: B018

@@ -26,7 +26,7 @@ from greentrade._io import DEFAULT_MAX_INPUT_BYTES
 from greentrade._load import CORE_RULES, Loaded, load, parse_date
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
-from greentrade._refdata import core_reference
+from greentrade._refdata import core_reference, with_groups
 from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
     Category,
@@ -425,6 +425,14 @@ class Engine:
             except Exception as exc:
                 raise ConfigError(f"configuration error in profiles[{i}]: {boundary.short(str(exc), 300)}") from None
             profiles[profile.id] = profile
+        for pid, profile in list(profiles.items()):  # country groups from the reference data
+            try:
+                profiles[pid] = with_groups(profile, reference)
+            except ValueError as exc:
+                if any(raw.get("id") == pid for raw in self._config.get("profiles", []) if isinstance(raw, Mapping)):
+                    raise ConfigError(f"configuration error in profiles: {exc}") from None
+                del profiles[pid]
+                self._reject(faults, pid, f"{exc}; the profile is not loaded")
         ordered = tuple(sorted(rules, key=lambda r: r.id))
         self._cache = _Contributions(
             programs=MappingProxyType(programs),

@@ -11,9 +11,14 @@ import functools
 import json
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["COUNTRY_GROUPS", "core_reference", "country_group"]
+import attrs
+
+if TYPE_CHECKING:
+    from greentrade._profiles import BuyerProfile
+
+__all__ = ["COUNTRY_GROUPS", "core_reference", "country_group", "with_groups"]
 
 COUNTRY_GROUPS = "greentrade.country-groups"
 
@@ -45,3 +50,21 @@ def country_group(reference: Mapping[str, Any] | None, group: str) -> frozenset[
                 return frozenset(countries)
             return None
     return None
+
+
+def with_groups(profile: BuyerProfile, reference: Mapping[str, Any]) -> BuyerProfile:
+    """The profile with the countries of its `country_groups` as `reference` defines them
+    (sorted, once each). Countries a plugin filled in from the core's own groups are replaced,
+    so a host's override of a group takes effect; `ValueError` names an unknown group."""
+    if not profile.country_groups:
+        return profile
+    countries = set(profile.countries)
+    for group in profile.country_groups:
+        countries -= country_group(None, group) or frozenset()
+    for group in profile.country_groups:
+        found = country_group(reference, group)
+        if found is None:
+            raise ValueError(f"buyer profile {profile.id}: country group {group!r} is not in the reference "
+                             f"data {COUNTRY_GROUPS!r}")
+        countries |= found
+    return attrs.evolve(profile, countries=tuple(sorted(countries)))
