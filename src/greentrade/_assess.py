@@ -41,9 +41,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from greentrade import _codes
+from greentrade._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
+from greentrade._evidence import EvidenceIndex, models_match, standard_match
 from greentrade._load import DossierReadError
 from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
+from greentrade._quantity import UnitError
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import Citation, Finding, Severity
 from greentrade._standards import METHODS, StandardDesignator
@@ -97,19 +100,10 @@ GAP_KINDS: tuple[str, ...] = (
 _UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
-_SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
 #: Document types of which a product commonly has several, one per standard.
 _PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
 
 # Units the spec threshold of a requirement may be compared across (dimension, factor).
-_UNITS: dict[str, tuple[str, float]] = {
-    "wh": ("energy", 1.0), "kwh": ("energy", 1e3), "mwh": ("energy", 1e6),
-    "w": ("power", 1.0), "kw": ("power", 1e3), "mw": ("power", 1e6),
-    "v": ("voltage", 1.0), "kv": ("voltage", 1e3),
-    "ah": ("charge", 1.0), "mah": ("charge", 1e-3),
-}
-
-
 class MarketError(ValueError):
     """A market given to `assess` is neither a profile region nor an ISO 3166-1 country code."""
 
@@ -390,20 +384,18 @@ def resolve_markets(profiles: Sequence[BuyerProfile], markets: Iterable[str] | N
 
 
 # -- checking one requirement ----------------------------------------------------------------------------
-def _covers(doc: Document, product: Product) -> bool:
-    if doc.covers(product.id) is not None:
-        return True
-    return (doc.type in _SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
-            and product.manufacturing_site in doc.sites)
-
-
-def _convert_unit(value: float, unit: str, target: str) -> float | None:
-    if unit.strip().lower() == target.strip().lower():
-        return value
-    a, b = _UNITS.get(unit.strip().lower()), _UNITS.get(target.strip().lower())
-    if a is None or b is None or a[0] != b[0]:
+def _quantity(product: Product, name: str, unit: str) -> float | None:
+    """The product's spec in `unit` (`Product.quantity`), or None when it has none or its unit
+    does not convert (a spec in the requirement's own unit is taken as it is)."""
+    spec = product.spec(name)
+    if spec is None:
         return None
-    return value * a[1] / b[1]
+    if spec.unit.strip().lower() == unit.strip().lower():
+        return spec.value
+    try:
+        return product.quantity(name, unit)
+    except UnitError:
+        return None
 
 
 def _num(x: float) -> str:
@@ -420,42 +412,37 @@ class _Ctx:
     catalog: Catalog
     as_of: dt.date
     reference: Mapping[str, Any] = attrs.field(factory=dict)
+    evidence: EvidenceIndex = attrs.field(default=attrs.Factory(lambda self: EvidenceIndex(self.dossier),
+                                                                takes_self=True))
 
 
 def _same_standard(ctx: _Ctx, want: StandardDesignator, have: StandardDesignator) -> bool:
     """Same family, or `have` is a superseded edition (e.g. ISO/TS 14067:2013) of `want`'s standard."""
-    if want.family == have.family:
-        return True
-    check = ctx.catalog.check(have)
-    return check.status == "superseded" and check.entry is not None and check.entry.designator.family == want.family
+    return standard_match(want, have, ctx.catalog).related
 
 
 def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: StandardDesignator) -> Gap | None:
-    check = ctx.catalog.check(have)
-    if check.status == "current":
+    """What keeps `have` from satisfying `want`: the same `standard_match` the TENDER rules use."""
+    m = standard_match(want, have, ctx.catalog)
+    if m.verdict == "satisfies":
         return None
-    if check.status == "superseded":
+    if m.verdict == "superseded":
         return Gap("wrong-edition",
-                   f"document {doc.id} cites {have}, a superseded edition (current: {check.current})",
-                   f"Have document {doc.id} reissued against {check.current}.", doc.id)
-    if want.year is None:
-        return None
-    if have.year is None:
+                   f"document {doc.id} cites {have}, a superseded edition (current: {m.current})",
+                   f"Have document {doc.id} reissued against {m.current}.", doc.id)
+    if m.verdict == "undated":
         return Gap("undated-standard",
                    f"document {doc.id} cites {have} without an edition; the requirement names {want}",
                    f"Check the edition document {doc.id} was issued against and record it (e.g. {want}).", doc.id)
-    missing = [a for a in want.amendments if a not in have.amendments] if have.year == want.year else []
-    if have.year < want.year or missing:
-        return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
-                   f"Have document {doc.id} reissued against {want}.", doc.id)
-    return None
+    return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
+               f"Have document {doc.id} reissued against {want}.", doc.id)
 
 
 def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
     gaps: list[Gap] = []
-    cov = doc.covers(product.id)
-    if cov is not None and cov.model is not None and product.model is not None and "".join(
-            cov.model.split()).upper() != "".join(product.model.split()).upper():
+    cov = ctx.evidence.entry(doc, product.id)
+    if (cov is not None and cov.model is not None and product.model is not None
+            and not models_match(cov.model, product.model)):
         gaps.append(Gap("product-mismatch",
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
@@ -565,7 +552,7 @@ def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
         op = ">" if req.applies_if_exclusive else ">="
         threshold = f"{req.applies_if_spec} {op} {_num(req.applies_if_min)} {unit}".rstrip()
         spec = product.spec(req.applies_if_spec)
-        value = _convert_unit(spec.value, spec.unit, unit) if spec is not None and unit else (
+        value = _quantity(product, req.applies_if_spec, unit) if spec is not None and unit else (
             spec.value if spec is not None else None)
         if value is None:
             stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \
@@ -616,7 +603,7 @@ def _states(doc: Document, phrases: Sequence[str]) -> list[str]:
 
 
 def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: RequirementCheck) -> RequirementCheck:
-    candidates = [d for d in ctx.dossier.documents if d.type == req.document_type and _covers(d, product)]
+    candidates = list(ctx.evidence.covering(product, req.document_type, _SITE_DOCUMENT_TYPES))
     others = ""
     if req.standards and req.document_type in _PER_STANDARD_TYPES:
         # A certificate or test report against another standard is another document, not a wrong one.

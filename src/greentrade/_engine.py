@@ -25,6 +25,7 @@ from greentrade._io import DEFAULT_MAX_INPUT_BYTES
 from greentrade._load import CORE_RULES, Loaded, load, parse_date
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
+from greentrade._refdata import core_reference, with_groups
 from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
     Category,
@@ -437,6 +438,14 @@ class Engine:
             except Exception as exc:
                 raise ConfigError(f"configuration error in profiles[{i}]: {boundary.short(str(exc), 300)}") from None
             profiles[profile.id] = profile
+        for pid, profile in list(profiles.items()):  # country groups from the reference data
+            try:
+                profiles[pid] = with_groups(profile, reference)
+            except ValueError as exc:
+                if any(raw.get("id") == pid for raw in self._config.get("profiles", []) if isinstance(raw, Mapping)):
+                    raise ConfigError(f"configuration error in profiles: {exc}") from None
+                del profiles[pid]
+                self._reject(faults, pid, f"{exc}; the profile is not loaded")
         ordered = tuple(sorted(rules, key=lambda r: r.id))
         self._cache = _Contributions(
             programs=MappingProxyType(programs),
@@ -460,8 +469,9 @@ class Engine:
 
     def _reference(self, faults: list[Finding], sections: Mapping[str, set[str]]) -> Mapping[str, Any]:
         """Reference data: each plugin's under its own prefix (its name or a configuration
-        section it declares, then a dot), then the host's ``[reference]`` overrides."""
-        reference: dict[str, Any] = {}
+        section it declares, then a dot), then the host's ``[reference]`` overrides. The core's
+        own data sets (``greentrade.*``, see `_refdata`) come first; only the host may replace them."""
+        reference: dict[str, Any] = {k: boundary.freeze(v, k) for k, v in core_reference().items()}
         prefixes: dict[str, str] = {}  # prefix -> the plugin it belongs to
         for name in self._pm.list_name_plugin():
             prefixes[name[0]] = name[0]

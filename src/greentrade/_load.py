@@ -24,6 +24,7 @@ from cattrs.errors import (
 )
 
 from greentrade import _convert
+from greentrade import _pointer as _pointers
 from greentrade._bounds import Bounded
 from greentrade._io import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade._model import Dossier, FieldError
@@ -113,7 +114,7 @@ class Loaded:
 
 
 def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return _pointers.join(*path)
 
 
 def _finding(rule_id: str, message: str, path: Any, subject: str | None = None) -> Finding:
@@ -454,7 +455,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
 
 
 def _unescape(pointer: str) -> list[str]:
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    return [_pointers.unescape(p) for p in pointer.split("/")[1:]]
 
 
 def _without_keys(data: Any, pointers: list[str]) -> Any:

@@ -288,6 +288,14 @@ class Product:
     def spec(self, name: str) -> Spec | None:
         return next((s for s in self.specs if s.name == name), None)
 
+    def quantity(self, name: str, unit: str, *, voltage: float | None = None) -> float | None:
+        """The spec `name` converted to `unit` (W/kW/MW, Wh/kWh/MWh, Ah/mAh, V/kV), or None when
+        the product has no such spec. Ah converts to energy only with `voltage` (V) or the
+        product's ``nominal_voltage`` spec; unknown units raise `UnitError` (docs/quantities.md)."""
+        from greentrade._quantity import spec_quantity  # small module; keeps _model free of it
+
+        return spec_quantity(self, name, unit, voltage=voltage)
+
 
 @attrs.frozen
 class DeclaredUnit:

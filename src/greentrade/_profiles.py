@@ -74,3 +74,6 @@ class BuyerProfile:
     requirements: tuple[Requirement, ...] = ()
     pathways: tuple[Pathway, ...] = ()
     note: str | None = None
+    #: Country groups of the core's reference data (``greentrade.country-groups``: ``eu-27``,
+    #: ``m49-035``...) whose countries the engine adds to `countries` when it loads the profile.
+    country_groups: tuple[str, ...] = ()

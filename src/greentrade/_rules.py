@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from greentrade import _pointer as _pointers
 from greentrade._model import Dossier, Period, Shipment
 from greentrade._standards import StandardDesignator
 
@@ -235,7 +236,7 @@ class RuleContext:
         base = self._pointers.get(id(obj))
         if base is None:
             raise LookupError(f"{type(obj).__name__} is not an entity of this dossier; cannot locate it")
-        return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+        return base + _pointers.join(*path)
 
     def memo(self, key: Any, factory: Callable[[], T]) -> T:
         """Compute a value once per validation run and share it between rules.

@@ -5,6 +5,16 @@ the core's ``citation.schema.json`` and ``common.schema.json`` by their ``$id``)
 
     data = load_data("greentrade_cn_green_channel", "data/program.json", "data/program.schema.json")
     program = structure(data["program"], Program)
+
+Rules are declared one way: rule texts in the data file (in the form of the core schema
+``program-rules``), check functions in code, bound by `rules_from_data`, which fails at load
+time when the two do not fit together.
+
+It also holds the evidence helpers the first-party plugins, the TENDER rules and `assess`
+share (see docs/plugin-tutorial.md): `evidence(ctx)` is the dossier's `EvidenceIndex` (which
+documents cover a product, which list a site, built once per run), `models_match` the one
+model-name comparison, `standard_match` / `satisfies` what satisfies a required standard,
+and `pointer_escape` / `pointer_join` the JSON Pointer escaping.
 """
 
 from __future__ import annotations
@@ -14,9 +24,49 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from greentrade import _convert
+from greentrade._declare import RuleDataError, rules_from_data
+from greentrade._evidence import (
+    SITE_DOCUMENT_TYPES,
+    EvidenceIndex,
+    StandardMatch,
+    evidence,
+    lists_other_sites,
+    model_key,
+    models_match,
+    satisfies,
+    standard_match,
+)
+from greentrade._pointer import escape as pointer_escape
+from greentrade._pointer import join as pointer_join
+from greentrade._quantity import UnitError, convert, dimension
+from greentrade._refdata import COUNTRY_GROUPS, country_group
 from greentrade._schemas import SchemaValidator
 
-__all__ = ["PluginDataError", "load_data", "load_json", "structure", "unstructure"]
+__all__ = [
+    "COUNTRY_GROUPS",
+    "SITE_DOCUMENT_TYPES",
+    "EvidenceIndex",
+    "PluginDataError",
+    "RuleDataError",
+    "StandardMatch",
+    "UnitError",
+    "convert",
+    "country_group",
+    "dimension",
+    "evidence",
+    "lists_other_sites",
+    "load_data",
+    "load_json",
+    "model_key",
+    "models_match",
+    "pointer_escape",
+    "pointer_join",
+    "rules_from_data",
+    "satisfies",
+    "standard_match",
+    "structure",
+    "unstructure",
+]
 
 T = TypeVar("T")
 

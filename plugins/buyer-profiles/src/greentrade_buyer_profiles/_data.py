@@ -6,8 +6,9 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from greentrade import BuyerProfile, Citation
-from greentrade.plugin import load_data, structure
+from greentrade.plugin import country_group, load_data, structure
 
 PACKAGE = "greentrade_buyer_profiles"
 
@@ -25,7 +26,21 @@ def rules_data() -> Mapping[str, Any]:
 
 
 def profiles() -> list[BuyerProfile]:
-    return [structure(p, BuyerProfile) for p in profiles_data()["profiles"]]
+    """The profiles, with the countries of their core country groups (``country_groups``:
+    EU-27, UN M49 regions) filled in from the core's reference data; the engine redoes this
+    with the host's override of that data, if any."""
+    out = []
+    for raw in profiles_data()["profiles"]:
+        p = structure(raw, BuyerProfile)
+        countries = set(p.countries)
+        for g in p.country_groups:
+            group = country_group(None, g)
+            if group is None:
+                raise ValueError(f"{PACKAGE}/data/profiles.json: profile {p.id} names country group {g!r}, "
+                                 "which the core's reference data does not define")
+            countries |= group
+        out.append(attrs.evolve(p, countries=tuple(sorted(countries))))
+    return out
 
 
 def citation(key: str) -> Citation:

@@ -18,15 +18,22 @@ from greentrade import (
     RequiredDocument,
     Rule,
     RuleContext,
-    Severity,
     StandardDesignator,
     Status,
     Tender,
 )
+from greentrade.plugin import (
+    SITE_DOCUMENT_TYPES,
+    EvidenceIndex,
+    evidence,
+    models_match,
+    rules_from_data,
+    satisfies,
+)
 
 from greentrade_buyer_profiles import _data
 
-SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
+__all__ = ["CHECKS", "SITE_DOCUMENT_TYPES", "covers", "product_mismatch", "rules"]
 SHIPMENT_NEEDS = "tenders[].shipment"
 
 Check = Callable[[RuleContext], Iterable[Hit]]
@@ -46,25 +53,21 @@ def _concerned(tender: Tender, req: RequiredDocument) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def covers(doc: Document, product: Product) -> bool:
+def covers(doc: Document, product: Product, index: EvidenceIndex | None = None) -> bool:
     """The document lists the product, or (certificates, audits) the product's manufacturing site."""
-    if doc.covers(product.id) is not None:
+    if (index.entry(doc, product.id) if index is not None else doc.covers(product.id)) is not None:
         return True
     return (doc.type in SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
             and product.manufacturing_site in doc.sites)
 
 
-def _model_key(text: str) -> str:
-    return "".join(text.split()).upper()
-
-
-def product_mismatch(doc: Document, product: Product) -> str | None:
+def product_mismatch(doc: Document, product: Product, index: EvidenceIndex | None = None) -> str | None:
     """Why the document's statement of the product differs from the product record, if it does."""
-    cov = doc.covers(product.id)
+    cov = index.entry(doc, product.id) if index is not None else doc.covers(product.id)
     if cov is None:
         return None
     problems = []
-    if cov.model is not None and _model_key(cov.model) != _model_key(product.model):
+    if cov.model is not None and not models_match(cov.model, product.model):
         problems.append(f"model {cov.model!r} (product record: {product.model!r})")
     if cov.hs_code is not None:
         n = min(len(cov.hs_code), len(product.hs_code))
@@ -74,19 +77,6 @@ def product_mismatch(doc: Document, product: Product) -> str | None:
     if doc.sites and site is not None and site not in doc.sites:
         problems.append(f"sites {', '.join(doc.sites)} (product record: made at {site})")
     return "; ".join(problems) or None
-
-
-def standard_matches(want: StandardDesignator, have: StandardDesignator) -> bool:
-    """Same family; the same year where `want` states one; `want`'s amendments in `have`'s."""
-    if want.family != have.family:
-        return False
-    if want.year is not None and have.year != want.year:
-        return False
-    for a in want.amendments:
-        if not any(b.kind == a.kind and b.number == a.number and (a.year is None or b.year == a.year)
-                   for b in have.amendments):
-            return False
-    return True
 
 
 def _written(d: StandardDesignator) -> str:
@@ -117,26 +107,29 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
     what = req.type + (" to " + " or ".join(map(_written, req.standards)) if req.standards else "")
     head = f"{_tender_label(tender)} requires a {what} for {_label(product)}"
     sub = tender.id
-    found = [d for d in ctx.dossier.documents if d.type == req.type and covers(d, product)]
+    index = evidence(ctx)
+    found = list(index.covering(product, req.type))
     if not found:
         if stage == 1:
             yield ctx.violation(f"{head}; no {req.type} in the dossier covers the product", req, "type",
                                 subject=sub)
         return
-    matching = [d for d in found if product_mismatch(d, product) is None]
+    mismatch = {id(d): product_mismatch(d, product, index) for d in found}
+    matching = [d for d in found if mismatch[id(d)] is None]
     # Documents offered for the product that state another model, HS code or site are named
     # wherever a later stage fails, with their ids.
-    skipped = "; ".join(f"{d.id} states {product_mismatch(d, product)}" for d in found if d not in matching)
+    skipped = "; ".join(f"{d.id} states {mismatch[id(d)]}" for d in found if d not in matching)
     tail = f"; not counted: {skipped}" if skipped else ""
     if not matching:
         if stage == 2:
             for d in found:
-                cov = d.covers(product.id)
+                cov = index.entry(d, product.id)
                 yield ctx.violation(
-                    f"{head}; document {d.id} states {product_mismatch(d, product)}", cov or d, subject=sub)
+                    f"{head}; document {d.id} states {mismatch[id(d)]}", cov or d, subject=sub)
         return
     if req.standards:
-        cited = [d for d in matching if any(standard_matches(w, h) for w in req.standards for h in d.standards)]
+        # What satisfies a required standard is decided by the same function `assess` uses.
+        cited = [d for d in matching if satisfies(req.standards, d.standards, ctx.catalog)]
         if not cited:
             if stage == 3:
                 have = "; ".join(f"{d.id} cites {', '.join(map(str, d.standards))}" for d in matching)
@@ -256,11 +249,5 @@ CHECKS: dict[str, Check] = {
 
 
 def rules() -> list[Rule]:
-    out = []
-    for r in _data.rules_data()["rules"]:
-        out.append(Rule(
-            id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
-            citation=_data.citation(r["citation"]), remediation=r["remediation"], description=r["description"],
-            scope="dossier", basis=r["basis"],
-        ))
-    return out
+    return rules_from_data(_data.rules_data(), CHECKS, scope="dossier",
+                           source=f"{_data.PACKAGE}/data/rules.json")

@@ -12,27 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from greentrade import Basis, CatalogEntry, Category, Citation, Program, Severity, StandardDesignator
+from greentrade import CatalogEntry, Category, Program, StandardDesignator
 from greentrade.plugin import load_data, load_json, structure
 
-__all__ = ["PACKAGE", "SECTION", "ChannelData", "RuleText", "config_schema", "load"]
+__all__ = ["PACKAGE", "SECTION", "ChannelData", "config_schema", "load"]
 
 PACKAGE = "greentrade_cn_green_channel"
 SECTION = "cn-green-channel"
-
-
-@attrs.frozen
-class RuleText:
-    """The data half of a rule: everything but the check function."""
-
-    id: str
-    title: str
-    severity: Severity
-    role: str
-    basis: Basis
-    description: str
-    remediation: str
-    citation: Citation
 
 
 @attrs.frozen
@@ -51,39 +37,13 @@ class ChannelData:
     superseded_accreditation: Mapping[StandardDesignator, StandardDesignator]
     recognition_key: str
     expiry_warning_days: int
-    rules: tuple[RuleText, ...]
+    #: The rule texts as in data/program.json (bound to checks by `rules_from_data`).
+    rules: tuple[Mapping[str, Any], ...]
 
     @property
     def start(self) -> dt.date:
         assert self.program.effective.start is not None  # required by the schema
         return self.program.effective.start
-
-    def rule(self, rule_id: str) -> RuleText:
-        return next(r for r in self.rules if r.id == rule_id)
-
-
-def _rule_text(raw: Mapping[str, Any], base: Citation) -> RuleText:
-    """A rule's text; its citation is its own source, or the report with the quoted sentence."""
-    if "source" in raw:
-        own = structure(raw["source"], Citation)
-        note = f"{own.note} {raw['citation_note']}" if own.note else raw["citation_note"]
-        citation = attrs.evolve(own, note=note)
-    else:
-        note = f"{base.note} {raw['citation_note']}" if base.note else raw["citation_note"]
-        reference = base.reference
-        if "quote" in raw:
-            reference = f"{reference}. The report says: \u201c{raw['quote']}\u201d"
-        citation = attrs.evolve(base, reference=reference, note=note)
-    return RuleText(
-        id=raw["id"],
-        title=raw["title"],
-        severity=Severity(raw["severity"]),
-        role=raw["role"],
-        basis=Basis(raw["basis"]),
-        description=raw["description"],
-        remediation=raw["remediation"],
-        citation=citation,
-    )
 
 
 @functools.cache
@@ -112,7 +72,7 @@ def load() -> ChannelData:
         },
         recognition_key=raw["recognition"]["config_key"],
         expiry_warning_days=raw["validity"]["expiry_warning_days"],
-        rules=tuple(_rule_text(r, program.citation) for r in raw["rules"]),
+        rules=tuple(raw["rules"]),
     )
 
 

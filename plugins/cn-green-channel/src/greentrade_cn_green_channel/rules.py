@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 from greentrade import (
@@ -32,8 +32,9 @@ from greentrade import (
     StandardDesignator,
 )
 from greentrade.codes import hs_description
+from greentrade.plugin import evidence, model_key, models_match, rules_from_data
 
-from greentrade_cn_green_channel._data import SECTION, ChannelData
+from greentrade_cn_green_channel._data import PACKAGE, SECTION, ChannelData
 
 __all__ = ["CHECKS", "build_rules"]
 
@@ -58,11 +59,6 @@ def _hs_text(code: str) -> str:
 
 def _designator(d: StandardDesignator) -> str:
     return d.written if d.written is not None else str(d)
-
-
-def _fold(text: str) -> str:
-    """Case- and space-insensitive form for names and models."""
-    return "".join(text.split()).casefold()
 
 
 def _num(value: float) -> str:
@@ -173,20 +169,36 @@ class _Cover:
         return ", ".join(line.id for line in self.lines)
 
 
+def _covering_of(ctx: RuleContext, d: ChannelData) -> dict[str, list[Document]]:
+    """Attached declarations by the product they cover, in attachment order (indexed once)."""
+    index = evidence(ctx)
+    position = {doc.id: i for i, doc in enumerate(_attached(ctx, d))}
+    out: dict[str, list[Document]] = {}
+    for _line, product in _lines(ctx, d):
+        if product.id not in out:
+            docs = [doc for doc in index.listing(product.id) if doc.id in position
+                    and ctx.dossier.document(doc.id) is doc]
+            out[product.id] = sorted(docs, key=lambda doc: position[doc.id])
+    return out
+
+
+_covering = _memo("covering", _covering_of)
+
+
 def _covers_of(ctx: RuleContext, d: ChannelData) -> list[_Cover]:
-    pairs: dict[tuple[str, str], _Cover] = {}
-    attached = _attached(ctx, d)
+    index = evidence(ctx)
+    pairs: dict[tuple[str, str], tuple[Document, Product, CoveredProduct, list[ShipmentLine]]] = {}
+    covering = _covering(ctx, d)
     for line, product in _lines(ctx, d):
-        for doc in attached:
-            entry = doc.covers(product.id)
-            if entry is None:
-                continue
+        for doc in covering[product.id]:
             key = (doc.id, product.id)
             if key in pairs:
-                pairs[key] = attrs.evolve(pairs[key], lines=(*pairs[key].lines, line))
+                pairs[key][3].append(line)
             else:
-                pairs[key] = _Cover(doc, product, entry, (line,))
-    return list(pairs.values())
+                entry = index.entry(doc, product.id)
+                assert entry is not None
+                pairs[key] = (doc, product, entry, [line])
+    return [_Cover(doc, product, entry, tuple(lines)) for doc, product, entry, lines in pairs.values()]
 
 
 _covers = _memo("covers", _covers_of)
@@ -373,9 +385,10 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
     sh = ctx.shipment
     if sh is None:
         return
-    attached = _attached(ctx, d)
+    index = evidence(ctx)
+    by_product = _covering(ctx, d)
     for line, product in _lines(ctx, d):
-        covering = [doc for doc in attached if doc.covers(product.id) is not None]
+        covering = by_product[product.id]
         if len(covering) > 1:
             yield ctx.warning(
                 f"line {line.id}: product {product.id} is covered by {len(covering)} attached "
@@ -387,35 +400,58 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
             continue
         hints: list[str] = []
         loose = [
-            doc.id for doc in ctx.dossier.documents
-            if doc.type == d.document_type and doc.covers(product.id) is not None
-            and doc.id not in sh.documents
+            doc.id for doc in index.listing(product.id)
+            if doc.type == d.document_type and doc.id not in sh.documents
         ]
         if loose:
             hints.append(
                 f"declaration(s) {', '.join(loose)} in the dossier cover it but are not attached "
                 f"to shipment {sh.id} (shipment.documents)"
             )
+        slots = _slots(ctx, d)
         other_type = [
-            f"{doc.id} ({doc.type})" for doc in ctx.dossier.shipment_documents(sh)
-            if doc.type != d.document_type and doc.covers(product.id) is not None
+            f"{doc.id} ({doc.type})" for _i, doc in sorted((
+                (i, doc) for doc in index.listing(product.id)
+                if doc.type != d.document_type and ctx.dossier.document(doc.id) is doc
+                for i in slots.get(doc.id, ())), key=lambda pair: pair[0])
         ]
         if other_type:
             hints.append(
                 f"attached document(s) {', '.join(other_type)} cover it but are not of type "
                 f"{d.document_type}"
             )
-        for doc in attached:
-            models = ", ".join(
-                f"{c.product} (model {c.model or '?'})" for c in doc.products
-            ) or "no product"
-            hints.append(f"attached declaration {doc.id} covers only {models}")
+        hints.extend(_only_hints(ctx, d))
         tail = f"; {'; '.join(hints)}" if hints else ""
         yield ctx.violation(
             f"line {line.id}: product {product.id} (model {product.model}) is not covered by any "
             f"carbon footprint declaration attached to shipment {sh.id}{tail}",
             line, "product",
         )
+
+
+def _slots_of(ctx: RuleContext, d: ChannelData) -> dict[str, list[int]]:
+    """Where each document id is attached to the shipment (positions in shipment.documents)."""
+    out: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(ctx.shipment.documents if ctx.shipment is not None else ()):
+        out.setdefault(doc_id, []).append(i)
+    return out
+
+
+_slots = _memo("slots", _slots_of)
+
+
+def _only_hints_of(ctx: RuleContext, d: ChannelData) -> list[str]:
+    """What each attached declaration covers, told once per shipment for every uncovered line."""
+    hints = []
+    for doc in _attached(ctx, d):
+        models = ", ".join(
+            f"{c.product} (model {c.model or '?'})" for c in doc.products
+        ) or "no product"
+        hints.append(f"attached declaration {doc.id} covers only {models}")
+    return hints
+
+
+_only_hints = _memo("only-hints", _only_hints_of)
 
 
 # -- CN-GC-005 / 006 standard -------------------------------------------------------------
@@ -491,9 +527,9 @@ def _host_recognition(party: Party, settings: Mapping[str, Any]) -> tuple[int, s
         scheme, value, name = entry.get("scheme"), entry.get("value"), entry.get("name")
         if isinstance(scheme, str) and isinstance(value, str):
             for ident in party.identifiers:
-                if ident.scheme == scheme and _fold(ident.value) == _fold(value):
+                if ident.scheme == scheme and model_key(ident.value) == model_key(value):
                     return i, f"identifier {scheme} {ident.value}"
-        elif isinstance(name, str) and _fold(name) == _fold(party.name):
+        elif isinstance(name, str) and model_key(name) == model_key(party.name):
             return i, f"name {party.name!r}"
     return None
 
@@ -653,7 +689,7 @@ def check_model(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 f"to model {c.product.model} (line {c.line_ids}) rests on the product id",
                 c.entry,
             )
-        elif _fold(c.entry.model) != _fold(c.product.model):
+        elif not models_match(c.entry.model, c.product.model):
             yield _flag(
                 ctx, "CN-GC-009",
                 f"declaration {c.doc.id} covers model {c.entry.model}, but line {c.line_ids} ships "
@@ -781,30 +817,10 @@ def _bind(fn: Check, d: ChannelData) -> Callable[[RuleContext], Iterable[Hit]]:
 
 
 def build_rules(d: ChannelData) -> list[Rule]:
-    """One `Rule` per entry of the data file; each must have a check function and vice versa."""
-    ids = [t.id for t in d.rules]
-    if sorted(ids) != sorted(CHECKS):
-        missing = sorted(set(CHECKS) - set(ids))
-        extra = sorted(set(ids) - set(CHECKS))
-        raise ValueError(
-            f"rule data and check functions disagree: no data for {missing}, no check for {extra}"
-        )
-    rules: list[Rule] = []
-    for t in d.rules:
-        role: Literal["scope", "check"] = "scope" if t.role == "scope" else "check"
-        rules.append(
-            Rule(
-                id=t.id,
-                title=t.title,
-                severity=t.severity,
-                check=_bind(CHECKS[t.id], d),
-                citation=t.citation,
-                remediation=t.remediation,
-                program=d.program.id,
-                effective=Period(start=d.start, end=d.program.effective.end),
-                role=role,
-                description=t.description,
-                basis=t.basis,
-            )
-        )
-    return rules
+    """One `Rule` per entry of the data file; each must have a check function and vice versa
+    (`rules_from_data` fails at load time, naming both sides, when they do not fit)."""
+    return rules_from_data(
+        {"rules": list(d.rules)}, {rid: _bind(fn, d) for rid, fn in CHECKS.items()},
+        program=d.program.id, effective=Period(start=d.start, end=d.program.effective.end),
+        citation=d.program.citation, source=f"{PACKAGE}/data/program.json", quote_intro="The report says",
+    )

@@ -22,13 +22,21 @@ from greentrade import (
     Shipment,
     StandardDesignator,
 )
-from greentrade.plugin import load_data, load_json, structure
+from greentrade.plugin import (
+    SITE_DOCUMENT_TYPES,
+    EvidenceIndex,
+    country_group,
+    evidence,
+    lists_other_sites,
+    load_data,
+    load_json,
+    structure,
+)
 
 PACKAGE = "greentrade_itc_green_export_pass"
 PROGRAM = "itc-green-export-pass"
 SECTION = "itc-green-export-pass"  # [plugins.itc-green-export-pass]
 REGIONS = "itc-green-export-pass.regions"  # reference data name
-SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
 DEFAULT_EVIDENCE_TYPES = ("certificate", "epd", "test-report")
 
 Level = Literal["product", "site"]
@@ -50,7 +58,19 @@ def standards_data() -> Mapping[str, Any]:
 
 @functools.cache
 def regions_data() -> Mapping[str, Any]:
-    data: Mapping[str, Any] = load_data(PACKAGE, "data/regions.json", "data/regions.schema.json")
+    """The regions data file; a region that names a core country group (``group``) gets that
+    group's countries from the core's reference data, so the data set is complete by itself."""
+    data: dict[str, Any] = dict(load_data(PACKAGE, "data/regions.json", "data/regions.schema.json"))
+    out = []
+    for r in data["regions"]:
+        if "group" in r and "countries" not in r:
+            group = country_group(None, r["group"])
+            if group is None:
+                raise ValueError(f"{PACKAGE}/data/regions.json: region {r['id']} names country group "
+                                 f"{r['group']!r}, which the core's reference data does not define")
+            r = {**r, "countries": sorted(group)}
+        out.append(r)
+    data["regions"] = out
     return data
 
 
@@ -183,9 +203,18 @@ def _from_config(i: int, raw: Mapping[str, Any]) -> PilotStandard:
 class PilotCatalog:
     standards: tuple[PilotStandard, ...]
     problems: tuple[str, ...]
+    #: Standards by family, indexed once (the first of a family, as a scan would find it).
+    _families: dict[StandardDesignator, PilotStandard] = attrs.field(
+        init=False, eq=False, repr=False, alias="_families")
+
+    def __attrs_post_init__(self) -> None:
+        families: dict[StandardDesignator, PilotStandard] = {}
+        for s in self.standards:
+            families.setdefault(s.family, s)
+        object.__setattr__(self, "_families", families)
 
     def by_family(self, family: StandardDesignator) -> PilotStandard | None:
-        return next((s for s in self.standards if s.family == family), None)
+        return self._families.get(family)
 
     @property
     def unpublished(self) -> int:
@@ -287,8 +316,56 @@ class Analysis:
     products: tuple[Product, ...]  # in-scope products, in line order
     documents: tuple[Document, ...]  # documents attached to the shipment
     cited: Mapping[str, tuple[Cited, ...]]  # by document id
+    #: The dossier's evidence index (which documents name a product or list a site).
+    index: EvidenceIndex = attrs.field(eq=False, repr=False)
     # Derived values, computed once: several rules ask the same questions of one analysis.
     _derived: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False, alias="derived")
+
+    def _slots(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Positions in `documents` of each attached document id, and of the attached
+        documents that list each site (the shipment's own index: a site's documents across
+        the whole dossier can be many)."""
+        if "slots" not in self._derived:
+            slots: dict[str, list[int]] = {}
+            sites: dict[str, list[int]] = {}
+            for i, doc in enumerate(self.documents):
+                slots.setdefault(doc.id, []).append(i)
+                for site in dict.fromkeys(doc.sites):
+                    sites.setdefault(site, []).append(i)
+            self._derived["slots"] = slots, sites
+        return self._derived["slots"]  # type: ignore[no-any-return]
+
+    @property
+    def attached_ids(self) -> frozenset[str]:
+        if "attached" not in self._derived:
+            self._derived["attached"] = frozenset(d.id for d in self.documents)
+        return self._derived["attached"]  # type: ignore[no-any-return]
+
+    def related(self, product: Product) -> list[Document]:
+        """Attached documents that name the product or list its manufacturing site, in
+        attachment order (looked up in the index, not scanned)."""
+        key = ("related", product.id)
+        if key not in self._derived:
+            slots, sites = self._slots()
+            positions = {i for doc in self.index.listing(product.id) for i in slots.get(doc.id, ())
+                         if self.documents[i] is doc}
+            if product.manufacturing_site is not None:
+                positions.update(sites.get(product.manufacturing_site, ()))
+            self._derived[key] = [self.documents[i] for i in sorted(positions)]
+        return list(self._derived[key])
+
+    def products_of(self, doc: Document) -> list[Product]:
+        """In-scope products the document names or whose site it lists, in line order."""
+        if "by-doc" not in self._derived:
+            by_doc: dict[str, list[Product]] = {}
+            for p in self.products:
+                for d in dict.fromkeys(d.id for d in self.related(p)):
+                    by_doc.setdefault(d, []).append(p)
+            self._derived["by-doc"] = by_doc
+        return list(self._derived["by-doc"].get(doc.id, ()))
+
+    def covers(self, doc: Document, product: Product) -> bool:
+        return self.index.entry(doc, product.id) is not None
 
     def evidence_for(self, product: Product) -> list[tuple[Document, Cited]]:
         """(document, pilot standard) pairs that are evidence for the product."""
@@ -299,9 +376,9 @@ class Analysis:
 
     def _evidence_for(self, product: Product) -> list[tuple[Document, Cited]]:
         out = []
-        for doc in self.documents:
+        for doc in self.related(product):
             for c in self.cited[doc.id]:
-                if c.resolution is not None and fits(doc, c.resolution.standard, product):
+                if c.resolution is not None and fits(doc, c.resolution.standard, product, self.index):
                     out.append((doc, c))
         return out
 
@@ -309,7 +386,7 @@ class Analysis:
         site = product.manufacturing_site
         if site is None:
             return []
-        return [d for d in self.documents if d.type in SITE_DOCUMENT_TYPES and site in d.sites]
+        return [d for d in self.related(product) if d.type in SITE_DOCUMENT_TYPES and site in d.sites]
 
     def relied(self) -> list[Document]:
         """Documents the program relies on: evidence or site coverage for an in-scope product."""
@@ -330,37 +407,37 @@ class Analysis:
 
 def other_site(doc: Document, product: Product) -> bool:
     """The document lists manufacturing sites, and not the product's: it does not cover goods made there."""
-    site = product.manufacturing_site
-    return bool(doc.sites) and site is not None and site not in doc.sites
+    return lists_other_sites(doc, product)
 
 
 def other_site_documents(a: Analysis, product: Product) -> list[str]:
     """Documents that would be evidence for the product but list other manufacturing sites."""
     return [
         f"{doc.id} ({doc.type} lists sites {', '.join(doc.sites)}, not {product.manufacturing_site})"
-        for doc in a.documents
-        if other_site(doc, product) and doc.covers(product.id) is not None
+        for doc in a.related(product)
+        if other_site(doc, product) and a.covers(doc, product)
         and any(c.resolution is not None and doc.type in c.resolution.standard.document_types
                 and product.category in c.resolution.standard.categories for c in a.cited[doc.id])
     ]
 
 
-def fits(doc: Document, std: PilotStandard, product: Product) -> bool:
+def fits(doc: Document, std: PilotStandard, product: Product, index: EvidenceIndex | None = None) -> bool:
     if doc.type not in std.document_types or product.category not in std.categories:
         return False
     if std.level == "site":
         return product.manufacturing_site is not None and product.manufacturing_site in doc.sites
-    return doc.covers(product.id) is not None and not other_site(doc, product)
+    entry = index.entry(doc, product.id) if index is not None else doc.covers(product.id)
+    return entry is not None and not other_site(doc, product)
 
 
 def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
     wanted = categories()
-    out: list[Product] = []
+    out: dict[str, Product] = {}
     for line in shipment.lines:
         p = ctx.dossier.product(line.product)
-        if p is not None and p.category in wanted and p not in out:
-            out.append(p)
-    return tuple(out)
+        if p is not None and p.category in wanted and p.id not in out:
+            out[p.id] = p
+    return tuple(out.values())
 
 
 def analyse(ctx: RuleContext) -> Analysis | None:
@@ -378,7 +455,7 @@ def _analyse(ctx: RuleContext, shipment: Shipment) -> Analysis:
         d.id: tuple(Cited(i, s, resolve(s, catalog)) for i, s in enumerate(d.standards))
         for d in docs
     }
-    return Analysis(shipment, catalog, in_scope_products(ctx, shipment), docs, cited)
+    return Analysis(shipment, catalog, in_scope_products(ctx, shipment), docs, cited, evidence(ctx))
 
 
 # -- regions ----------------------------------------------------------------------------------
@@ -389,8 +466,9 @@ class Region:
     countries: frozenset[str]
 
 
-def regions(data: Any) -> list[Region] | None:
-    """Parse the regions reference data; None when it is malformed."""
+def regions(data: Any, reference: Mapping[str, Any] | None = None) -> list[Region] | None:
+    """Parse the regions reference data; None when it is malformed. A region may name a country
+    group of the core's reference data (``group``: e.g. ``m49-035``) instead of its countries."""
     if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list | tuple):
         return None
     out = []
@@ -398,6 +476,9 @@ def regions(data: Any) -> list[Region] | None:
         if not isinstance(r, Mapping):
             return None
         rid, title, countries = r.get("id"), r.get("title", r.get("id")), r.get("countries")
+        if isinstance(r.get("group"), str):  # the core's group as the engine holds it (host override too)
+            group = country_group(reference or {}, r["group"])
+            countries = sorted(group) if group is not None else countries
         if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list | tuple):
             return None
         if not all(isinstance(c, str) for c in countries):

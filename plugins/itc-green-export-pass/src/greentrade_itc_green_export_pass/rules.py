@@ -7,9 +7,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import attrs
-
-from greentrade import Basis, Document, Hit, Period, Product, Rule, RuleContext, Severity, ShipmentLine
+from greentrade import Basis, Document, Hit, Period, Product, Rule, RuleContext, ShipmentLine
+from greentrade.plugin import evidence, models_match, rules_from_data
 from greentrade_itc_green_export_pass import _pilot as pilot
 from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
 
@@ -69,7 +68,7 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
     shipment = ctx.shipment
     if shipment is None:
         return
-    found = ctx.memo((PROGRAM, "regions"), lambda: pilot.regions(ctx.reference.get(REGIONS)))
+    found = ctx.memo((PROGRAM, "regions"), lambda: pilot.regions(ctx.reference.get(REGIONS), ctx.reference))
     if found is None:
         yield ctx.undetermined(
             f"reference data {REGIONS!r} is missing or malformed (expected {{regions: [{{id, title, "
@@ -192,9 +191,9 @@ def _canonical(ctx: RuleContext) -> Iterator[Hit]:
 _THIRD_PARTY = ("certificate", "epd", "test-report", "carbon-footprint-declaration", "factory-audit")
 
 
-def _about(a: Analysis, doc: Document, product: Product) -> bool:
-    site = product.manufacturing_site
-    return doc.covers(product.id) is not None or (site is not None and site in doc.sites)
+def _about(a: Analysis, product: Product) -> list[Document]:
+    """Attached documents that name the product or list its manufacturing site."""
+    return a.related(product)
 
 
 def _evidence(ctx: RuleContext) -> Iterator[Hit]:
@@ -207,8 +206,8 @@ def _evidence(ctx: RuleContext) -> Iterator[Hit]:
         fitting = join(str(s.designator) for s in a.catalog.standards if p.category in s.categories)
         others = [
             f"{doc.id} ({join(str(c.designator) for c in a.cited[doc.id] if c.resolution is None)})"
-            for doc in a.documents
-            if doc.type in _THIRD_PARTY and _about(a, doc, p)
+            for doc in _about(a, p)
+            if doc.type in _THIRD_PARTY
             and any(c.resolution is None for c in a.cited[doc.id])
         ]
         elsewhere = pilot.other_site_documents(a, p)
@@ -258,7 +257,7 @@ def _accepted(a: Analysis, doc: Document) -> list[str]:
     for c in a.pilot_citations(doc):
         assert c.resolution is not None
         std = c.resolution.standard
-        if doc.type in std.document_types and any(pilot.fits(doc, std, p) for p in a.products):
+        if doc.type in std.document_types and any(pilot.fits(doc, std, p, a.index) for p in a.products_of(doc)):
             accepted.extend(x for x in std.accepted_accreditation(doc.type) if x not in accepted)
     if not accepted:
         accepted = list(pilot.accreditation_by_type(doc.type))
@@ -342,7 +341,7 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
 
 # -- ITC-GEP-009 documents match the product records --------------------------------------------
 def _site_owner(ctx: RuleContext, site_id: str) -> str | None:
-    return next((p.id for p in ctx.dossier.parties if any(s.id == site_id for s in p.sites)), None)
+    return evidence(ctx).site_owner(site_id)
 
 
 def _consistency(ctx: RuleContext) -> Iterator[Hit]:
@@ -352,13 +351,13 @@ def _consistency(ctx: RuleContext) -> Iterator[Hit]:
     exporter = a.shipment.exporter
     for doc in a.relied():
         makers: list[str] = []
-        for p in a.products:
-            cov = doc.covers(p.id)
+        for p in a.products_of(doc):
+            cov = a.index.entry(doc, p.id)
             if cov is None:
                 continue
             if p.manufacturer is not None:
                 makers.append(p.manufacturer)
-            if cov.model is not None and cov.model != p.model:
+            if cov.model is not None and p.model is not None and not models_match(cov.model, p.model):
                 yield _flag(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
@@ -423,9 +422,7 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
             site_text = (f"manufacturing site {p.manufacturing_site} listed by "
                          f"{join((f'{d.id} ({d.type})' for d in site_docs), 'no certificate or factory audit record')}")
         other, not_counted = [], []
-        for doc in a.documents:
-            if not _about(a, doc, p):
-                continue
+        for doc in _about(a, p):
             for c in a.cited[doc.id]:
                 if c.resolution is None:
                     other.append(f"{c.designator} ({doc.id})")
@@ -433,11 +430,8 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
                 why = ("lists sites " + ", ".join(doc.sites) + f", not its manufacturing site {p.manufacturing_site}"
                        if pilot.other_site(doc, p) else "type, category or site does not fit")
                 not_counted.append(f"{doc.id} ({doc.type}: {why})")
-        attached = {d.id for d in a.documents}
-        detached = [
-            d.id for d in ctx.dossier.documents
-            if d.id not in attached and d.covers(p.id) is not None
-        ]
+        attached = a.attached_ids
+        detached = [d.id for d in a.index.listing(p.id) if d.id not in attached]
         msg = (f"{_label(p)}: pilot standards covered: {join(covered)}; known pilot standards "
                f"missing: {join(missing)}; {site_text}")
         if other:
@@ -466,20 +460,9 @@ CHECKS: dict[str, Callable[[RuleContext], Iterable[Hit]]] = {
 
 
 def build_rules() -> list[Rule]:
-    data = pilot.program_data()
-    effective = Period(start=pilot.program().effective.start)
-    rules = []
-    for r in data["rules"]:
-        citation = pilot.citation(r["citation"])
-        if "quote" in r:
-            citation = attrs.evolve(
-                citation, reference=f"{citation.reference}. The report says: \u201c{r['quote']}\u201d")
-        rules.append(Rule(
-            id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
-            citation=citation, remediation=r["remediation"], program=PROGRAM,
-            effective=effective, role=r["role"], description=r["description"], basis=r["basis"],
-        ))
-    return rules
+    return rules_from_data(
+        pilot.program_data(), CHECKS, program=PROGRAM, effective=Period(start=pilot.program().effective.start),
+        source=f"{pilot.PACKAGE}/data/program.json", quote_intro="The report says")
 
 
 RULES = build_rules()
