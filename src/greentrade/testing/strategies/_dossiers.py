@@ -10,7 +10,7 @@ import attrs
 from hypothesis import strategies as st
 
 from greentrade._convert import unstructure
-from greentrade._model import DOCUMENT_TYPES, Dossier, Party, Product
+from greentrade._model import DOCUMENT_TYPES, Dossier, Party, Product, Shipment, ShipmentLine
 from greentrade.testing.strategies._base import (
     DEFAULT_SHIP_DATES,
     MAX_DATE,
@@ -19,17 +19,19 @@ from greentrade.testing.strategies._base import (
     choose,
     core_categories,
     countries,
+    currencies,
     day,
     ints,
     leaves_of,
 )
 from greentrade.testing.strategies._entities import (
     CN_PORTS,
+    EXT,
+    PCS,
     make_accreditation,
     make_document,
     make_party,
     make_product,
-    make_shipment,
     make_site,
 )
 from greentrade.testing.strategies._tenders import make_tender
@@ -101,11 +103,24 @@ def dossiers(
     statuses = list(document_statuses)
     programs = list(tender_programs)
 
+    # Shipments are drawn first, as a list of context-free seeds: Hypothesis shrinks a list by
+    # deleting elements, so a failing example loses the shipments it does not need.
+    line_seed = st.tuples(ints(0, max_products - 1), EXT, leaf.quantity, PCS,
+                          st.one_of(st.none(), st.tuples(leaf.value, currencies())))
+    ship_seed = st.tuples(
+        leaf.ship_date if leaf.ship_date is not None else st.dates(max(ship_dates[0], MIN_DATE),
+                                                                   min(ship_dates[1], MAX_DATE)),
+        st.sampled_from(dest_cs) if dest_cs else countries(),
+        st.sampled_from(port_list) if port_list else CN_PORTS,
+        st.lists(line_seed, min_size=min_lines, max_size=max_lines),
+        ints(0, 2**max_documents - 1),  # which documents the shipment carries, as bits
+    )
+    ship_seeds = st.lists(ship_seed, min_size=min_shipments, max_size=max_shipments)
+
     @st.composite
     def build(draw: st.DrawFn) -> Dossier:
-        n_ship = draw(ints(min_shipments, max_shipments))
-        days = sorted(draw(leaf.ship_date) if leaf.ship_date is not None else day(draw, *ship_dates)
-                      for _ in range(n_ship))
+        seeds = draw(ship_seeds)
+        days = sorted(seed[0] for seed in seeds)
         first = days[0] if days else ship_dates[0]
         last = days[-1] if days else ship_dates[0]
         n_doc = draw(ints(min_documents, max_documents))
@@ -170,14 +185,19 @@ def dossiers(
             ))
         doc_ids = [d.id for d in docs]
         # shipments
-        ships = [
-            make_shipment(
-                draw, id=draw(leaf.id("SH", i + 1)), exporter=exporter_id, products=prods, document_ids=doc_ids,
-                buyer=buyer_id, day=ship_day, destination=_pick(draw, dest_cs, countries()),
-                port=_pick(draw, port_list, CN_PORTS), n_lines=draw(ints(min_lines, max_lines)), leaves=leaf,
-            )
-            for i, ship_day in enumerate(draw(st.permutations(days)))
-        ]
+        ships = []
+        for i, (ship_day, destination, port, line_seeds, doc_bits) in enumerate(seeds):
+            lines = []
+            for j, (k, ext, quantity, unit, priced) in enumerate(line_seeds):
+                p = prods[k % len(prods)]
+                lines.append(ShipmentLine(
+                    id=draw(leaf.id("L", j + 1)), product=p.id, quantity=quantity, unit=unit,
+                    hs_code=p.hs_code[:6] + ext, value=priced[0] if priced else None,
+                    currency=priced[1] if priced else None))
+            ships.append(Shipment(
+                id=draw(leaf.id("SH", i + 1)), exporter=exporter_id, port_of_export=port,
+                destination_country=destination, ship_date=ship_day, lines=tuple(lines),
+                documents=tuple(d for b, d in enumerate(doc_ids) if doc_bits >> b & 1), buyer=buyer_id))
         tenders = []
         for i in range(n_tender):
             assert buyer_id is not None
