@@ -15,3 +15,13 @@ def test_benchmark_runs():
     assert proc.returncode == 0, proc.stderr
     assert "RESULT end-to-end validate =" in proc.stdout
     assert "20 lines" in proc.stdout
+
+
+def test_strategies_benchmark_runs():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_strategies.py"), "--examples", "3", "--rounds", "1",
+         "--only", "dossiers()", "--no-shrink"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "RESULT dossiers() =" in proc.stdout and "imports greentrade: False" in proc.stdout
