@@ -29,7 +29,7 @@ def test_builder_gives_its_outcome(key: tuple[str, str, str | None]) -> None:
     engine = engine_for(*gts.outcome_plugins(*key), config=gts.outcome_config(*key))
     needs = gts.outcome_needs(*key)
 
-    @settings(max_examples=10)
+    @settings(max_examples=6)
     @given(gts.dossiers_with_outcome(program, status, reason))
     def check(data: dict[str, Any]) -> None:
         report = engine.validate(data)
@@ -42,7 +42,7 @@ def test_builder_gives_its_outcome(key: tuple[str, str, str | None]) -> None:
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_mixed_dossiers_label_every_subject(program: str) -> None:
-    @settings(max_examples=10)
+    @settings(max_examples=6)
     @given(gts.mixed_dossiers(program))
     def check(mixed: gts.MixedDossier) -> None:
         report = engine_for(*mixed.plugins, config=mixed.config).validate(mixed.data)

@@ -135,8 +135,11 @@ class Target:
     change: Callable[[Data], None] | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
     needs: str | None = None
+    config: Mapping[str, Any] = CONFIG
 
 
+#: Host reference data for the regions that is not what the rule expects (a string, not a list).
+MALFORMED_REGIONS: Mapping[str, Any] = {"reference": {_pilot.REGIONS: {"regions": "Middle East"}}}
 EXTRA = f"plugins.{_pilot.SECTION}.extra_standards"
 TARGETS = (
     # not_applicable: outside the program's period or scope
@@ -152,6 +155,7 @@ TARGETS = (
     Target("not_eligible", "ITC-GEP-008", _no_sites_listed),
     Target("not_eligible", "ITC-GEP-009", _held_by_issuer),
     # undetermined: what the data, the host configuration or the unpublished catalog do not say
+    Target("undetermined", "ITC-GEP-002", config=MALFORMED_REGIONS, needs=f'reference."{_pilot.REGIONS}"'),
     Target("undetermined", "ITC-GEP-003/undated", _standards("GB/T 33761", "ISO 50001:2018"),
            needs="the edition of GB/T 33761"),
     Target("undetermined", "ITC-GEP-003/newer", _standards("GB/T 33761-2030", "ISO 50001:2018"), needs=EXTRA),
@@ -182,4 +186,4 @@ def register() -> None:
     register_outcome_builder(PROGRAM, "eligible", eligible, config=CONFIG)
     for t in TARGETS:
         register_outcome_builder(PROGRAM, t.status, functools.partial(build, t), reason=t.reason,
-                                 config=CONFIG, needs=t.needs)
+                                 config=t.config, needs=t.needs)
