@@ -237,3 +237,10 @@ def test_property_checks_catch_a_mutating_engine() -> None:
 
 
 
+
+
+@settings(max_examples=5)
+@given(gts.dossiers_with_outcome("cn-green-channel", "eligible",
+                                 leaves={"ship_date": st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))}))
+def test_a_ship_date_leaf_keeps_to_the_dates_the_outcome_needs(data: dict[str, Any]) -> None:
+    assert all("2026-06-05" <= s["ship_date"] <= "2026-12-31" for s in data["shipments"])

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from greentrade.testing.strategies._base import leaves_of
 from greentrade.testing.strategies._outcomes import (
     Key,
     _lookup,
@@ -29,7 +30,8 @@ def merge_options(given: Mapping[str, Any], required: Mapping[str, Any]) -> dict
 
     Lists (categories, countries, ports, document types and statuses) are intersected, date
     ranges too, ``min_*`` take the larger and ``max_*`` the smaller bound; any other option
-    must agree. Raises `ValueError` naming the option when they cannot be combined.
+    must agree; a ``ship_date`` leaf keeps to the combined date range. Raises `ValueError`
+    naming the option when they cannot be combined.
     """
     out = dict(given)
     for k, need in required.items():
@@ -54,6 +56,13 @@ def merge_options(given: Mapping[str, Any], required: Mapping[str, Any]) -> dict
             out[k] = min(have, need)
         elif have != need:
             raise ValueError(f"option {k}={have!r} contradicts the outcome, which needs {k}={need!r}")
+    leaves = out.get("leaves")
+    if leaves is not None and "ship_dates" in required:
+        # A ship-date leaf must keep to the dates the outcome needs.
+        leaf = leaves_of(leaves)
+        if leaf.ship_date is not None:
+            lo, hi = out["ship_dates"]
+            out["leaves"] = attrs.evolve(leaf, ship_date=leaf.ship_date.filter(lambda d: lo <= d <= hi))
     return out
 
 
