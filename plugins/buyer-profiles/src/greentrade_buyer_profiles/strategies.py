@@ -25,6 +25,7 @@ import attrs
 from greentrade import Effect, Outcome, Report, Severity, Status
 from greentrade.testing.strategies import (
     dossier_json,
+    dossiers_with_outcome,
     merge_options,
     register_outcome_builder,
     register_outcome_judge,
@@ -154,6 +155,28 @@ def build(target: Target, **options: Any) -> st.SearchStrategy[Data]:
     return base.map(functools.partial(_apply, target.change))
 
 
+def _tender_on(data: Data) -> Data:
+    """A tender of a new buyer, delivered by the first shipment, promising its program status."""
+    d = copy.deepcopy(data)
+    shipment = d["shipments"][0]
+    d["parties"].append({"id": "B1", "name": "Buyer", "country": shipment["destination_country"],
+                         "roles": ["buyer"]})
+    offered = list(dict.fromkeys(line["product"] for line in shipment["lines"]))
+    d["tenders"] = [{
+        "id": "T1", "buyer": "B1", "country": shipment["destination_country"],
+        "bid_deadline": shipment["ship_date"], "delivery_date": shipment["ship_date"],
+        "items": [{"product": p, "quantity": 1, "unit": "pcs"} for p in offered],
+        "promises": [{"program": PROMISED, "claim": f"delivered under {PROMISED}"}], "shipment": shipment["id"],
+    }]
+    return d
+
+
+def program_undetermined(**options: Any) -> st.SearchStrategy[Data]:
+    """Tenders whose promise rests on a shipment that is undetermined for cn-green-channel (no
+    pilot port list configured): TENDER-005 is undetermined with the program's needs."""
+    return dossiers_with_outcome(PROMISED, "undetermined", "CN-GC-003/no-port-list", **options).map(_tender_on)
+
+
 def register() -> None:
     """Register the judge and the builders (the ``greentrade.strategies`` entry point calls this)."""
     register_outcome_judge(PROGRAM, judge, subjects="tenders")
@@ -161,3 +184,5 @@ def register() -> None:
     for t in TARGETS:
         register_outcome_builder(PROGRAM, t.status, functools.partial(build, t), reason=t.reason,
                                  config=CONFIG, needs=t.needs, plugins=t.plugins)
+    register_outcome_builder(PROGRAM, "undetermined", program_undetermined, reason="TENDER-005/program-undetermined",
+                             config=CONFIG, needs="plugins.cn-green-channel.pilot_ports", plugins=(PROGRAM, PROMISED))
