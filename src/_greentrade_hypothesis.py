@@ -19,7 +19,16 @@ plugin) off.
 
 from __future__ import annotations
 
+import importlib.abc  # already imported by importlib.metadata, which Hypothesis uses
 import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
+    from hypothesis.strategies import SearchStrategy
 
 #: The public entity types (names in ``greentrade``) that ``st.from_type`` resolves.
 ENTITY_NAMES = (
@@ -36,35 +45,43 @@ def _warn(exc: BaseException) -> None:
                   stacklevel=3)
 
 
-def _strategy(cls: type) -> object:
+def _strategy(cls: type) -> SearchStrategy[Any]:
     from greentrade.testing.strategies import strategy_for
 
     return strategy_for(cls)
 
 
-def register(package: object) -> None:
+def _deferred(cls: type) -> SearchStrategy[Any]:
+    from hypothesis import strategies as st
+
+    def definition() -> SearchStrategy[Any]:
+        return _strategy(cls)
+
+    return st.deferred(definition)
+
+
+def register(package: ModuleType) -> None:
     """Register a deferred strategy for every entity type of the imported `package`."""
     from hypothesis import strategies as st
 
     for name in ENTITY_NAMES:
-        cls = getattr(package, name)
-        st.register_type_strategy(cls, st.deferred(lambda cls=cls: _strategy(cls)))
+        st.register_type_strategy(getattr(package, name), _deferred(getattr(package, name)))
 
 
-class _AfterImport:
+class _AfterImport(importlib.abc.MetaPathFinder):
     """A one-shot meta path finder: registers the strategies once ``greentrade`` is imported."""
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
-        if name != "greentrade":
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None,
+                  /) -> ModuleSpec | None:
+        if fullname != "greentrade":
             return None
         self.remove()
         import importlib.util
 
-        spec = importlib.util.find_spec(name)
-        loader = getattr(spec, "loader", None)
-        if spec is None or loader is None or not hasattr(loader, "exec_module"):
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        spec.loader = _Loader(loader)
+        spec.loader = _Loader(spec.loader)
         return spec
 
     def remove(self) -> None:
@@ -72,21 +89,21 @@ class _AfterImport:
             sys.meta_path.remove(self)
 
 
-class _Loader:
-    def __init__(self, inner: object) -> None:
+class _Loader(importlib.abc.Loader):
+    def __init__(self, inner: importlib.abc.Loader) -> None:
         self.inner = inner
 
-    def create_module(self, spec: object) -> object:
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return self.inner.create_module(spec)
 
-    def exec_module(self, module: object) -> None:
+    def exec_module(self, module: ModuleType) -> None:
         self.inner.exec_module(module)
         try:
             register(module)
         except Exception as exc:
             _warn(exc)
 
-    def __getattr__(self, name: str) -> object:  # resource readers, get_data, ... of the real loader
+    def __getattr__(self, name: str) -> Any:  # resource readers, get_data, ... of the real loader
         return getattr(self.inner, name)
 
 
