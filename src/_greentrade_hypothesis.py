@@ -32,9 +32,10 @@ if TYPE_CHECKING:
 
 #: The public entity types (names in ``greentrade``) that ``st.from_type`` resolves.
 ENTITY_NAMES = (
-    "Accreditation", "Amendment", "CarbonFootprint", "CoveredProduct", "Document", "Dossier", "Epd",
-    "Identifier", "Party", "Period", "Product", "Promise", "RequiredDocument", "Shipment", "ShipmentLine",
-    "Site", "Spec", "StandardDesignator", "Tender", "TenderItem",
+    "Accreditation", "Amendment", "BatteryFootprint", "CarbonFootprint", "CoveredProduct", "DeclaredUnit",
+    "Document", "Dossier", "Epd", "GwpValue", "Identifier", "LifecycleStageValue", "Method", "Party",
+    "Period", "Product", "ProductIdentifier", "Promise", "RequiredDocument", "Shipment", "ShipmentLine",
+    "Site", "SourceRecord", "Spec", "StandardDesignator", "Tender", "TenderItem", "Verification",
 )
 
 

@@ -93,7 +93,7 @@ def _verified(ctx: RuleContext) -> Iterator[Hit]:
 
 def _rule(id: str, check: Any, role: str = "check", severity: Severity = Severity.ERROR) -> Rule:
     return Rule(id=id, title=id, severity=severity, check=check, citation=_CITATION, program=TOY,
-                role=role)  # type: ignore[arg-type]
+                role=role, basis="stated")  # type: ignore[arg-type]
 
 
 class ToyPlugin:
@@ -135,7 +135,7 @@ class OtherPlugin:
     @hookimpl
     def greentrade_rules(self) -> list[Rule]:
         return [Rule(id="TOYB-001", title="Quantities", severity=Severity.ERROR, check=_heavy_lines,
-                     citation=_CITATION, program="toy-other")]
+                     citation=_CITATION, program="toy-other", basis="stated")]
 
 
 def toy_engine(*plugins: object) -> Engine:

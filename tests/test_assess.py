@@ -59,7 +59,7 @@ class _Plugin:
             if ctx.shipment.destination_country == "FR":
                 yield ctx.violation("FR is excluded", ctx.shipment, "destination_country")
         return [Rule(id="TEST-001", title="t", severity=Severity.ERROR, check=check,
-                     citation=Citation(**CITE), program="test-program")]
+                     citation=Citation(**CITE), program="test-program", basis="stated")]
 
 
 def _dossier() -> dict:

@@ -53,6 +53,7 @@ def make_plugin(*rules, programs=(PROGRAM,), config_schema=None, **extra):
 
 def rule(id, check, **kw):
     kw.setdefault("program", "demo")
+    kw.setdefault("basis", "stated")
     return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE, **kw)
 
 

@@ -16,29 +16,38 @@ from greentrade._config import ConfigError, load_config
 from greentrade._convert import structure, unstructure
 from greentrade._engine import ENTRY_POINT_GROUP, Engine, PluginConflictError, PluginError
 from greentrade._load import DossierReadError
+from greentrade._migrate import migrate
 from greentrade._model import (
     Accreditation,
+    BatteryFootprint,
     CarbonFootprint,
     CoveredProduct,
+    DeclaredUnit,
     Document,
     Dossier,
     Epd,
+    GwpValue,
     Identifier,
+    LifecycleStageValue,
     Party,
     Period,
     Product,
+    ProductIdentifier,
     Promise,
     RequiredDocument,
     Shipment,
     ShipmentLine,
     Site,
+    SourceRecord,
     Spec,
     Tender,
     TenderItem,
+    Verification,
 )
 from greentrade._profiles import BuyerProfile, Pathway, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import (
+    Basis,
     CatalogEntry,
     Category,
     Citation,
@@ -51,7 +60,7 @@ from greentrade._rules import (
     Severity,
     Status,
 )
-from greentrade._standards import Amendment, DesignatorError, StandardDesignator
+from greentrade._standards import Amendment, DesignatorError, Method, StandardDesignator
 from greentrade._version import __version__
 from greentrade.hookspec import hookimpl
 
@@ -60,6 +69,8 @@ __all__ = [
     "Accreditation",
     "Amendment",
     "Assessment",
+    "Basis",
+    "BatteryFootprint",
     "BuyerProfile",
     "CarbonFootprint",
     "Catalog",
@@ -68,6 +79,7 @@ __all__ = [
     "Citation",
     "ConfigError",
     "CoveredProduct",
+    "DeclaredUnit",
     "DesignatorError",
     "Document",
     "Dossier",
@@ -77,9 +89,12 @@ __all__ = [
     "Engine",
     "Epd",
     "Finding",
+    "GwpValue",
     "Hit",
     "Identifier",
+    "LifecycleStageValue",
     "MarketError",
+    "Method",
     "Outcome",
     "Party",
     "Pathway",
@@ -88,6 +103,7 @@ __all__ = [
     "PluginError",
     "PluginInfo",
     "Product",
+    "ProductIdentifier",
     "Program",
     "Promise",
     "Report",
@@ -99,15 +115,18 @@ __all__ = [
     "Shipment",
     "ShipmentLine",
     "Site",
+    "SourceRecord",
     "Spec",
     "StandardDesignator",
     "Status",
     "Tender",
     "TenderItem",
+    "Verification",
     "__version__",
     "assess",
     "hookimpl",
     "load_config",
+    "migrate",
     "structure",
     "unstructure",
 ]

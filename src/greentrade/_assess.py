@@ -46,7 +46,7 @@ from greentrade._model import Document, Dossier, Product
 from greentrade._profiles import BuyerProfile, Requirement
 from greentrade._report import Outcome, PluginInfo, Report
 from greentrade._rules import Citation, Finding, Severity
-from greentrade._standards import StandardDesignator
+from greentrade._standards import METHODS, StandardDesignator
 from greentrade._version import __version__
 
 if TYPE_CHECKING:
@@ -85,13 +85,16 @@ GAP_KINDS: tuple[str, ...] = (
     "product-mismatch",
     "wrong-standard",
     "wrong-edition",
+    "wrong-method",
     "unrecognized-issuer",
     "not-valid",
     "spec-unknown",
     "undated-standard",
     "expiring",
+    "application-date-unknown",
+    "wrong-declaration",
 )
-_UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard"})
+_UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
 _SITE_DOCUMENT_TYPES = ("certificate", "factory-audit")
@@ -416,6 +419,7 @@ class _Ctx:
     dossier: Dossier
     catalog: Catalog
     as_of: dt.date
+    reference: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 def _same_standard(ctx: _Ctx, want: StandardDesignator, have: StandardDesignator) -> bool:
@@ -450,12 +454,19 @@ def _edition_gap(ctx: _Ctx, doc: Document, want: StandardDesignator, have: Stand
 def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
     gaps: list[Gap] = []
     cov = doc.covers(product.id)
-    if cov is not None and cov.model is not None and "".join(cov.model.split()).upper() != "".join(
-            product.model.split()).upper():
+    if cov is not None and cov.model is not None and product.model is not None and "".join(
+            cov.model.split()).upper() != "".join(product.model.split()).upper():
         gaps.append(Gap("product-mismatch",
                         f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
                         f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
                         doc.id))
+    site = product.manufacturing_site
+    if cov is not None and doc.sites and site is not None and site not in doc.sites:
+        gaps.append(Gap("product-mismatch",
+                        f"document {doc.id} covers product {product.id} but lists sites {', '.join(doc.sites)}, not "
+                        f"its manufacturing site {site}",
+                        f"Obtain a {req.document_type} that covers site {site}, or correct the product's "
+                        "manufacturing site.", doc.id))
     if req.standards:
         pairs = [(w, h) for w in req.standards for h in doc.standards if _same_standard(ctx, w, h)]
         if not pairs:
@@ -468,8 +479,22 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
             edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
             if all(g is not None for g in edition):
                 gaps.append(next(g for g in edition if g is not None))
+    # A document states what the requirement asks for either by a recorded method (dossier
+    # format 2, e.g. the EU Battery Regulation Art. 7 method) or in its scope: one gap when neither.
+    method_gaps = _method_gaps(req, doc)
+    missing = _states(doc, req.document_states)
+    if missing and not (req.methods and not method_gaps):
+        wanted = " and ".join(repr(p.split("|")[0]) for p in missing)
+        gaps.append(Gap("wrong-declaration",
+                        f"document {doc.id} does not state {wanted} (its scope: "
+                        f"{doc.scope or 'none recorded'}); a {req.document_type} to another standard does not by "
+                        "itself satisfy the requirement",
+                        f"Obtain a {req.document_type} that states {wanted} for product {product.id}, and record "
+                        "that in the document's scope.", doc.id))
+    elif method_gaps and not (req.document_states and not missing):
+        gaps.extend(method_gaps)
     if req.issuer_accreditations:
-        issuer = ctx.dossier.party(doc.issuer)
+        issuer = ctx.dossier.party(doc.issuer) if doc.issuer is not None else None
         families = {a.family for a in req.issuer_accreditations}
         accs = issuer.accreditations if issuer is not None else ()
         if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
@@ -481,8 +506,11 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
                             f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
                             f"issuer's valid accreditation in the dossier.", doc.id))
     if doc.status != "valid":
-        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status}",
+        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status or 'of no stated status'}",
                         f"Replace document {doc.id} with a valid one.", doc.id))
+    elif doc.issue_date is None:
+        gaps.append(Gap("not-valid", f"document {doc.id} states no issue date",
+                        f"Add the issue date of document {doc.id}.", doc.id))
     elif doc.issue_date > ctx.as_of:
         gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
                         f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
@@ -499,6 +527,19 @@ def _candidate_gaps(ctx: _Ctx, req: Requirement, doc: Document, product: Product
     return gaps
 
 
+def _method_gaps(req: Requirement, doc: Document) -> list[Gap]:
+    """A requirement naming calculation methods (e.g. the EU Battery Regulation Art. 7 method) is
+    met only by a document that states one of them; a standard does not stand in for a method."""
+    if not req.methods or any(m.id in req.methods for m in doc.methods):
+        return []
+    wanted = " or ".join(METHODS.get(m, m) for m in req.methods)
+    stated = ", ".join(map(str, doc.methods)) or "none"
+    return [Gap("wrong-method",
+                f"document {doc.id} does not state the {wanted} (methods stated: {stated})",
+                f"Obtain a {req.document_type} that states it follows the {wanted}, or record the method "
+                f"of document {doc.id} if it does.", doc.id)]
+
+
 def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
     hard = [g for g in gaps if g.kind != "expiring"]
     open_ = [g for g in hard if g.kind not in _UNDETERMINED_KINDS]
@@ -510,12 +551,15 @@ def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
 def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
            product: Product) -> tuple[RequirementCheck | None, str | None]:
     """The check (None when the requirement does not apply) and a note on its applicability."""
-    in_force = req.effective_from is None or req.effective_from <= ctx.as_of
+    start, date_gap = _application_date(ctx, req)
+    in_force = start is None or start <= ctx.as_of
     base = RequirementCheck(
         profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=req.document_type,
         level=req.level, standing=req.standing, in_force=in_force, citation=req.citation,
-        effective_from=req.effective_from,
+        effective_from=start,
     )
+    if date_gap is not None:
+        base = attrs.evolve(base, gaps=(date_gap,))
     if req.applies_if_spec is not None and req.applies_if_min is not None:
         unit = req.applies_if_unit or ""
         op = ">" if req.applies_if_exclusive else ">="
@@ -526,7 +570,7 @@ def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
         if value is None:
             stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \
                 f"states no {req.applies_if_spec!r}"
-            return attrs.evolve(base, gaps=(Gap(
+            return attrs.evolve(base, gaps=(*base.gaps, Gap(
                 "spec-unknown",
                 f"product {product.id} {stated}; requirement {req.id} applies when {threshold}",
                 f"Record the product's {req.applies_if_spec} in {unit or 'the unit of the requirement'} in its specs.",
@@ -539,6 +583,36 @@ def _check(ctx: _Ctx, profile: BuyerProfile, req: Requirement,
                 f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
                 "threshold; the requirement's note says whether its source's threshold is exclusive")
     return _with_documents(ctx, req, product, base), None
+
+
+def _application_date(ctx: _Ctx, req: Requirement) -> tuple[dt.date | None, Gap | None]:
+    """When the requirement applies: its own date, or the later of it and the host's configured date;
+    a gap when that date must come from the host and does not."""
+    if req.effective_from_reference is None:
+        return req.effective_from, None
+    key = req.effective_from_reference
+    raw = ctx.reference.get(key)
+    try:
+        configured = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        configured = None
+    if configured is None:
+        earliest = f" (not before {req.effective_from})" if req.effective_from else ""
+        told = f"; the configured value {raw!r} is not a date" if raw else ""
+        return req.effective_from, Gap(
+            "application-date-unknown",
+            f"{req.id} applies from a date its source ties to another act{earliest}, which greentrade "
+            f"does not know{told}",
+            f'Configure the application date in the host\'s [reference] table ("{key}" = YYYY-MM-DD) '
+            "from the Official Journal of the EU.")
+    return (max(configured, req.effective_from) if req.effective_from else configured), None
+
+
+def _states(doc: Document, phrases: Sequence[str]) -> list[str]:
+    """The phrases (``a|b``: either) the document's scope does not state."""
+    text = "".join((doc.scope or "").split()).casefold()
+    return [p for p in phrases
+            if not any("".join(alt.split()).casefold() in text for alt in p.split("|"))]
 
 
 def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: RequirementCheck) -> RequirementCheck:
@@ -558,22 +632,27 @@ def _with_documents(ctx: _Ctx, req: Requirement, product: Product, base: Require
         by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
         keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
                 if req.min_validity_days else "")
-        return attrs.evolve(base, gaps=(Gap(
+        label = product.model or product.name or "no model stated"
+        return attrs.evolve(base, gaps=(*base.gaps, Gap(
             "missing-document",
-            f"no {req.document_type}{std} in the dossier covers product {product.id} ({product.model}){others}",
-            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({product.model}){keep}.",
+            f"no {req.document_type}{std} in the dossier covers product {product.id} ({label}){others}",
+            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({label}){keep}.",
         ),))
     scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
                     key=lambda gd: _rank(gd[0], gd[1]))
     gaps, doc = scored[0]
-    return attrs.evolve(base, document=doc.id, valid_until=doc.valid_until, gaps=tuple(gaps))
+    return attrs.evolve(base, document=doc.id, valid_until=doc.valid_until, gaps=(*base.gaps, *gaps))
 
 
 def _status(checks: Sequence[RequirementCheck]) -> str:
     if not checks:
         return "no-requirements-known"
     blocking = [c for c in checks if c.blocking]
-    kinds = {g.kind for c in blocking for g in c.gaps}
+    kinds: set[str] = set()
+    for c in blocking:
+        own = {g.kind for g in c.gaps}
+        # Whether the requirement applies at all is open: its document gaps cannot decide the status.
+        kinds |= {"application-date-unknown"} if "application-date-unknown" in own else own
     if kinds - _UNDETERMINED_KINDS - {"expiring"}:
         return "gaps"
     if kinds & _UNDETERMINED_KINDS:
@@ -678,13 +757,15 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
                           markets=tuple(resolved), programs=programs,
                           data_findings=tuple(f for f in report.findings if f.severity is Severity.ERROR))
     dossier = loaded.dossier
-    ctx = _Ctx(dossier, engine.catalog, day)
+    ctx = _Ctx(dossier, engine.catalog, day, engine.reference)
     loaded_programs = frozenset(p.id for p in programs)
     rows = []
     for product in dossier.products:
         cells = tuple(_cell(ctx, report, m, profiles, loaded_programs, product) for m in resolved)
         program_cells = tuple(_program_cell(dossier, report, p.id, product) for p in programs)
-        rows.append(ProductRow(product.id, product.model, product.name, product.category, cells, program_cells))
+        # Format-2 products may lack model, name or category; the assessment shows them as empty.
+        rows.append(ProductRow(product.id, product.model or "", product.name or "", product.category or "",
+                               cells, program_cells))
     tenders = tuple(
         TenderFinding(f.subject or "", f.rule, str(f.severity), f.message, f.pointer)
         for f in report.findings if f.pointer.startswith("/tenders/")

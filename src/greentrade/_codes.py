@@ -16,12 +16,17 @@ from importlib import resources
 from typing import Any
 
 __all__ = [
+    "check_cas",
     "check_country",
     "check_currency",
+    "check_gtin",
     "check_hs_code",
     "check_identifier",
     "check_lei",
     "check_locode",
+    "check_product_identifier",
+    "check_un_cpc",
+    "check_urn",
     "check_uscc",
     "hs_description",
     "uscc_check_char",
@@ -65,7 +70,7 @@ def check_currency(code: str) -> str | None:
     return None
 
 
-_HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}$")
+_HS_RE = re.compile(r"^[0-9]{6}(?:[0-9]{2}){0,2}\Z")
 
 
 def check_hs_code(code: str) -> str | None:
@@ -84,7 +89,7 @@ def hs_description(code: str) -> str | None:
     return hs_nomenclature().get(code[:6])
 
 
-_LOCODE_RE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
+_LOCODE_RE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})\Z")
 
 
 def check_locode(code: str) -> str | None:
@@ -125,7 +130,7 @@ def check_uscc(value: str) -> str | None:
     return None
 
 
-_LEI_RE = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+_LEI_RE = re.compile(r"^[0-9A-Z]{18}[0-9]{2}\Z")
 
 
 def lei_check_digits(first18: str) -> str:
@@ -141,11 +146,65 @@ def check_lei(value: str) -> str | None:
     return None
 
 
+def gs1_check_digit(body: str) -> str:
+    """GS1 mod-10 check digit of the digits before it (GTIN-8/12/13/14, GLN, SSCC)."""
+    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
+def check_gtin(value: str) -> str | None:
+    if not re.fullmatch(r"[0-9]{8}|[0-9]{12,14}", value):
+        return f"{value!r} is not a GTIN: expected 8, 12, 13 or 14 digits (GS1 General Specifications)"
+    expected = gs1_check_digit(value[:-1])
+    if value[-1] != expected:
+        return f"{value!r} fails the GS1 check digit: expected {expected!r}, got {value[-1]!r}"
+    return None
+
+
+def check_cas(value: str) -> str | None:
+    """CAS Registry Number: 2-7 digits, 2 digits, 1 check digit (weighted sum mod 10)."""
+    m = re.fullmatch(r"([0-9]{2,7})-([0-9]{2})-([0-9])", value)
+    if not m:
+        return f"{value!r} is not a CAS Registry Number: expected e.g. '7732-18-5'"
+    digits = m.group(1) + m.group(2)
+    expected = sum(int(c) * (i + 1) for i, c in enumerate(reversed(digits))) % 10
+    if int(m.group(3)) != expected:
+        return f"{value!r} fails the CAS Registry Number check digit: expected {expected}, got {m.group(3)}"
+    return None
+
+
+def check_un_cpc(value: str) -> str | None:
+    """UN Central Product Classification code: 1 to 5 digits (section to subclass)."""
+    if not re.fullmatch(r"[0-9]{1,5}", value):
+        return f"{value!r} is not a UN CPC code: expected 1 to 5 digits"
+    return None
+
+
+_URN_RE = re.compile(r"^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+$", re.IGNORECASE)
+
+
+def check_urn(value: str) -> str | None:
+    """RFC 8141 URN syntax (``urn:NID:NSS``), as PACT and Catena-X product and company ids are written."""
+    if not _URN_RE.match(value):
+        return f"{value!r} is not a URN: expected 'urn:<namespace>:<specific string>' (RFC 8141)"
+    return None
+
+
 _IDENTIFIER_CHECKS = {"uscc": check_uscc, "lei": check_lei}
+# Product identifiers (dossier format 2); party identifiers keep format 1's checks.
+_PRODUCT_IDENTIFIER_CHECKS = {"gtin": check_gtin, "cas": check_cas, "un-cpc": check_un_cpc, "urn": check_urn}
 KNOWN_IDENTIFIER_SCHEMES = ("uscc", "lei", "vat", "eori", "duns", "other")
+#: Product identifier schemes of dossier format 2 (``mpn``: manufacturer part number, not checked).
+PRODUCT_IDENTIFIER_SCHEMES = ("gtin", "urn", "cas", "un-cpc", "mpn")
 
 
 def check_identifier(scheme: str, value: str) -> str | None:
     """Check an identifier value for the schemes that define a check algorithm."""
     check = _IDENTIFIER_CHECKS.get(scheme)
+    return check(value) if check else None
+
+
+def check_product_identifier(scheme: str, value: str) -> str | None:
+    """Check a product identifier: GTIN and CAS check digits, UN CPC digits, URN syntax."""
+    check = _PRODUCT_IDENTIFIER_CHECKS.get(scheme)
     return check(value) if check else None

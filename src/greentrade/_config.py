@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from greentrade._io import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade._schemas import validator
 
 __all__ = ["ConfigError", "load_config"]
@@ -28,26 +29,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]:
-    """Read and check a configuration. A str or Path names a TOML file."""
+    """Read and check a configuration. A str or Path names a TOML file (a regular file of
+    at most 64 MiB)."""
     if source is None:
         return {}
     if isinstance(source, str | Path):
         path = Path(source)
         try:
-            data: Any = tomllib.loads(path.read_text("utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read configuration {str(path)!r}: {exc.strerror}") from None
+            data: Any = tomllib.loads(read_bytes(path, DEFAULT_MAX_INPUT_BYTES).decode("utf-8"))
+        except InputError as exc:
+            raise ConfigError(f"configuration: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"configuration {str(path)!r} is not valid TOML: {exc}") from None
+            raise ConfigError(f"configuration {str(path)!r} is not valid TOML: {_short(str(exc))}") from None
         except UnicodeDecodeError:
             raise ConfigError(f"configuration {str(path)!r} is not UTF-8 text") from None
+        except RecursionError:
+            raise ConfigError(f"configuration {str(path)!r} is nested too deeply") from None
     else:
         data = source
-    data = _plain(data)
-    errors = sorted(validator("config").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    try:
+        data = _plain(data)
+        errors = sorted(validator("config").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    except RecursionError:
+        raise ConfigError("configuration is nested too deeply") from None
     if errors:
         e = errors[0]
         where = "/".join(map(str, e.absolute_path)) or "(top level)"
-        raise ConfigError(f"configuration error at {where}: {e.message}")
+        raise ConfigError(f"configuration error at {_short(where, 200)}: {_short(e.message)}")
     return dict(data)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, TypeVar, get_args, get_origin
+import types
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from greentrade._model import Dossier
+from greentrade._model import DeclaredUnit, Dossier
 from greentrade._standards import StandardDesignator
 
 __all__ = ["structure", "structure_detailed", "unstructure"]
@@ -72,6 +73,20 @@ def _unstructure_designator(value: StandardDesignator) -> str:
     return value.written if value.written is not None else str(value)
 
 
+def _unit_hook(conv: cattrs.Converter) -> Any:
+    def structure_unit(value: Any, _t: Any) -> str | DeclaredUnit | None:
+        # A declared unit is text (format 1) or amount and unit (format 2).
+        if value is None:
+            return None
+        if type(value) is str:
+            return value
+        if isinstance(value, dict):
+            return conv.structure(value, DeclaredUnit)
+        raise TypeError(f"expected a declared unit (text, or amount and unit), got {type(value).__name__}")
+
+    return structure_unit
+
+
 def _is_homogeneous_tuple(t: Any) -> bool:
     args = get_args(t)
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -90,6 +105,26 @@ def _fast_tuple_factory(conv: cattrs.Converter) -> Any:
     return factory
 
 
+def _is_optional(t: Any) -> bool:
+    args = get_args(t)
+    return len(args) == 2 and type(None) in args and get_origin(t) in (Union, types.UnionType)
+
+
+def _fast_optional_factory(conv: cattrs.Converter) -> Any:
+    """``X | None`` without cattrs' per-value dispatch (format 2 made many fields optional)."""
+
+    def factory(t: Any) -> Any:
+        inner = next(a for a in get_args(t) if a is not type(None))
+        handler = conv.get_structure_hook(inner)
+
+        def structure_optional(value: Any, _t: Any) -> Any:
+            return None if value is None else handler(value, inner)
+
+        return structure_optional
+
+    return factory
+
+
 def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -102,7 +137,9 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
         conv.register_structure_hook(int, _structure_int)
     else:
         conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
+        conv.register_structure_hook_factory(_is_optional, _fast_optional_factory(conv))
     conv.register_structure_hook(StandardDesignator, _structure_designator)
+    conv.register_structure_hook(str | DeclaredUnit | None, _unit_hook(conv))
     conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
 
     def omit_empty_factory(cls: type) -> Any:

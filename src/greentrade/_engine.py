@@ -5,29 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
+import threading
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
 
-from greentrade import _convert, hookspec
+from greentrade import _basis, _convert, hookspec
+from greentrade import _contributions as boundary
+from greentrade._bounds import Bounded
+from greentrade._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
 from greentrade._catalog import Catalog
 from greentrade._config import ConfigError, load_config
-from greentrade._load import CORE_RULES, Loaded, load
+from greentrade._io import DEFAULT_MAX_INPUT_BYTES
+from greentrade._load import CORE_RULES, Loaded, load, parse_date
 from greentrade._model import Dossier, Shipment
 from greentrade._profiles import BuyerProfile
-from greentrade._report import Outcome, PluginInfo, Report
+from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade._rules import (
-    CatalogEntry,
     Category,
     Citation,
     Effect,
     Finding,
-    Hit,
     Program,
     Rule,
     RuleContext,
@@ -48,7 +52,7 @@ _T = TypeVar("_T")
 _ENGINE = Citation(
     authority="greentrade",
     title="greentrade engine: plugin and rule faults",
-    reference="docs/engine.md",
+    reference="greentrade documentation, chapter 'The engine', section on plugin and rule faults",
 )
 ENGINE_RULES: dict[str, Rule] = {
     r.id: r
@@ -56,16 +60,19 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-001", title="Plugins load", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix or uninstall the plugin, or leave it out of the [greentrade] plugins allowlist.",
         ),
         Rule(
             id="GT-ENGINE-002", title="Plugin hooks return valid contributions", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Report the problem to the plugin's authors; its other contributions still work.",
         ),
         Rule(
             id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation=(
                 "Report the problem to the rule's plugin; the program's status is undetermined until it is fixed."
             ),
@@ -73,7 +80,21 @@ ENGINE_RULES: dict[str, Rule] = {
         Rule(
             id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
             severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
             remediation="Fix the data findings; program rules then run.",
+        ),
+        Rule(
+            id="GT-ENGINE-005", title="A report holds at most 1,000 findings per rule",
+            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation="Fix the findings that are shown and validate again to see the rest.",
+        ),
+        Rule(
+            id="GT-ENGINE-006", title="Only stated or host rules yield violations",
+            severity=Severity.WARNING, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report the problem to the rule's plugin: an inferred or practice rule must yield a "
+                         "warning or undetermined, unless the host makes it binding (require = [\"RULE-ID\"])."),
         ),
     )
 }
@@ -99,7 +120,12 @@ def _engine_finding(rule_id: str, message: str, subject: str | None = None, **kw
 def _exc_summary(exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    try:
+        text = str(exc)
+    except Exception:  # a hostile __str__
+        text = "(unprintable)"
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return f"{type(exc).__name__}: {text}{where}"
 
 
 class _CorePlugin:
@@ -127,6 +153,10 @@ class _Contributions:
     profiles: Mapping[str, BuyerProfile]
     #: Shipment-scope rules per program id, in rule id order.
     by_program: Mapping[str, tuple[Rule, ...]]
+    #: Programs that cannot be decided because a rule of theirs was rejected, with the reasons.
+    broken: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Rules the host made binding ([plugins.<section>] require).
+    required: frozenset[str] = frozenset()
 
 
 class Engine:
@@ -144,6 +174,8 @@ class Engine:
         config: Mapping[str, Any] | str | Path | None = None,
         strict: bool | None = None,
         unknown_keys: str | None = None,
+        rule_time_budget: float | None = None,
+        max_input_bytes: int | None = None,
     ) -> None:
         self._pm = pluggy.PluginManager("greentrade")
         self._pm.add_hookspecs(hookspec)
@@ -156,18 +188,42 @@ class Engine:
         #: "reject" (default): unknown keys are errors; "warn": warnings, and the keys are ignored.
         self.unknown_keys = unknown_keys or self._config.get("greentrade", {}).get("unknown_keys", "reject")
         if self.unknown_keys not in ("reject", "warn"):
-            raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {self.unknown_keys!r}")
+            raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {boundary.short(self.unknown_keys)}")
+        section = self._config.get("greentrade", {})
+        #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
+        self.rule_time_budget = float(
+            rule_time_budget if rule_time_budget is not None
+            else section.get("rule_time_budget", DEFAULT_RULE_BUDGET)
+        )
+        if not self.rule_time_budget >= 0 or self.rule_time_budget == float("inf"):
+            raise ConfigError(f"rule_time_budget must be a number of seconds >= 0, not {self.rule_time_budget!r}")
+        #: The largest input `validate` reads, in bytes.
+        self.max_input_bytes = int(
+            max_input_bytes if max_input_bytes is not None
+            else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES)
+        )
+        if self.max_input_bytes < 1:
+            raise ConfigError(f"max_input_bytes must be a positive number of bytes, not {self.max_input_bytes}")
+        #: The evaluation date when `validate` is given none (``[greentrade] as_of``).
+        try:
+            self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
+        except ValueError as exc:
+            raise ConfigError(f"configuration error at greentrade/as_of: {exc}") from None
         self._cache: _Contributions | None = None
+        self._hook_failed: set[tuple[str, str]] = set()
+        # Contributions are collected once, by one thread: hosts share an engine across threads.
+        self._collecting = threading.RLock()
 
     # -- plugins -------------------------------------------------------------------------
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
         """Register a plugin object or module explicitly; returns its name."""
         name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
-        if self._pm.has_plugin(name):
-            raise PluginConflictError(f"a plugin named {name!r} is already registered")
-        self._pm.register(plugin, name=name)
-        self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
-        self._cache = None
+        with self._collecting:
+            if self._pm.has_plugin(name):
+                raise PluginConflictError(f"a plugin named {name!r} is already registered")
+            self._pm.register(plugin, name=name)
+            self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
+            self._cache = None
         return name
 
     def load_entry_points(self, allow: Iterable[str] | None = None) -> list[str]:
@@ -226,33 +282,54 @@ class Engine:
         for impl in hook.get_hookimpls():
             try:
                 result = impl.function()
-            except Exception as exc:
+                if result is not None and not isinstance(result, Mapping | list | tuple):
+                    result = list(result)  # a generator runs here, inside the isolation
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit too: a plugin never ends the host's process
                 message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {_exc_summary(exc)}"
                 if self.strict:
                     raise PluginError(message) from exc
                 faults.append(_engine_finding("GT-ENGINE-002", message, impl.plugin_name))
+                self._hook_failed.add((impl.plugin_name, hook_name))
                 continue
             if result is not None:
                 yield impl.plugin_name, result
 
-    def _items(self, hook_name: str, kind: type, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
+    def _reject(self, faults: list[Finding], owner: str, message: str) -> None:
+        if self.strict:
+            raise PluginError(message)
+        faults.append(_engine_finding("GT-ENGINE-002", message, owner))
+
+    def _items(self, hook_name: str, check: Callable[[Any], _T], what: str,
+               faults: list[Finding]) -> Iterator[tuple[str, _T | None, Any]]:
+        """(owner, checked item or None if rejected, raw item) for each contributed item."""
         for owner, result in self._call(hook_name, faults):
             items = result if isinstance(result, list | tuple) else [result]
             for item in items:
-                if isinstance(item, kind):
-                    yield owner, item
-                else:
-                    message = (f"plugin {owner!r} hook {hook_name} returned {type(item).__name__}, "
-                               f"expected {kind.__name__}")
-                    if self.strict:
-                        raise PluginError(message)
-                    faults.append(_engine_finding("GT-ENGINE-002", message, owner))
+                try:
+                    checked = check(item)
+                except boundary.Rejected as exc:
+                    if exc.field:
+                        ident = boundary.short(getattr(item, "id", None) or getattr(item, "designator", None))
+                        message = (f"plugin {owner!r} hook {hook_name}: {what} {ident} rejected: "
+                                   f"field {exc.field}: {exc.problem}")
+                    else:
+                        expected = exc.problem.split(", got ")[0]  # "expected Rule, got str"
+                        message = f"plugin {owner!r} hook {hook_name} returned {type(item).__name__}, {expected}"
+                    self._reject(faults, owner, message)
+                    yield owner, None, item
+                    continue
+                yield owner, checked, item
 
-    def _first_by_id(self, hook_name: str, kind: type[_T], what: str, faults: list[Finding]) -> dict[str, _T]:
+    def _first_by_id(self, hook_name: str, check: Callable[[Any], _T], what: str,
+                     faults: list[Finding]) -> dict[str, _T]:
         """Contributions keyed by id; a duplicate id keeps the first and is reported."""
         found: dict[str, _T] = {}
-        for owner, item in self._items(hook_name, kind, faults):
-            key = item.id
+        for owner, item, _raw in self._items(hook_name, check, what, faults):
+            if item is None:
+                continue
+            key = item.id  # type: ignore[attr-defined]
             if key in found:
                 faults.append(_engine_finding(
                     "GT-ENGINE-002", f"{what} {key!r} from {owner!r} is already defined; kept the first", owner))
@@ -261,17 +338,43 @@ class Engine:
         return found
 
     def _contributions(self) -> _Contributions:
-        if self._cache is not None:
-            return self._cache
+        cache = self._cache
+        if cache is not None:
+            return cache
+        with self._collecting:
+            if self._cache is not None:
+                return self._cache
+            return self._collect()
+
+    def _collect(self) -> _Contributions:
         faults: list[Finding] = []
+        self._hook_failed = set()
         programs: dict[str, Program] = {}
-        for owner, p in self._items("greentrade_programs", Program, faults):
+        program_owner: dict[str, str] = {}
+        for owner, p, _raw in self._items("greentrade_programs", boundary.check_program, "program", faults):
+            if p is None:
+                continue
             if p.id in programs:
                 raise PluginConflictError(f"program id {p.id!r} is defined twice (again by {owner!r})")
             programs[p.id] = p
+            program_owner[p.id] = owner
         rules: list[Rule] = []
         owners: dict[str, str] = {r: "greentrade" for r in (*CORE_RULES, *ENGINE_RULES)}
-        for owner, r in self._items("greentrade_rules", Rule, faults):
+        #: program id -> why it cannot be decided (a rule of it was rejected)
+        broken: dict[str, list[str]] = {}
+
+        def break_programs(owner: str, program: object, why: str) -> None:
+            targets = [program] if isinstance(program, str) and program in programs else (
+                [] if isinstance(program, str) else [p for p, o in program_owner.items() if o == owner])
+            for pid in targets:
+                broken.setdefault(str(pid), []).append(why)
+
+        for owner, r, raw in self._items("greentrade_rules", boundary.check_rule, "rule", faults):
+            if r is None:
+                rid = getattr(raw, "id", None)
+                name = f"rule {boundary.short(rid)}" if isinstance(rid, str) else f"a {type(raw).__name__} value"
+                break_programs(owner, getattr(raw, "program", None), f"{name} of plugin {owner!r} was rejected")
+                continue
             if r.id in owners:
                 raise PluginConflictError(
                     f"rule id {r.id!r} is contributed by both {owners[r.id]!r} and {owner!r}"
@@ -284,74 +387,138 @@ class Engine:
                     owner))
                 continue
             rules.append(r)
-        categories: dict[str, Category] = self._first_by_id("greentrade_categories", Category, "category", faults)
-        reference: dict[str, Any] = {}
-        for owner, data in self._call("greentrade_reference_data", faults):
-            if not isinstance(data, Mapping):
-                faults.append(_engine_finding(
-                    "GT-ENGINE-002", f"plugin {owner!r} greentrade_reference_data returned "
-                    f"{type(data).__name__}, expected a mapping", owner))
-                continue
-            reference.update(data)
-        reference.update(self._config.get("reference", {}))
-        entries = [e for _o, e in self._items("greentrade_standards", CatalogEntry, faults)]
+        for owner, hook in sorted(self._hook_failed):
+            if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
+                break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")
+        categories: dict[str, Category] = self._first_by_id(
+            "greentrade_categories", boundary.check_category, "category", faults)
+        entries = [e for _o, e, _r in self._items(
+            "greentrade_standards", boundary.check_catalog_entry, "catalog entry", faults) if e is not None]
         schemas: dict[str, Mapping[str, Any]] = {}
+        sections: dict[str, set[str]] = {}
         for owner, data in self._call("greentrade_config_schema", faults):
-            for section, schema in dict(data).items():
+            if not isinstance(data, Mapping):
+                self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema returned "
+                             f"{type(data).__name__}, expected a mapping of section names to JSON Schemas")
+                continue
+            for section, schema in data.items():
+                try:
+                    checked = boundary.check_config_schema(section, schema)
+                except boundary.Rejected as exc:
+                    self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema: section "
+                                 f"{boundary.short(section)} rejected: {exc}")
+                    continue
                 if section in schemas:
                     raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
-                schemas[section] = schema
+                schemas[section] = checked
+                sections.setdefault(owner, set()).add(section)
+        reference = self._reference(faults, sections)
         settings = self._check_settings(schemas)
+        required = _basis.required_rules(self._config.get("plugins", {}), (r.id for r in rules))
         profiles: dict[str, BuyerProfile] = self._first_by_id(
-            "greentrade_buyer_profiles", BuyerProfile, "buyer profile", faults
+            "greentrade_buyer_profiles", boundary.check_profile, "buyer profile", faults
         )
         for i, raw in enumerate(self._config.get("profiles", [])):
             try:
                 profile = _convert.structure(raw, BuyerProfile)
             except Exception as exc:
-                raise ConfigError(f"configuration error in profiles[{i}]: {exc}") from None
+                raise ConfigError(f"configuration error in profiles[{i}]: {boundary.short(str(exc), 300)}") from None
             profiles[profile.id] = profile
+        ordered = tuple(sorted(rules, key=lambda r: r.id))
         self._cache = _Contributions(
-            programs=programs,
-            rules=tuple(sorted(rules, key=lambda r: r.id)),
-            categories=categories,
+            programs=MappingProxyType(programs),
+            rules=ordered,
+            categories=MappingProxyType(categories),
             reference=reference,
             catalog=Catalog(entries),
-            config_schemas=schemas,
+            config_schemas=MappingProxyType(schemas),
             faults=tuple(faults),
             rule_owner={r.id: owners[r.id] for r in rules},
             settings=settings,
-            profiles=dict(sorted(profiles.items())),
+            profiles=MappingProxyType(dict(sorted(profiles.items()))),
             by_program={
-                pid: tuple(r for r in sorted(rules, key=lambda r: r.id) if r.program == pid and r.scope == "shipment")
+                pid: tuple(r for r in ordered if r.program == pid and r.scope == "shipment")
                 for pid in programs
             },
+            broken={pid: tuple(sorted(set(why))) for pid, why in broken.items()},
+            required=required,
         )
         return self._cache
 
-    def _check_settings(self, schemas: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    def _reference(self, faults: list[Finding], sections: Mapping[str, set[str]]) -> Mapping[str, Any]:
+        """Reference data: each plugin's under its own prefix (its name or a configuration
+        section it declares, then a dot), then the host's ``[reference]`` overrides."""
+        reference: dict[str, Any] = {}
+        prefixes: dict[str, str] = {}  # prefix -> the plugin it belongs to
+        for name in self._pm.list_name_plugin():
+            prefixes[name[0]] = name[0]
+        for owner, owned in sections.items():
+            for section in owned:
+                prefixes[section] = owner
+
+        def owner_of(key: str) -> str | None:
+            for prefix, plugin in sorted(prefixes.items(), key=lambda p: -len(p[0])):
+                if key == prefix or key.startswith(prefix + "."):
+                    return plugin
+            return None
+
+        for owner, data in self._call("greentrade_reference_data", faults):
+            if not isinstance(data, Mapping):
+                self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data returned "
+                             f"{type(data).__name__}, expected a mapping")
+                continue
+            for key, value in data.items():
+                if type(key) is not str:
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: name "
+                                 f"{boundary.short(key)} is not a string; not applied")
+                    continue
+                holder = owner_of(key)
+                if holder != owner:
+                    whose = f"belongs to plugin {holder!r}" if holder else "is not under the plugin's own prefix"
+                    own = ", ".join(sorted(f"{p}." for p, o in prefixes.items() if o == owner))
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: data set "
+                                 f"{boundary.short(key)} {whose} (its own prefixes: {own}); not applied "
+                                 "(only the host's [reference] may override another plugin's data)")
+                    continue
+                try:
+                    reference[key] = boundary.freeze(value, key)
+                except boundary.Rejected as exc:
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: {exc}; not applied")
+        for key, value in self._config.get("reference", {}).items():
+            try:
+                reference[key] = boundary.freeze(value, key)
+            except boundary.Rejected as exc:  # pragma: no cover - configuration is JSON-like by construction
+                raise ConfigError(f"configuration error in [reference]: {exc}") from None
+        return MappingProxyType(reference)
+
+    def _check_settings(self, schemas: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
         given: Mapping[str, Any] = self._config.get("plugins", {})
         for section, value in given.items():
+            if section not in schemas and _basis.only_require(value):
+                continue  # a plugin without settings may still have rules the host requires
             if section not in schemas:
                 known = ", ".join(sorted(schemas)) or "none"
                 raise ConfigError(
-                    f"configuration section [plugins.{section}] belongs to no loaded plugin "
+                    f"configuration section [plugins.{section if len(section) <= 100 else section[:97] + '...'}] "
+                    "belongs to no loaded plugin "
                     f"(sections of loaded plugins: {known})"
                 )
-            errors = list(SchemaValidator(schemas[section]).iter_errors(value))
+            errors = list(SchemaValidator(schemas[section]).iter_errors(_basis.without_require(value)))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
-                raise ConfigError(f"configuration error in [plugins.{section}] {where}: {e.message}")
+                raise ConfigError(
+                    f"configuration error in [plugins.{section}] {where}: {boundary.short(e.message, 300)}")
         settings: dict[str, Any] = {}
         for section, schema in schemas.items():
-            value = dict(given.get(section, {}))
+            value = dict(_basis.without_require(given.get(section, {})))
             # Top-level defaults of the plugin's schema apply when the host leaves a key out.
             for key, prop in (schema.get("properties") or {}).items():
                 if isinstance(prop, Mapping) and "default" in prop and key not in value:
                     value[key] = prop["default"]
             settings[section] = value
-        return settings
+        # Read-only for rules: a rule that changed its settings would change every later run.
+        return boundary.freeze(settings)  # type: ignore[no-any-return]
 
     @property
     def rules(self) -> list[Rule]:
@@ -382,6 +549,16 @@ class Engine:
     def rule_owner(self, rule_id: str) -> str:
         return self._contributions().rule_owner.get(rule_id, "greentrade")
 
+    def rule_basis(self, rule: Rule) -> str:
+        """The rule's basis as applied: ``host`` for an inferred or practice rule the host requires."""
+        required = self._contributions().required
+        binding = rule.id in required and rule.basis in ("inferred", "practice")
+        return "host" if binding else str(rule.basis)
+
+    def _rule_infos(self) -> list[RuleInfo]:
+        return [RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
+                         basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules]
+
     def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
                markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
         """The readiness matrix of the dossier's products against markets and programs
@@ -403,33 +580,58 @@ class Engine:
 
     def _load(self, source: bytes | str | Path | Mapping[str, Any] | Dossier) -> Loaded:
         """Read and check a dossier with this engine's vocabulary and settings."""
-        return load(source, frozenset(self._contributions().categories), unknown_keys=self.unknown_keys)
+        return load(source, frozenset(self._contributions().categories), unknown_keys=self.unknown_keys,
+                    max_bytes=self.max_input_bytes)
 
     def _evaluate(self, loaded: Loaded, as_of: dt.date | None) -> Report:
         c = self._contributions()
-        findings: list[Finding] = [*self._load_faults, *c.faults, *loaded.findings]
+        as_of = as_of if as_of is not None else self.as_of
+        found = Bounded()
+        found.extend(self._load_faults)
+        found.extend(c.faults)
+        found.extend(loaded.findings)
+        found.add_omitted(loaded.omitted)
         outcomes: list[Outcome] = []
         dossier = loaded.dossier
-        evaluated = dossier is not None and not any(f.severity is Severity.ERROR for f in loaded.findings)
+        evaluated = dossier is not None and not any(
+            f.severity is Severity.ERROR for f in loaded.findings
+        ) and not any(s is Severity.ERROR for _n, s in loaded.omitted.values())
         if dossier is not None and evaluated:
             run = _Run(self, c, dossier, loaded.pointers, as_of)
-            for shipment in dossier.shipments:
-                f, o = run.shipment(shipment)
-                findings.extend(f)
-                outcomes.extend(o)
-            findings.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+            with run.budget:
+                for shipment in dossier.shipments:
+                    f, o = run.shipment(shipment)
+                    found.extend(f)
+                    outcomes.extend(o)
+                found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
         elif c.rules:
-            findings.append(_engine_finding(
+            found.append(_engine_finding(
                 "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
+        findings = [*found.kept, *(_omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            rules=self._rule_infos(),
             as_of=as_of,
             sha256=loaded.sha256,
             evaluated=evaluated,
             outcomes=outcomes,
             findings=findings,
         )
+
+
+def _omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
+    rule = ENGINE_RULES["GT-ENGINE-005"]
+    return Finding(
+        rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
+        message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
+                f"(at most {cap} per rule; the outcomes count all of them)",
+        remediation=rule.remediation, citation=rule.citation,
+    )
+
+
+#: A single call of a rule's check may yield at most this many hits (more is a rule fault).
+MAX_HITS_PER_CALL = 100_000
 
 
 class _Run:
@@ -439,48 +641,70 @@ class _Run:
                  pointers: Mapping[int, str], as_of: dt.date | None) -> None:
         self.engine, self.c, self.dossier, self.pointers, self.as_of = engine, c, dossier, pointers, as_of
         self.memo: dict[Any, Any] = {}
+        self.budget = Budget(engine.rule_time_budget or None)
 
     def _context(self, as_of: dt.date, shipment: Shipment | None,
                  outcomes: Mapping[tuple[str, str], Outcome] | None = None) -> RuleContext:
         return RuleContext(
             dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
             reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
-            pointers=self.pointers, profiles=self.c.profiles, outcomes=outcomes or {},
-            programs=self.c.programs, memo=self.memo,
+            pointers=self.pointers, profiles=self.c.profiles, outcomes=MappingProxyType(dict(outcomes or {})),
+            programs=self.c.programs, memo=self.memo, required=self.c.required,
         )
 
+    def _fault(self, rule: Rule, ctx: RuleContext, message: str) -> Finding:
+        return _engine_finding(
+            "GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
+            program=rule.program, shipment=ctx.shipment.id if ctx.shipment else None,
+            pointer=self.pointers.get(id(ctx.shipment), "") if ctx.shipment else "")
+
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
+        """The findings of one call of `rule`; every fault of the rule (an exception, a bad
+        hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
+        budget = self.budget
+        if rule.id in budget.exhausted:
+            return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
+                                           f"{budget.seconds:g} s on this dossier")]
+        shipment = ctx.shipment.id if ctx.shipment else None
+        out: list[Finding] = []
+        over = False
         try:
-            hits = list(rule.check(ctx))
-        except Exception as exc:
+            try:
+                budget.start(rule.id)
+                for hit in rule.check(ctx):
+                    finding = boundary.finding_from_hit(rule, hit, shipment)
+                    # Only stated or host rules may yield violations (see _basis).
+                    j = _basis.judge(rule, finding, boundary.hit_basis(hit), self.c.required,
+                                     self.c.rule_owner.get(rule.id))
+                    if j.fault is not None:
+                        if self.engine.strict:
+                            raise PluginError(j.fault)
+                        out.append(_engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
+                                                   program=rule.program, shipment=shipment,
+                                                   pointer=finding.pointer))
+                    out.append(j.finding)
+                    if len(out) > MAX_HITS_PER_CALL:
+                        raise boundary.Rejected("", f"more than {MAX_HITS_PER_CALL} hits in one call")
+            finally:
+                over = budget.stop()
+        except KeyboardInterrupt:
+            raise
+        except RuleTimeout:
+            budget.stop()  # when the timeout came before the `finally` above could count the time
+            message = (f"rule {rule.id} was stopped: it used up its time budget of {budget.seconds:g} s "
+                       "on this dossier")
+        except boundary.Rejected as exc:
+            message = f"rule {rule.id} yielded a value the engine cannot use: {exc}"
+        except BaseException as exc:  # SystemExit too: a rule never ends the host's process
             message = f"rule {rule.id} raised {_exc_summary(exc)}"
-            if self.engine.strict:
-                raise PluginError(message) from exc
-            return [_engine_finding(
-                "GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
-                program=rule.program, shipment=ctx.shipment.id if ctx.shipment else None,
-                pointer=ctx.pointer(ctx.shipment) if ctx.shipment else "")]
-        out = []
-        for hit in hits:
-            if not isinstance(hit, Hit):
-                message = f"rule {rule.id} yielded {type(hit).__name__}, expected Hit"
-                if self.engine.strict:
-                    raise PluginError(message)
-                out.append(_engine_finding("GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
-                                           program=rule.program))
-                continue
-            severity = hit.severity or (
-                rule.severity if hit.effect is Effect.VIOLATION
-                else Severity.WARNING if hit.effect is Effect.UNDETERMINED
-                else Severity.INFO
-            )
-            out.append(Finding(
-                rule=rule.id, severity=severity, effect=hit.effect, message=hit.message,
-                pointer=hit.pointer, subject=hit.subject, program=rule.program,
-                shipment=ctx.shipment.id if ctx.shipment else None,
-                remediation=rule.remediation or None, needs=hit.needs, citation=rule.citation,
-            ))
-        return out
+        else:
+            if not over:
+                return out
+            message = (f"rule {rule.id} used up its time budget of {budget.seconds:g} s on this dossier; "
+                       "its result was discarded")
+        if self.engine.strict:
+            raise PluginError(message)
+        return [self._fault(rule, ctx, message)]
 
     def dossier_rules(self, outcomes: Mapping[tuple[str, str], Outcome]) -> list[Finding]:
         # Without a host-given date, dossier rules are evaluated as of the latest ship date
@@ -525,8 +749,15 @@ class _Run:
                 findings.extend(self._apply(rule, ctx))
         out_of_scope = [f for f in findings if f.effect is Effect.NOT_APPLICABLE]
         if out_of_scope:
-            return findings, outcome(Status.NOT_APPLICABLE, "; ".join(f.message for f in out_of_scope),
-                                     [f.rule for f in out_of_scope])
+            shown = "; ".join(f.message for f in out_of_scope[:10])
+            if len(out_of_scope) > 10:
+                shown += f"; and {len(out_of_scope) - 10} more"
+            return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope])
+        for why in self.c.broken.get(program.id, ()):
+            findings.append(_engine_finding(
+                "GT-ENGINE-002", f"program {program.id!r} cannot be decided: {why}", program.id,
+                effect=Effect.UNDETERMINED, program=program.id, shipment=shipment.id,
+                pointer=self.pointers.get(id(shipment), ""), needs=why))
         for rule in rules:
             if rule.role == "check":
                 findings.extend(self._apply(rule, ctx))
@@ -541,4 +772,3 @@ class _Run:
             return findings, outcome(Status.UNDETERMINED, "needs: " + "; ".join(needs),
                                      [f.rule for f in open_])
         return findings, outcome(Status.ELIGIBLE, program.eligible_summary)
-

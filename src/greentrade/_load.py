@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from cattrs.errors import (
 )
 
 from greentrade import _convert
+from greentrade._bounds import Bounded
+from greentrade._io import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade._model import Dossier, FieldError
 from greentrade._rules import Citation, Effect, Finding, Rule, RuleContext, Severity
 from greentrade._schemas import validator
@@ -36,7 +39,7 @@ class DossierReadError(Exception):
 
 _FORMAT = Citation(
     authority="greentrade",
-    title="greentrade dossier format 1 (schemas/dossier.schema.json)",
+    title="greentrade dossier format 1: the dossier JSON Schema (greentrade schema dossier)",
     reference="https://greentrade.dev/schemas/v1/dossier.schema.json",
 )
 
@@ -49,7 +52,7 @@ def _builtin(_ctx: RuleContext) -> Iterator[Any]:
 def _data_rule(id: str, title: str, remediation: str, citation: Citation = _FORMAT) -> Rule:
     return Rule(
         id=id, title=title, severity=Severity.ERROR, check=_builtin, citation=citation,
-        remediation=remediation, scope="dossier", role="data",
+        remediation=remediation, scope="dossier", role="data", basis="stated",
     )
 
 
@@ -65,13 +68,21 @@ CORE_RULES: dict[str, Rule] = {
             "Remove the key or correct its spelling; `greentrade schema NAME` lists the allowed keys.",
         ),
         _data_rule(
+            "GT-SCHEMA-003", "No duplicate keys",
+            "Give each key of a JSON object once; which of two values was meant cannot be told.",
+        ),
+        _data_rule(
             "GT-DATA-001", "Values are valid codes, dates and quantities",
             "Correct the value: codes are checked against ISO 3166-1, ISO 4217, UN/LOCODE syntax, "
             "HS 2022, GB 32100-2015 and ISO 17442; dates must be real calendar dates in order.",
             Citation(
                 authority="greentrade",
                 title="Code lists: ISO 3166-1, ISO 4217, UN/LOCODE, HS 2022 (WCO), GB 32100-2015, ISO 17442",
-                reference="src/greentrade/data/codes.json, src/greentrade/data/hs2022.csv",
+                reference=(
+                    "ISO 3166-1:2020 and ISO 4217:2015 (https://www.iso.org); UN/LOCODE (UNECE, "
+                    "https://unece.org/trade/uncefact/unlocode); Harmonized System 2022 nomenclature (WCO, "
+                    "https://www.wcoomd.org); GB 32100-2015 (SAC); ISO 17442-1:2020"
+                ),
             ),
         ),
         _data_rule(
@@ -97,6 +108,8 @@ class Loaded:
     dossier: Dossier | None
     findings: tuple[Finding, ...]
     pointers: Mapping[int, str]
+    #: Findings left out per rule (`_bounds.MAX_FINDINGS_PER_RULE`): count and worst severity.
+    omitted: Mapping[str, tuple[int, Severity]] = attrs.field(factory=dict)
 
 
 def _pointer(path: Any) -> str:
@@ -106,7 +119,7 @@ def _pointer(path: Any) -> str:
 def _finding(rule_id: str, message: str, path: Any, subject: str | None = None) -> Finding:
     rule = CORE_RULES[rule_id]
     return Finding(
-        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=message,
+        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=_clip(message, 500),
         pointer=path if isinstance(path, str) else _pointer(path), subject=subject,
         remediation=rule.remediation, citation=rule.citation,
     )
@@ -116,19 +129,115 @@ def _no_constant(name: str) -> Any:
     raise DossierReadError(f"not valid JSON: {name} is not a JSON number")
 
 
-def read(source: Any) -> tuple[Any, str]:
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise DossierReadError(f"not readable: the number {_clip(text)} is too large for a quantity")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # Python's limit on integer digits
+        raise DossierReadError(
+            f"not readable: an integer with {len(text.lstrip('-'))} digits is too large"
+        ) from None
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Duplicates:
+    """Object hook that notes objects with a key given twice (the JSON module keeps the last)."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[dict[str, Any], list[str]]] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            twice = sorted({k for k, _v in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
+            self.found[id(obj)] = (obj, twice)
+        return obj
+
+    def findings(self, data: Any) -> list[Finding]:
+        out: list[Finding] = []
+        for path, obj in _walk_objects(data, []):
+            entry = self.found.get(id(obj))
+            if entry is not None and entry[0] is obj:
+                for key in entry[1]:
+                    out.append(_finding("GT-SCHEMA-003", f"key {_clip(key)!r} is given more than once in "
+                                        "this object", path))
+        return out
+
+
+def _walk_objects(data: Any, path: list[Any]) -> Iterator[tuple[list[Any], Any]]:
+    stack: list[tuple[list[Any], Any]] = [(path, data)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, dict):
+            yield here, node
+            stack.extend(([*here, k], v) for k, v in node.items() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(([*here, i], v) for i, v in enumerate(node) if isinstance(v, dict | list))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_text(data: Any) -> None:
+    """Refuse strings with lone surrogates (JSON escapes like \\ud800 that are no character)."""
+    stack: list[tuple[list[Any], Any]] = [([], data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DossierReadError(
+                    f"not valid text at {_pointer(path) or '/'}: a lone surrogate (a \\uD800-\\uDFFF escape "
+                    "without its pair) is not a character"
+                ) from None
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                stack.append(([*path, "(key)"], k))
+                stack.append(([*path, k], v))
+        elif isinstance(node, list):
+            stack.extend(([*path, i], v) for i, v in enumerate(node))
+
+
+def read(source: Any, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> tuple[Any, str]:
     """Return (JSON data, sha256 of the input bytes)."""
+    return _read(source, max_bytes)[:2]
+
+
+def _read(source: Any, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> tuple[Any, str, list[Finding]]:
+    """(JSON data, sha256 of the input bytes, duplicate-key findings)."""
     if isinstance(source, Path):
         try:
-            source = source.read_bytes()
-        except OSError as exc:
-            raise DossierReadError(f"cannot read {str(source)!r}: {exc.strerror}") from None
+            source = read_bytes(source, max_bytes)
+        except InputError as exc:
+            raise DossierReadError(str(exc)) from None
     if isinstance(source, str):
-        source = source.encode("utf-8")
+        try:
+            source = source.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DossierReadError(
+                f"not valid text: character {exc.start} is a lone surrogate, not a character"
+            ) from None
     if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
+        if len(raw) > max_bytes:
+            raise DossierReadError(f"the input ({len(raw)} bytes) is larger than the input limit of "
+                                   f"{max_bytes} bytes (raise it with [greentrade] max_input_bytes)")
+        duplicates = _Duplicates()
         try:
-            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
+            text = raw.decode("utf-8-sig")
+            data = json.loads(text, parse_constant=_no_constant, parse_float=_parse_float,
+                              parse_int=_parse_int, object_pairs_hook=duplicates)
         except UnicodeDecodeError as exc:
             raise DossierReadError(f"not UTF-8 text: byte {exc.start}: {exc.reason}") from None
         except json.JSONDecodeError as exc:
@@ -137,22 +246,31 @@ def read(source: Any) -> tuple[Any, str]:
             ) from None
         except RecursionError:
             raise DossierReadError("not readable: JSON nested too deeply") from None
-        return data, hashlib.sha256(raw).hexdigest()
+        if _SURROGATE_ESCAPE.search(text):
+            _check_text(data)
+        found = duplicates.findings(data) if duplicates.found else []
+        return data, hashlib.sha256(raw).hexdigest(), found
     if isinstance(source, Dossier):
         source = _convert.unstructure(source)
     try:
         canonical = json.dumps(
             source, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         ).encode("utf-8")
+    except UnicodeEncodeError:
+        _check_text(source)
+        raise DossierReadError("not valid text: a lone surrogate is not a character") from None  # pragma: no cover
     except (TypeError, ValueError) as exc:
-        raise DossierReadError(f"not JSON-compatible data: {exc}") from None
+        raise DossierReadError(f"not JSON-compatible data: {_clip(str(exc), 200)}") from None
     except RecursionError:
         raise DossierReadError("not readable: data nested too deeply") from None
-    return source, hashlib.sha256(canonical).hexdigest()
+    if len(canonical) > max_bytes:
+        raise DossierReadError(f"the input ({len(canonical)} bytes as JSON) is larger than the input limit of "
+                               f"{max_bytes} bytes (raise it with [greentrade] max_input_bytes)")
+    return source, hashlib.sha256(canonical).hexdigest(), []
 
 
-def _schema_findings(data: Any) -> list[Finding]:
-    out: list[Finding] = []
+def _schema_findings(data: Any) -> Bounded:
+    out = Bounded()
     for err in validator("dossier").iter_errors(data):
         path = list(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
@@ -231,8 +349,8 @@ def _pointer_map(dossier: Dossier) -> dict[int, str]:
     return pointers
 
 
-def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozenset[str]) -> list[Finding]:
-    out: list[Finding] = []
+def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozenset[str]) -> Bounded:
+    out = Bounded()
     at = pointers.__getitem__
 
     def unique(items: Any, what: str) -> None:
@@ -277,7 +395,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
         base = at(id(pr))
         unique_specs(pr, base, pr.id)
         ref(pr.manufacturer, party, "manufacturer", base + "/manufacturer", pr.id)
-        if pr.category not in categories:
+        if pr.category is not None and pr.category not in categories:
             out.append(
                 _finding(
                     "GT-REF-003",
@@ -287,7 +405,7 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
             )
         if pr.manufacturing_site is not None:
             s = site(pr.manufacturing_site)
-            maker = party(pr.manufacturer)
+            maker = party(pr.manufacturer) if pr.manufacturer is not None else None
             if s is None:
                 ref(pr.manufacturing_site, site, "manufacturing site", base + "/manufacturing_site", pr.id)
             elif maker is not None and s not in maker.sites:
@@ -310,6 +428,11 @@ def _integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozen
             ref(s_id, site, "site", f"{base}/sites/{j}", d.id)
         if d.carbon_footprint is not None:
             ref(d.carbon_footprint.verifier, party, "verifier", base + "/carbon_footprint/verifier", d.id)
+            if d.carbon_footprint.verification is not None:
+                ref(d.carbon_footprint.verification.provider, party, "verification provider",
+                    base + "/carbon_footprint/verification/provider", d.id)
+        if d.epd is not None and d.epd.verification is not None:
+            ref(d.epd.verification.provider, party, "verification provider", base + "/epd/verification/provider", d.id)
     for sh in dossier.shipments:
         base = at(id(sh))
         ref(sh.exporter, party, "exporter", base + "/exporter", sh.id)
@@ -346,29 +469,49 @@ def _without_keys(data: Any, pointers: list[str]) -> Any:
     return copy
 
 
-def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject") -> Loaded:
+def _loaded(data: Any, digest: str, dossier: Dossier | None, findings: Any,
+            pointers: Mapping[int, str]) -> Loaded:
+    bounded = findings if isinstance(findings, Bounded) else Bounded()
+    if bounded is not findings:
+        bounded.extend(findings)
+    return Loaded(data, digest, dossier, tuple(bounded.kept), pointers, dict(bounded.omitted))
+
+
+def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject",
+         max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Loaded:
     """Read and check a dossier. Raises `DossierReadError` only for unreadable input.
 
     With ``unknown_keys="warn"`` unknown keys are reported as warnings and ignored, instead
-    of being errors that stop evaluation.
+    of being errors that stop evaluation. Input beyond `max_bytes` is unreadable.
     """
-    data, digest = read(source)
+    data, digest, duplicates = _read(source, max_bytes)
     if not isinstance(data, dict):
         raise DossierReadError(
             f"not a dossier: the top-level JSON value is {_json_type(data)}, expected an object"
         )
+    if duplicates:  # which of the values was meant cannot be told: nothing is evaluated
+        return _loaded(data, digest, None, duplicates, {})
     warnings: list[Finding] = []
     original = data
-    if not validator("dossier").is_valid(data):
-        findings = _schema_findings(data)
-        if unknown_keys == "warn" and findings and all(f.rule == "GT-SCHEMA-002" for f in findings):
+    schema = validator("dossier")
+    if not schema.is_valid(data):
+        found = _schema_findings(data)
+        findings = found.kept
+        if (unknown_keys == "warn" and findings and not found.omitted
+                and all(f.rule == "GT-SCHEMA-002" for f in findings)):
             warnings = [
                 attrs.evolve(f, severity=Severity.WARNING, message=f.message + " (ignored)") for f in findings
             ]
             data = _without_keys(data, [f.pointer for f in findings])
-            findings = _schema_findings(data)
+            found = _schema_findings(data) if not schema.is_valid(data) else Bounded()
+            findings = found.kept
         if findings:
-            return Loaded(original, digest, None, tuple(findings), {})
+            found.extend(warnings)
+            return _loaded(original, digest, None, found, {})
+        if not warnings:  # the two validators disagree: the input is treated as invalid
+            return _loaded(original, digest, None, [_finding(
+                "GT-SCHEMA-001", "the dossier's schema validators disagree about this input (the fast "
+                "validator refuses it, the reference validator finds no error); treated as invalid", "")], {})
     if "$schema" in data:  # allowed by the schema for editors; not part of the entities
         data = {k: v for k, v in data.items() if k != "$schema"}
     try:
@@ -381,11 +524,14 @@ def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject
                 _finding("GT-DATA-001", message, path)
                 for path, message in _structure_findings(exc, [])
             ]
-            return Loaded(original, digest, None, (*warnings, *findings), {})
-        raise  # pragma: no cover - the detailed converter accepted what the fast one refused
+            return _loaded(original, digest, None, [*warnings, *findings], {})
+        # The detailed converter accepted what the fast one refused: treated as invalid.
+        return _loaded(original, digest, None, [*warnings, _finding(  # pragma: no cover - defensive
+            "GT-DATA-001", "the dossier could not be turned into entities", "")], {})
     pointers = _pointer_map(dossier)
     problems = _integrity(dossier, pointers, categories)
-    return Loaded(original, digest, dossier, (*warnings, *problems), pointers)
+    problems.extend(warnings)
+    return _loaded(original, digest, dossier, problems, pointers)
 
 
 def _json_type(value: Any) -> str:

@@ -36,6 +36,9 @@ class Requirement:
     title: str = ""
     standards: tuple[StandardDesignator, ...] = ()
     issuer_accreditations: tuple[StandardDesignator, ...] = ()
+    #: The document must state one of these calculation methods (ids of `greentrade.Method`, e.g.
+    #: ``eu-battery-art7``): a method is not a standard, so it is checked apart from them.
+    methods: tuple[str, ...] = ()
     min_validity_days: int = 0
     #: Only products whose spec ``spec`` is at least ``min`` (e.g. battery capacity > 2 kWh).
     applies_if_spec: str | None = None
@@ -45,6 +48,11 @@ class Requirement:
     applies_if_exclusive: bool = False
     effective_from: dt.date | None = None
     note: str | None = None
+    #: A reference data entry (host ``[reference]``) with the date the requirement applies from,
+    #: when the law ties it to an act whose date the source does not give; without it: undetermined.
+    effective_from_reference: str | None = None
+    #: Phrases the document's ``scope`` must state (case and spaces ignored; ``a|b`` for either).
+    document_states: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -10,9 +10,10 @@ from typing import Any
 
 import attrs
 
+from greentrade._io import escape_controls
 from greentrade._rules import Citation, Finding, Severity, Status
 
-__all__ = ["Outcome", "PluginInfo", "Report"]
+__all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
 
 REPORT_FORMAT = "greentrade.report/1"
 
@@ -22,6 +23,19 @@ class PluginInfo:
     name: str
     version: str
     rules: int = 0
+
+
+@attrs.frozen
+class RuleInfo:
+    """A loaded rule as the report describes it: what its verdicts rest on."""
+
+    id: str
+    title: str
+    plugin: str
+    basis: str
+    program: str | None = None
+    #: The basis the rule declares; differs from `basis` when the host made it binding.
+    declared_basis: str | None = None
 
 
 @attrs.frozen
@@ -58,6 +72,15 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
+def _rule(r: RuleInfo) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+    if r.program:
+        d["program"] = r.program
+    if r.declared_basis and r.declared_basis != r.basis:
+        d["declared_basis"] = r.declared_basis
+    return d
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {
         "rule": f.rule,
@@ -65,6 +88,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "effect": str(f.effect),
         "message": f.message,
         "pointer": f.pointer,
+        "basis": str(f.basis),
     }
     for key in ("subject", "program", "shipment", "remediation", "needs"):
         value = getattr(f, key)
@@ -84,6 +108,7 @@ class Report:
     evaluated: bool
     outcomes: tuple[Outcome, ...]
     findings: tuple[Finding, ...]
+    rules: tuple[RuleInfo, ...] = ()
 
     @classmethod
     def build(
@@ -96,6 +121,7 @@ class Report:
         evaluated: bool,
         outcomes: Iterable[Outcome],
         findings: Iterable[Finding],
+        rules: Iterable[RuleInfo] = (),
     ) -> Report:
         return cls(
             greentrade_version=version,
@@ -105,6 +131,7 @@ class Report:
             evaluated=evaluated,
             outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
             findings=tuple(sorted(set(findings), key=finding_key)),
+            rules=tuple(sorted(rules, key=lambda r: r.id)),
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -154,6 +181,7 @@ class Report:
                 for o in self.outcomes
             ],
             "findings": [_finding(f) for f in self.findings],
+            "rules": [_rule(r) for r in self.rules],
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -189,7 +217,7 @@ class Report:
         )
         for f in self.findings:
             where = f" [{f.shipment}]" if f.shipment else ""
-            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'}")
+            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
             lines.append(f"          {f.message}")
             if f.needs:
                 lines.append(f"          needs: {f.needs}")
@@ -197,4 +225,5 @@ class Report:
                 lines.append(f"          fix: {f.remediation}")
             if f.citation is not None and f.severity is not Severity.INFO:
                 lines.append(f"          source: {f.citation}")
-        return "\n".join(lines) + "\n"
+        # Control characters from the input or a plugin never reach the terminal as such.
+        return "\n".join(escape_controls(line, keep_newlines=False) for line in lines) + "\n"

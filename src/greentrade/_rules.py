@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
+    "Basis",
     "CatalogEntry",
     "Category",
     "Citation",
@@ -47,6 +48,25 @@ class Effect(enum.StrEnum):
     UNDETERMINED = "undetermined"  # data or host configuration is missing
     NOT_APPLICABLE = "not_applicable"  # out of the program's scope
     NOTE = "note"  # information only
+
+
+class Basis(enum.StrEnum):
+    """What a rule's verdict rests on.
+
+    Only ``stated`` and ``host`` rules may yield a `Effect.VIOLATION` (and so make a
+    shipment not eligible); the engine downgrades a violation of an ``inferred`` or
+    ``practice`` rule and reports the plugin (``GT-ENGINE-006``).
+    """
+
+    STATED = "stated"  # the source says it (the citation quotes the sentence or article)
+    INFERRED = "inferred"  # our reading of what the source implies
+    PRACTICE = "practice"  # common practice or advice that no source makes a requirement
+    HOST = "host"  # a requirement the host configured
+
+    @property
+    def binding(self) -> bool:
+        """Whether a rule of this basis may yield a violation."""
+        return self in (Basis.STATED, Basis.HOST)
 
 
 class Status(enum.StrEnum):
@@ -121,6 +141,10 @@ class Hit:
     subject: str | None = None
     severity: Severity | None = None
     needs: str | None = None
+    #: What this hit rests on when it differs from the rule's basis: ``host`` when the host's
+    #: configuration decided it, ``inferred`` or ``practice`` for a weaker reading. A hit
+    #: cannot claim ``stated`` for a rule that is not.
+    basis: Basis | None = attrs.field(default=None, converter=attrs.converters.optional(Basis))
 
 
 @attrs.frozen
@@ -138,6 +162,7 @@ class Finding:
     remediation: str | None = None
     needs: str | None = None
     citation: Citation | None = None
+    basis: Basis = Basis.STATED
 
 
 Check = Callable[["RuleContext"], Iterable[Hit]]
@@ -146,7 +171,7 @@ Check = Callable[["RuleContext"], Iterable[Hit]]
 def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
     import re
 
-    if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$", value):
+    if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\Z", value):
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
 
 
@@ -159,6 +184,9 @@ class Rule:
     ``ctx.outcomes``. ``role="scope"`` rules decide whether their program applies to a
     shipment; they run first, and when one yields a ``not_applicable`` hit the program's
     other rules are not run for that shipment.
+
+    ``basis`` (required) says what the rule's verdicts rest on (see `Basis`): only a
+    ``stated`` or ``host`` rule may yield a violation.
     """
 
     id: str = attrs.field(validator=_rule_id)
@@ -172,6 +200,7 @@ class Rule:
     scope: Literal["shipment", "dossier"] = "shipment"
     role: Literal["scope", "check", "data"] = "check"
     description: str = ""
+    basis: Basis = attrs.field(kw_only=True, converter=Basis)
 
 
 @attrs.frozen
@@ -193,6 +222,8 @@ class RuleContext:
     #: Program outcomes by (program id, shipment id); filled for dossier-scope rules, which
     #: run after every shipment has been evaluated (e.g. to check promises in tenders).
     outcomes: Mapping[tuple[str, str], Outcome] = attrs.field(factory=dict)
+    #: Ids of rules the host made binding (``[plugins.<section>] require = [...]``).
+    required: frozenset[str] = frozenset()
 
     # -- locating values -------------------------------------------------------------------
     def pointer(self, obj: object, *path: str | int) -> str:
@@ -220,6 +251,12 @@ class RuleContext:
             value = self._memo[key] = factory()
             return value
 
+    def binding(self, rule_id: str) -> bool:
+        """Whether the host made the rule binding (``require = ["RULE-ID"]`` in a plugin's
+        configuration section): an ``inferred`` or ``practice`` rule may then yield violations,
+        which the report shows with basis ``host``."""
+        return rule_id in self.required
+
     def config(self, section: str) -> Mapping[str, Any]:
         """The host's validated settings for a configuration section, with the defaults of the
         plugin's schema for keys the host left out (empty if the section is unknown)."""
@@ -237,6 +274,12 @@ class RuleContext:
     def violation(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
         """A breach of the rule; with an error rule the program is not eligible."""
         return self._hit(Effect.VIOLATION, message, at, path, **kw)
+
+    def warning(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+        """A warning that does not change the status (what an ``inferred`` or ``practice`` rule
+        reports instead of a violation)."""
+        kw.setdefault("severity", Severity.WARNING)
+        return self._hit(Effect.NOTE, message, at, path, **kw)
 
     def undetermined(self, message: str, at: object, *path: str | int, needs: str, **kw: Any) -> Hit:
         """The rule cannot decide; `needs` names the data or configuration that would let it."""

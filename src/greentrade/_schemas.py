@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
@@ -32,6 +33,52 @@ try:  # pragma: no cover - exercised when the accelerator is installed
     import jsonschema_rs as _rs
 except ImportError:  # pragma: no cover
     _rs = None
+
+
+@functools.lru_cache(maxsize=512)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema (ECMA-262) pattern compiled for Python's `re`, with ECMA's meaning of
+    ``$``: the end of the text. Python's ``$`` also matches before a final newline, so that
+    ``"^[A-Z]{2}$"`` would accept ``"CN\\n"``; here every ``$`` outside a character class
+    becomes ``\\Z``."""
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "$":
+            out.append(r"\Z")
+            continue
+        out.append(ch)
+    return re.compile("".join(out))
+
+
+def _pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and not ecma_pattern(patrn).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+def _pattern_properties(validator: Any, properties: Mapping[str, Any], instance: Any,
+                        schema: Any) -> Iterator[jsonschema.ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    for patrn, subschema in properties.items():
+        for k, v in instance.items():
+            if ecma_pattern(patrn).search(k):
+                yield from validator.descend(v, subschema, path=k, schema_path=patrn)
+
+
+#: Draft 2020-12 with ECMA-262 anchors in ``pattern`` and ``patternProperties`` (the
+#: reference validator then agrees with the compiled one on text with a final newline).
+_Draft202012: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
+)
 
 
 def _no_network(uri: str) -> referencing.Resource[Any]:
@@ -60,6 +107,13 @@ def schema(name: str) -> Mapping[str, Any]:
         raise KeyError(f"no schema named {name!r}; known: {', '.join(schema_names())}") from None
 
 
+def _no_dialect(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    # jsonschema picks the validator class by a resource's "$schema" when it follows a $ref,
+    # which would drop the ECMA pattern semantics of `_Draft202012` there; every schema
+    # here is Draft 2020-12 anyway.
+    return {k: v for k, v in schema.items() if k != "$schema"} if "$schema" in schema else schema
+
+
 class SchemaValidator:
     """Validates instances against a schema whose references resolve in a local registry.
 
@@ -74,10 +128,10 @@ class SchemaValidator:
         ]
         registry: referencing.Registry[Any] = referencing.Registry(retrieve=_no_network)  # type: ignore[call-arg]
         registry = registry.with_resources(
-            (uri, DRAFT202012.create_resource(s)) for uri, s in resources_
+            (uri, DRAFT202012.create_resource(_no_dialect(s))) for uri, s in resources_
         )
         self.root = root
-        self._reference = jsonschema.Draft202012Validator(root, registry=registry)
+        self._reference = _Draft202012(_no_dialect(root), registry=registry)
         self._fast: Any = None
         if _rs is not None:
             try:
@@ -97,7 +151,8 @@ class SchemaValidator:
         return bool(self._reference.is_valid(instance))
 
     def iter_errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
-        return self._reference.iter_errors(instance)
+        errors: Iterator[jsonschema.ValidationError] = self._reference.iter_errors(instance)
+        return errors
 
 
 @functools.cache

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
+from greentrade import _importcli
 from greentrade._assess import MarketError, assess
 from greentrade._config import ConfigError
 from greentrade._engine import Engine, PluginError
+from greentrade._io import InputError, OutputError, escape_controls, read_bytes, same_file, write_atomic
 from greentrade._load import DossierReadError, parse_date
 from greentrade._rules import CatalogEntry
 from greentrade._schemas import schema, schema_names
+from greentrade.server import _cli as serve_cli
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def print(*values: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
+    """`builtins.print` with control characters escaped: listings and messages show text from
+    plugins and dossiers, which must not drive the terminal."""
+    builtins.print(escape_controls(sep.join(map(str, values))), end=end, file=file)
 
 
 def _date(text: str) -> object:
@@ -56,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
+    serve_cli.add_parser(sub)
+    _importcli.register(sub)
     return p
 
 
@@ -65,34 +78,52 @@ def _engine(config: str | None) -> Engine:
     return engine
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ()) -> None:
+    """Write to `output` atomically (never over a file named in `protect`), or to stdout."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
+        for other in protect:
+            if other and other != "-" and same_file(output, other):
+                raise OutputError(f"cannot write {output!r}: it is the input or configuration file {other!r}")
+        write_atomic(output, text.encode("utf-8"))
+        return
+    try:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # e.g. standard output redirected to a full disk
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _source(engine: Engine, dossier: str) -> bytes | Path:
+    """Standard input (read within the engine's input limit) or the dossier's path."""
+    return read_bytes(sys.stdin.buffer, engine.max_input_bytes) if dossier == "-" else Path(dossier)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = getattr(args, "sub_config", None) or args.config
     try:
+        if args.command == "serve":
+            return serve_cli.serve(args, config)
         if args.command == "schema":
             _write(json.dumps(schema(args.name), indent=2) + "\n", None)
             return EXIT_OK
+        if args.command in _importcli.COMMANDS:
+            return _importcli.run(args, config)
         engine = _engine(config)
         if args.command == "validate":
-            path = Path(args.dossier)
-            source = sys.stdin.buffer.read() if args.dossier == "-" else path
-            report = engine.validate(source, as_of=args.as_of)
-            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output)
+            report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
+            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output,
+                   protect=(args.dossier, config))
             return EXIT_OK if report.ok else EXIT_FINDINGS
         if args.command == "assess":
             return _assess_command(engine, args)
         if args.command == "rules":
             for r in engine.rules:
                 period = f"{r.effective.start or '…'} to {r.effective.end or '…'}"
-                print(f"{r.id:<16} {r.severity!s:<8} {r.program or '-':<24} {period:<26} "
-                      f"{engine.rule_owner(r.id)}: {r.title}")
+                print(f"{r.id:<16} {r.severity!s:<8} {engine.rule_basis(r):<9} {r.program or '-':<24} "
+                      f"{period:<26} {engine.rule_owner(r.id)}: {r.title}")
                 print(f"{'':<16} source: {r.citation}")
             return EXIT_OK
         if args.command == "plugins":
@@ -106,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "standards":
             return _standards(engine)
-    except (DossierReadError, ConfigError, PluginError, MarketError) as exc:
+    except (DossierReadError, ConfigError, PluginError, MarketError, InputError, OutputError) as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # pragma: no cover
@@ -115,10 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace) -> int:
-    source = sys.stdin.buffer.read() if args.dossier == "-" else Path(args.dossier)
+    source = _source(engine, args.dossier)
+    if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
+        source = read_bytes(source, engine.max_input_bytes)
     assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
-    forms = {"json": assessment.to_json, "html": assessment.to_html, "text": assessment.to_text}
-    _write(forms[args.format](), args.output)
+    forms: dict[str, Callable[[], str]] = {"json": assessment.to_json, "html": assessment.to_html,
+                                           "text": lambda: escape_controls(assessment.to_text())}
+    _write(forms[args.format](), args.output, protect=(args.dossier, getattr(args, "sub_config", None) or args.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
 
 

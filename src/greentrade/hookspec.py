@@ -64,9 +64,11 @@ def greentrade_categories() -> Sequence[Category]:
 def greentrade_reference_data() -> Mapping[str, Any]:
     """Return named reference data sets (JSON-compatible values), e.g. a region mapping.
 
-    Names should be prefixed with the plugin's configuration section
-    (``"itc-green-export-pass.regions"``). Hosts override a set by name in the ``[reference]``
-    table of their configuration. Rules read the merged result from ``ctx.reference``.
+    Names must start with the plugin's name or one of its configuration sections and a dot
+    (``"itc-green-export-pass.regions"``); a set outside that prefix (e.g. another plugin's)
+    is reported as ``GT-ENGINE-002`` and not applied. Hosts override a set by name in the
+    ``[reference]`` table of their configuration. Rules read the merged, read-only result
+    from ``ctx.reference``.
     """
     raise NotImplementedError  # pragma: no cover - a specification, never called
 

@@ -23,7 +23,9 @@ R, OG, G, U, E, N = "ready", "optional-gaps", "gaps", "undetermined", "expiring"
 PRODUCTS = ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10", "P11", "P12", "P13", "P14"]
 EXPECTED = {
     #                 P01 P02 P03 P04 P05 P06 P07 P08 P09 P10 P11 P12 P13 P14
-    "europe":        [R, OG, G, R, R, R, G, R, U, E, G, R, G, OG],
+    # P06, P07, P09: the date Article 7(1) of the Battery Regulation applies from is not configured.
+    # P10: the EPD is common practice (preferred); the declaration of performance is in place.
+    "europe":        [R, OG, G, R, R, U, U, R, U, OG, G, R, G, OG],
     "latin-america": [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
     "middle-east":   [R, OG, OG, R, OG, R, R, OG, OG, OG, OG, R, OG, OG],
     "southeast-asia": [N, N, N, R, OG, R, R, OG, OG, OG, OG, R, OG, N],
@@ -76,10 +78,11 @@ def test_gap_kinds_in_europe():
         return sorted({g.kind for _r, g in a.cell(p, "europe").gaps})
 
     assert kinds("P03") == ["missing-document"]
-    assert kinds("P07") == ["missing-document"]  # 215 kWh: Article 7 declaration missing
-    assert kinds("P09") == ["spec-unknown"]  # capacity not stated
-    assert kinds("P10") == ["expiring"]
-    assert kinds("P11") == ["wrong-edition"]  # EN 15804+A1
+    assert kinds("P06") == ["application-date-unknown", "wrong-declaration"]  # ISO 14067 only
+    assert kinds("P07") == ["application-date-unknown", "missing-document"]  # 215 kWh: no declaration
+    assert kinds("P09") == ["application-date-unknown", "spec-unknown"]  # capacity not stated
+    assert kinds("P10") == ["expiring"]  # the preferred EPD
+    assert kinds("P11") == ["missing-document", "wrong-edition"]  # no declaration of performance; EN 15804+A1
     assert kinds("P13") == ["not-valid"]  # suspended declaration of conformity
     assert kinds("P14") == ["unrecognized-issuer"]  # ISO/IEC 17025 lab, not ISO 14065
     p10 = a.cell("P10", "europe")
@@ -90,6 +93,65 @@ def test_gap_kinds_in_europe():
 def test_battery_article7_not_before_its_date():
     a = assess(_engine(), PORTFOLIO, markets=["europe"], as_of=dt.date(2026, 2, 17))
     assert a.cell("P07", "europe").status == OG  # the declaration is listed, but not yet in force
+
+
+ART7_DATE = "eu-battery-regulation.art7-application-date"
+
+
+def test_battery_article7_needs_the_configured_application_date_and_an_article_7_declaration():
+    # Without the host's date the item is undetermined, and says what would decide it.
+    a = assess(_engine(), PORTFOLIO, markets=["europe"], as_of=dt.date(2027, 6, 1))
+    (check,) = [r for r in a.cell("P07", "europe").requirements if r.requirement == "EU-ESS-CFD-BATT-ART7"]
+    (gap,) = [g for g in check.gaps if g.kind == "application-date-unknown"]
+    assert ART7_DATE in gap.action
+    # With it: not before that date, and an ISO 14067 declaration is not an Article 7 declaration.
+    engine = _engine({"reference": {ART7_DATE: "2027-03-01"}})
+    before = assess(engine, PORTFOLIO, markets=["europe"], as_of=dt.date(2027, 2, 28))
+    assert [before.cell(p, "europe").status for p in ("P06", "P07")] == [OG, OG]
+    after = assess(engine, PORTFOLIO, markets=["europe"], as_of=dt.date(2027, 3, 1))
+    assert [after.cell(p, "europe").status for p in ("P06", "P07")] == [G, G]
+    assert sorted({g.kind for _r, g in after.cell("P06", "europe").gaps}) == ["wrong-declaration"]
+    # A declaration that states Article 7 of Regulation (EU) 2023/1542 meets it.
+    data = json.loads(PORTFOLIO.read_text())
+    cfd = next(d for d in data["documents"] if d["id"] == "CFD-ESS5")
+    cfd["scope"] = "Carbon footprint declaration under Regulation (EU) 2023/1542, Article 7(1)"
+    fixed = assess(engine, data, markets=["europe"], as_of=dt.date(2027, 3, 1))
+    assert fixed.cell("P06", "europe").status == R
+
+
+def test_construction_products_need_a_declaration_of_performance_and_epd_is_practice():
+    profiles = {p.id: p for p in _engine().profiles}
+    reqs = {r.id: r for r in profiles["eu-green-public-procurement"].requirements}
+    epd, dop = reqs["EU-GBM-EPD-EN15804"], reqs["EU-GBM-DOP-CPR"]
+    assert (epd.level, epd.standing) == ("preferred", "common-practice")
+    assert (dop.level, dop.standing, dop.document_type) == ("required", "law", "declaration-of-conformity")
+    assert "305/2011" in dop.citation.title and "2024/3110" in dop.citation.title
+    assert "CELEX 32011R0305" in dop.citation.reference and "CELEX 32024R3110" in dop.citation.reference
+    assert dop.citation.date == dt.date(2011, 3, 9) and "8 January 2026" in (dop.citation.note or "")
+
+
+def test_eu_outermost_regions_in_latin_america_get_the_eu_profile_too():
+    for country in ("GF", "GP", "MQ", "MF"):
+        a = assess(_engine(), PORTFOLIO, markets=[country], as_of=AS_OF)
+        assert a.markets[0].profiles == ("eu-green-public-procurement", "latam-green-procurement"), country
+
+
+def test_eu_battery_item_reads_the_art7_method():
+    """EU-ESS-CFD-BATT-ART7 is met by a declaration that states the Regulation (EU) 2023/1542
+    Art. 7 method (dossier format 2), not by an ISO 14067 declaration alone."""
+    from greentrade import migrate
+
+    engine = _engine({"reference": {ART7_DATE: "2026-02-18"}})
+    a = assess(engine, PORTFOLIO, markets=["europe"], as_of=AS_OF)
+    gaps = [g for r in a.cell("P06", "europe").requirements if r.requirement == "EU-ESS-CFD-BATT-ART7"
+            for g in r.gaps]
+    assert [g.kind for g in gaps] == ["wrong-declaration"] and "2023/1542" in gaps[0].message
+    data = migrate(PORTFOLIO)
+    for doc in data["documents"]:
+        if doc["type"] == "carbon-footprint-declaration" and any(c["product"] == "P06" for c in doc["products"]):
+            doc["methods"] = [{"id": "eu-battery-art7"}]
+    b = assess(engine, data, markets=["europe"], as_of=AS_OF)
+    assert b.cell("P06", "europe").status == R
 
 
 def test_first_party_profiles():
@@ -103,10 +165,14 @@ def test_first_party_profiles():
         for r in p.requirements:
             assert r.citation.reference and r.standing in ("law", "published-pilot", "common-practice")
             if r.standing == "published-pilot":
-                assert r.citation.reference.startswith("shared/sources/") and r.level == "preferred"
+                assert r.citation.authority.startswith("News report of an announcement attributed to")
+                assert r.level == "preferred"
+            if r.standing == "common-practice":  # practice is never a requirement of a first-party profile
+                assert r.level == "preferred", r.id
     batt = next(r for r in profiles["eu-green-public-procurement"].requirements if r.id == "EU-ESS-CFD-BATT-ART7")
     assert (batt.applies_if_spec, batt.applies_if_min, batt.applies_if_unit) == ("capacity", 2, "kWh")
     assert batt.effective_from == dt.date(2026, 2, 18) and "2023/1542" in batt.citation.title
+    assert batt.methods == ("eu-battery-art7",)
     assert not any(r.category.startswith("solar") for r in profiles["sea-project-buyers"].requirements)
     assert [w.program for w in profiles["me-green-procurement"].pathways] == ["cn-green-channel",
                                                                              "itc-green-export-pass"]
@@ -123,7 +189,7 @@ def test_host_overrides_and_adds_profiles():
                                "standards": ["EN 15804:2012+A2:2019"],
                                "citation": {"authority": "host", "title": "own survey", "reference": "internal"}}]}
     a = assess(_engine({"profiles": [data, extra]}), PORTFOLIO, as_of=AS_OF)
-    assert a.cell("P10", "europe").status == N  # the host dropped the EPD requirement
+    assert a.cell("P10", "europe").status == R  # the host dropped the EPD; the declaration of performance is there
     assert a.cell("P11", "middle-east").status == G  # the host's required EPD (+A1 is the old edition)
     assert a.cell("P10", "middle-east").status == OG  # the host requires no minimum validity margin
     me = next(m for m in a.markets if m.id == "middle-east")
@@ -143,7 +209,7 @@ class _Program:
             if ctx.shipment.destination_country != "SA":
                 yield ctx.violation("only SA", ctx.shipment, "destination_country")
         return [Rule(id="TEST-LANE-001", title="t", severity=Severity.ERROR, check=check, program="test-lane",
-                     citation=Citation(authority="t", title="t", reference="t"))]
+                     citation=Citation(authority="t", title="t", reference="t"), basis="stated")]
 
 
 def _tender_report(patch):
@@ -157,8 +223,10 @@ def _tender_report(patch):
     return [f for f in report.findings if f.rule.startswith("TENDER-")]
 
 
-def test_promise_on_eligible_shipment_passes():
-    assert _tender_report({"promises": [{"program": "test-lane", "claim": "fast"}]}) == []
+def test_promise_on_eligible_shipment_says_what_eligible_means():
+    [f] = _tender_report({"promises": [{"program": "test-lane", "claim": "fast"}]})
+    assert (f.rule, f.effect, f.severity) == ("TENDER-005", "note", Severity.INFO)
+    assert "which means: all rules of the program are satisfied" in f.message
 
 
 def test_promise_on_not_eligible_shipment_is_an_error():
@@ -180,3 +248,22 @@ def test_tender_findings_reach_the_assessment():
     data["tenders"][0]["required_documents"].append({"type": "epd"})
     a = assess(_engine(), data, as_of=AS_OF)
     assert [(t.tender, t.rule) for t in a.tenders] == [("T-RUH-2026-07", "TENDER-001")] * 2
+
+
+def test_readme_table_shows_each_rule_basis():
+    from greentrade_buyer_profiles.rules import rules
+
+    text = (HERE / "README.md").read_text("utf-8")
+    for r in rules():
+        assert f"| `{r.id}` | {r.basis} |" in text, r.id
+    assert "Analysis shows" not in text
+
+
+def test_certificate_listing_other_sites_is_named_in_the_assessment():
+    data = json.loads(PORTFOLIO.read_text())
+    cert = next(d for d in data["documents"] if d["id"] == "GP-PV450")
+    cert["sites"] = ["sunhe-huzhou"]  # P04 is made at sunhe-jiaxing
+    a = assess(_engine(), data, markets=["middle-east"], as_of=AS_OF)
+    gaps = [(r.requirement, g) for r, g in a.cell("P04", "middle-east").gaps]
+    assert [(req, g.kind, g.document) for req, g in gaps] == [("ME-PV-GBT33761", "product-mismatch", "GP-PV450")]
+    assert "not its manufacturing site sunhe-jiaxing" in gaps[0][1].message

@@ -53,8 +53,10 @@ EXPECTED = {
     "pv-jiangsu-to-saudi-arabia.json": ("SH-2026-SA-031", "eligible", [], []),
     "battery-storage-fujian-to-vietnam.json": ("SH-2026-VN-112", "eligible", [], []),
     "building-materials-zhejiang-to-brazil.json": ("SH-2026-BR-007", "eligible", [], []),
-    "pv-jiangsu-to-germany-out-of-region.json": ("SH-2026-DE-044", "not_applicable", [], []),
-    "smart-meters-superseded-gbt-to-uae.json": ("SH-2026-AE-019", "not_eligible", ["ITC-GEP-003"], []),
+    # Outside the three named regions: the report does not say the pass applies only there.
+    "pv-jiangsu-to-germany-out-of-region.json": ("SH-2026-DE-044", "undetermined", [], ["ITC-GEP-002"]),
+    # A superseded edition without a published transition rule: undetermined, not a violation.
+    "smart-meters-superseded-gbt-to-uae.json": ("SH-2026-AE-019", "undetermined", [], ["ITC-GEP-003"]),
     "pv-anhui-to-mexico-unpublished-standards.json": ("SH-2026-MX-026", "undetermined", [], ["ITC-GEP-005"]),
 }
 
@@ -150,8 +152,10 @@ def test_cli_standards(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_validate_example(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["validate", str(EXAMPLES / "smart-meters-superseded-gbt-to-uae.json")])
     out = capsys.readouterr().out
-    assert code == 1
-    assert re.search(r"SH-2026-AE-019\s+itc-green-export-pass\s+not_eligible", out)
+    assert code == 0
+    assert re.search(r"SH-2026-AE-019\s+itc-green-export-pass\s+undetermined", out)
+    assert "ITC-GEP-003 [SH-2026-AE-019] at /documents/0/standards/0 (basis: inferred)" in out
+    assert "current since 2024-11-28" in out
 
 
 # -- host configuration and other plugins ---------------------------------------------------------
@@ -264,3 +268,12 @@ def test_regions_data() -> None:
     assert "TL" in regions["southeast-asia"]
     assert {"BR", "MX", "CU", "PR"} <= set(regions["latin-america"])
     assert all(r.get("basis") for r in data["regions"])
+
+
+def test_readme_table_shows_each_rule_basis() -> None:
+    from greentrade_itc_green_export_pass.rules import build_rules
+
+    text = (HERE / "README.md").read_text("utf-8")
+    for r in build_rules():
+        assert f"| {r.id} | {r.basis}" in text, r.id
+    assert "Analysis shows" not in text

@@ -24,7 +24,7 @@ from greentrade._schemas import validator
 
 __all__ = ["Case", "CaseError", "CaseResult", "load_case", "run_case"]
 
-_FINDING_KEYS = ("rule", "severity", "effect", "pointer", "subject", "shipment", "program", "needs")
+_FINDING_KEYS = ("rule", "severity", "effect", "basis", "pointer", "subject", "shipment", "program", "needs")
 
 
 class CaseError(Exception):

@@ -70,6 +70,9 @@ def product_mismatch(doc: Document, product: Product) -> str | None:
         n = min(len(cov.hs_code), len(product.hs_code))
         if cov.hs_code[:n] != product.hs_code[:n]:
             problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
+    site = product.manufacturing_site
+    if doc.sites and site is not None and site not in doc.sites:
+        problems.append(f"sites {', '.join(doc.sites)} (product record: made at {site})")
     return "; ".join(problems) or None
 
 
@@ -121,6 +124,10 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
                                 subject=sub)
         return
     matching = [d for d in found if product_mismatch(d, product) is None]
+    # Documents offered for the product that state another model, HS code or site are named
+    # wherever a later stage fails, with their ids.
+    skipped = "; ".join(f"{d.id} states {product_mismatch(d, product)}" for d in found if d not in matching)
+    tail = f"; not counted: {skipped}" if skipped else ""
     if not matching:
         if stage == 2:
             for d in found:
@@ -133,12 +140,12 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
         if not cited:
             if stage == 3:
                 have = "; ".join(f"{d.id} cites {', '.join(map(str, d.standards))}" for d in matching)
-                yield ctx.violation(f"{head}; {have}", req, "standards", subject=sub)
+                yield ctx.violation(f"{head}; {have}{tail}", req, "standards", subject=sub)
             return
         matching = cited
     if stage == 4 and all(_validity_problem(d, ctx, tender.delivery_date) for d in matching):
         why = "; ".join(str(_validity_problem(d, ctx, tender.delivery_date)) for d in matching)
-        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}",
+        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}{tail}",
                             matching[0], "valid_until" if matching[0].status == "valid" else "status", subject=sub)
 
 
@@ -199,6 +206,13 @@ def _promises(ctx: RuleContext) -> Iterator[Hit]:
                     f"{said}; shipment {shipment.id} is eligible, but offered product(s) "
                     f"{', '.join(dict.fromkeys(missing))} are not on it, so its status does not cover them",
                     promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+                continue
+            # Met, with what 'eligible' means for this program said plainly (for the ITC Green
+            # Export Pass: evidence ready, not accepted by the pass or by buyers).
+            program = ctx.programs.get(promise.program)
+            meaning = program.eligible_summary if program is not None else outcome.summary
+            yield ctx.note(f"{said}; shipment {shipment.id} is eligible for it as of {outcome.as_of}, which means: "
+                           f"{meaning}", promise, "program", subject=sub)
 
 
 def _programs_loaded(ctx: RuleContext) -> Iterator[Hit]:
@@ -247,6 +261,6 @@ def rules() -> list[Rule]:
         out.append(Rule(
             id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
             citation=_data.citation(r["citation"]), remediation=r["remediation"], description=r["description"],
-            scope="dossier",
+            scope="dossier", basis=r["basis"],
         ))
     return out

@@ -65,6 +65,7 @@ def _complete(data: Data) -> Data:
     doc = d["documents"][0]
     doc["products"] = [{"product": p["id"], "model": p["model"]} for p in d["products"]]
     doc.pop("valid_until", None)
+    doc.pop("sites", None)  # a document listing other sites than a product's does not count for it (TENDER-002)
     for t in d["tenders"]:
         t["required_documents"] = [{"type": doc["type"], "standards": doc["standards"][:1]}]
         t.pop("promises", None)

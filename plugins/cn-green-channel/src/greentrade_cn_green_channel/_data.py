@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from greentrade import CatalogEntry, Category, Citation, Program, Severity, StandardDesignator
+from greentrade import Basis, CatalogEntry, Category, Citation, Program, Severity, StandardDesignator
 from greentrade.plugin import load_data, load_json, structure
 
 __all__ = ["PACKAGE", "SECTION", "ChannelData", "RuleText", "config_schema", "load"]
@@ -29,6 +29,7 @@ class RuleText:
     title: str
     severity: Severity
     role: str
+    basis: Basis
     description: str
     remediation: str
     citation: Citation
@@ -62,15 +63,26 @@ class ChannelData:
 
 
 def _rule_text(raw: Mapping[str, Any], base: Citation) -> RuleText:
-    note = f"{base.note} {raw['citation_note']}" if base.note else raw["citation_note"]
+    """A rule's text; its citation is its own source, or the report with the quoted sentence."""
+    if "source" in raw:
+        own = structure(raw["source"], Citation)
+        note = f"{own.note} {raw['citation_note']}" if own.note else raw["citation_note"]
+        citation = attrs.evolve(own, note=note)
+    else:
+        note = f"{base.note} {raw['citation_note']}" if base.note else raw["citation_note"]
+        reference = base.reference
+        if "quote" in raw:
+            reference = f"{reference}. The report says: \u201c{raw['quote']}\u201d"
+        citation = attrs.evolve(base, reference=reference, note=note)
     return RuleText(
         id=raw["id"],
         title=raw["title"],
         severity=Severity(raw["severity"]),
         role=raw["role"],
+        basis=Basis(raw["basis"]),
         description=raw["description"],
         remediation=raw["remediation"],
-        citation=attrs.evolve(base, note=note),
+        citation=citation,
     )
 
 

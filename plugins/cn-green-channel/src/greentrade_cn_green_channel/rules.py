@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 from greentrade import (
+    Basis,
     CoveredProduct,
     Document,
     Hit,
@@ -71,9 +72,52 @@ def _num(value: float) -> str:
 def _solar(d: ChannelData, product: Product, line: ShipmentLine) -> bool:
     return (
         product.category in d.solar_categories
-        or product.hs_code[:6] in d.photovoltaic_hs
+        or (product.hs_code or "")[:6] in d.photovoltaic_hs
         or line.hs_code[:6] in d.photovoltaic_hs
     )
+
+
+# -- format-2 data: values a source may lack, and the structured carbon footprint ------------
+
+
+def _declared_unit_text(cf: Any) -> str:
+    """The declared unit as text: format 1 writes text, format 2 may give amount and unit."""
+    unit = cf.declared_unit
+    return "" if unit is None else str(unit).strip()
+
+
+def _footprint_values(cf: Any) -> list[tuple[str, float]]:
+    """The GHG values a declaration states (format 1: ghg_kg_co2e; format 2 may state the PCF
+    excluding and including biogenic CO2 uptake instead), with their field names."""
+    names = ("ghg_kg_co2e", "pcf_including_biogenic", "pcf_excluding_biogenic")
+    return [(n, getattr(cf, n)) for n in names if getattr(cf, n, None) is not None]
+
+
+def verification_evidence(ctx: RuleContext, doc: Document) -> str | None:
+    """A third-party verification of the declaration's footprint, with a provider, described for a
+    finding (evidence for the issuer's competence, not proof of recognition); None without one."""
+    cf = doc.carbon_footprint
+    v = getattr(cf, "verification", None) if cf is not None else None
+    if v is None or v.third_party is not True or v.provider is None:
+        return None
+    parts = [f"verified by a third party, {_party_label(ctx, v.provider)}"]
+    if v.level:
+        parts.append(f"{v.level} assurance")
+    if v.standard:
+        parts.append(f"to {v.standard}")
+    if v.completed:
+        parts.append(f"completed {v.completed.isoformat()}")
+    return ", ".join(parts)
+
+
+def _missing_document_values(ctx: RuleContext, doc: Document, fields: tuple[str, ...]) -> Iterator[Hit]:
+    """`undetermined` for each named field the declaration does not state (format 2)."""
+    for name in fields:
+        if getattr(doc, name) is None:
+            yield ctx.undetermined(
+                f"declaration {doc.id} states no {name.replace('_', ' ')}; cannot tell",
+                doc, needs=f"{name} of document {doc.id}",
+            )
 
 
 def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Callable[[RuleContext, ChannelData], _T]:
@@ -159,6 +203,13 @@ def _relevant_of(ctx: RuleContext, d: ChannelData) -> list[Document]:
 _relevant = _memo("relevant", _relevant_of)
 
 
+def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+    """What an inferred rule reports: a warning, or a violation when the host made it binding."""
+    if ctx.binding(rule_id):
+        return ctx.violation(message, at, *path, **kw)
+    return ctx.warning(message, at, *path, **kw)
+
+
 def _party_label(ctx: RuleContext, party_id: str) -> str:
     party = ctx.dossier.party(party_id)
     return f"{party_id} ({party.name})" if party is not None else party_id
@@ -180,7 +231,12 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             sh, "ship_date",
         )
     exporter = ctx.dossier.party(sh.exporter)
-    if exporter is not None and exporter.country != d.origin_country:
+    if exporter is not None and exporter.country is None:
+        yield ctx.undetermined(
+            f"exporter {exporter.id} has no country on record; the pilot covers exports from "
+            f"{d.origin_country}", sh, "exporter", needs=f"country of party {exporter.id}",
+        )
+    elif exporter is not None and exporter.country != d.origin_country:
         out = True
         yield ctx.not_applicable(
             f"exporter {exporter.id} ({exporter.name}) is in {exporter.country}, not in "
@@ -221,28 +277,39 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 # -- CN-GC-002 classification -------------------------------------------------------------
 
 
+_HS_WHERE = (
+    "HS 2022 puts a photovoltaic luminaire that is not for LED light sources only under 9405.49, "
+    "and LED-only table or wall lights under 9405.21 or 9405.11; the pilot is defined by product, "
+    "not by code, so the line stays in scope. Classification is the declarant's decision with "
+    "customs: greentrade does not suggest a code"
+)
+
+
 def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     pv = ", ".join(_hs(c) for c in d.photovoltaic_hs)
+    seen: set[tuple[str, str]] = set()
     for line, product in _lines(ctx, d):
         if product.category in d.solar_categories:
-            targets: tuple[tuple[str, str, object], ...] = (
-                (f"product {product.id}", product.hs_code, product),
-                (f"line {line.id} (product {product.id})", line.hs_code, line),
+            targets: tuple[tuple[str, str | None, object, str], ...] = (
+                (f"product {product.id}", product.hs_code, product, product.id),
+                (f"line {line.id} (product {product.id})", line.hs_code, line, line.id),
             )
-            for what, code, at in targets:
-                if code[:6] not in d.photovoltaic_hs:
-                    yield ctx.violation(
-                        f"{what} is solar lighting (category {product.category}) but is "
-                        f"classified under {_hs_text(code)}, which is not photovoltaic; "
-                        f"photovoltaic LED luminaires are HS {pv}",
-                        at, "hs_code",
-                    )
+            for what, code, at, key in targets:
+                if code is None or code[:6] in d.photovoltaic_hs or (what, key) in seen:
+                    continue
+                seen.add((what, key))
+                yield ctx.warning(
+                    f"{what} is solar lighting (category {product.category}) declared under "
+                    f"{_hs_text(code)}, not HS {pv} (photovoltaic luminaires for LED light sources "
+                    f"only). {_HS_WHERE}",
+                    at, "hs_code",
+                )
         else:
-            yield ctx.violation(
+            yield ctx.warning(
                 f"product {product.id} (category {product.category}) is declared under HS {pv} "
                 f"(photovoltaic LED luminaires) on the product or line {line.id}, but its "
                 "category is not a solar lighting category; it is judged as solar lighting",
-                product, "category", severity=Severity.WARNING,
+                product, "category",
             )
 
 
@@ -272,16 +339,16 @@ def check_port(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     ports = [str(p) for p in raw]
     foreign = sorted(p for p in ports if not p.startswith(d.origin_country))
     if foreign:
-        yield ctx.violation(
+        yield ctx.warning(
             f"the configured pilot port list ({d.ports_key}) holds codes that are not Chinese "
             f"UN/LOCODEs: {', '.join(foreign)}",
-            sh, "port_of_export", severity=Severity.WARNING,
+            sh, "port_of_export", basis=Basis.HOST,
         )
     if len(ports) != d.announced_port_count:
-        yield ctx.violation(
+        yield ctx.warning(
             f"the configured pilot port list ({d.ports_key}) has {len(ports)} entries; the "
             f"announcement says {d.announced_port_count} key ports",
-            sh, "port_of_export", severity=Severity.WARNING,
+            sh, "port_of_export", basis=Basis.HOST,
         )
     if port in ports:
         return
@@ -289,7 +356,7 @@ def check_port(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         yield ctx.violation(
             f"port of export {port} is not one of the configured pilot ports "
             f"({', '.join(sorted(ports))})",
-            sh, "port_of_export",
+            sh, "port_of_export", basis=Basis.HOST,
         )
     else:
         yield ctx.undetermined(
@@ -310,11 +377,11 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
     for line, product in _lines(ctx, d):
         covering = [doc for doc in attached if doc.covers(product.id) is not None]
         if len(covering) > 1:
-            yield ctx.violation(
+            yield ctx.warning(
                 f"line {line.id}: product {product.id} is covered by {len(covering)} attached "
-                f"declarations ({', '.join(doc.id for doc in covering)}); customs review needs "
-                "one unambiguous declaration (each is checked)",
-                line, "product", severity=Severity.WARNING,
+                f"declarations ({', '.join(doc.id for doc in covering)}); customs review is likely "
+                "to need one unambiguous declaration (each is checked)",
+                line, "product", basis=Basis.INFERRED,
             )
         if covering:
             continue
@@ -431,10 +498,48 @@ def _host_recognition(party: Party, settings: Mapping[str, Any]) -> tuple[int, s
     return None
 
 
-def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str | None, list[str]]:
+    """The first qualifying accreditation of the issuer (described), or why none qualifies."""
     accepted = set(d.accreditation_standards)
     names = ", ".join(_designator(s) for s in d.accreditation_standards if s.year is not None)
+    problems: list[str] = []
+    for j, acc in enumerate(issuer.accreditations):
+        issues: list[str] = []
+        if acc.standard not in accepted:
+            newer = d.superseded_accreditation.get(acc.standard)
+            issues.append(
+                f"{_designator(acc.standard)} is superseded by {newer}" if newer is not None
+                else f"{_designator(acc.standard)} is not one of {names}"
+            )
+        if not acc.iaf_mla_signatory:
+            issues.append(f"accreditation body {acc.accreditation_body} is not recorded as an "
+                          "IAF MLA signatory for it")
+        if not acc.valid_on(ctx.as_of):
+            issues.append(
+                f"not valid on {ctx.as_of.isoformat()} (valid {acc.valid_from.isoformat()} to "
+                f"{acc.valid_until.isoformat()})"
+            )
+        ref = acc.number or _designator(acc.standard)
+        if not issues:
+            return (f"accreditation {ref} to {_designator(acc.standard)} by {acc.accreditation_body} "
+                    "(IAF MLA signatory)"), problems
+        problems.append(f"accreditation {j} ({ref}): {', '.join(issues)}")
+    return None, problems
+
+
+def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
+    listed = isinstance(ctx.config(SECTION).get("recognized_bodies"), list | tuple)
+    binding = ctx.binding("CN-GC-007")
+    make_binding = 'require = ["CN-GC-007"]'
     for doc in _relevant(ctx, d):
+        if doc.issuer is None:
+            evidence = verification_evidence(ctx, doc)
+            yield ctx.undetermined(
+                f"declaration {doc.id} names no issuer"
+                + (f" ({evidence})" if evidence else "") + "; cannot tell whether a recognized body issued it",
+                doc, needs=f"issuer of document {doc.id}",
+            )
+            continue
         issuer = ctx.dossier.party(doc.issuer)
         if issuer is None:
             continue
@@ -445,47 +550,43 @@ def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             yield ctx.note(
                 f"{label} is recognized through the host's list "
                 f"({d.recognition_key}[{i}], by {how})",
-                doc, "issuer",
+                doc, "issuer", basis=Basis.HOST,
             )
             continue
-        problems: list[str] = []
-        qualified = False
-        for j, acc in enumerate(issuer.accreditations):
-            issues: list[str] = []
-            if acc.standard not in accepted:
-                newer = d.superseded_accreditation.get(acc.standard)
-                issues.append(
-                    f"{_designator(acc.standard)} is superseded by {newer}" if newer is not None
-                    else f"{_designator(acc.standard)} is not one of {names}"
-                )
-            if not acc.iaf_mla_signatory:
-                issues.append(f"accreditation body {acc.accreditation_body} is not recorded as an "
-                              "IAF MLA signatory for it")
-            if not acc.valid_on(ctx.as_of):
-                issues.append(
-                    f"not valid on {ctx.as_of.isoformat()} (valid {acc.valid_from.isoformat()} to "
-                    f"{acc.valid_until.isoformat()})"
-                )
-            if not issues:
-                qualified = True
-                break
-            ref = acc.number or _designator(acc.standard)
-            problems.append(f"accreditation {j} ({ref}): {', '.join(issues)}")
-        if qualified:
-            continue
-        if not issuer.accreditations:
+        qualified, problems = _accreditation(issuer, d, ctx)
+        held = (f"it holds {qualified}, evidence of competence but not proof of recognition" if qualified
+                else f"no accreditation qualifies ({'; '.join(problems)})" if problems
+                else "it has no accreditation recorded")
+        evidence = verification_evidence(ctx, doc)
+        if evidence:
+            held += f"; the footprint is {evidence} (evidence of competence, not proof of recognition)"
+        if listed and binding:
+            yield ctx.violation(
+                f"{label} is not on the host's list of recognized bodies ({d.recognition_key}), which the "
+                f"host made binding ({make_binding}); {held}",
+                doc, "issuer", basis=Basis.HOST,
+            )
+        elif listed:
             yield ctx.undetermined(
-                f"{label} has no accreditation recorded and is not on the host's list of "
-                "recognized bodies; cannot tell whether it is a recognized institution",
-                issuer, "accreditations",
-                needs=f"accreditations of party {issuer.id}, or {d.recognition_key}",
+                f"{label} is not on the host's list of recognized bodies ({d.recognition_key}); {held}. "
+                "The report does not define a recognized institution",
+                doc, "issuer",
+                needs=f"{d.recognition_key} entry for party {issuer.id} if the authorities recognize it, "
+                f"or the host making the list binding ({make_binding})",
             )
-            continue
-        yield ctx.violation(
-            f"{label} is not a recognized body: no accreditation qualifies "
-            f"({'; '.join(problems)}) and it is not on the host's list ({d.recognition_key})",
-            doc, "issuer",
-        )
+        elif qualified:
+            yield ctx.note(
+                f"{label}: {held}; taken as the issuer's recognition because the report does not define "
+                f"a recognized institution and no list is configured ({d.recognition_key})",
+                doc, "issuer", basis=Basis.INFERRED,
+            )
+        else:
+            yield ctx.undetermined(
+                f"{label}: {held}, and no list of recognized bodies is configured; the report does not "
+                "define a recognized institution, so whether it is one cannot be told",
+                issuer if not problems else doc, "accreditations" if not problems else "issuer",
+                needs=f"{d.recognition_key} (the bodies the authorities recognize)",
+            )
 
 
 # -- CN-GC-008 validity -------------------------------------------------------------------
@@ -502,13 +603,17 @@ def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     as_of = ctx.as_of
     window = _window(ctx, d)
     for doc in _relevant(ctx, d):
+        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        if missing:
+            yield from _missing_document_values(ctx, doc, tuple(missing))
+            continue
         if doc.status != "valid":
             yield ctx.violation(
                 f"declaration {doc.id} is {doc.status} (status on record); only a valid "
                 "declaration qualifies",
                 doc, "status",
             )
-        if doc.issue_date > as_of:
+        if doc.issue_date is not None and doc.issue_date > as_of:
             yield ctx.violation(
                 f"declaration {doc.id} is issued on {doc.issue_date.isoformat()}, after the as-of "
                 f"date {as_of.isoformat()}",
@@ -536,17 +641,24 @@ def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 
 def check_model(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for c in _covers(ctx, d):
-        if c.entry.model is None:
+        if c.product.model is None:
+            yield ctx.note(
+                f"product {c.product.id} has no model on record; declaration {c.doc.id} "
+                f"{'states model ' + c.entry.model if c.entry.model else 'states none'} (line {c.line_ids})",
+                c.entry,
+            )
+        elif c.entry.model is None:
             yield ctx.note(
                 f"declaration {c.doc.id} lists product {c.product.id} without a model; the match "
                 f"to model {c.product.model} (line {c.line_ids}) rests on the product id",
                 c.entry,
             )
         elif _fold(c.entry.model) != _fold(c.product.model):
-            yield ctx.violation(
+            yield _flag(
+                ctx, "CN-GC-009",
                 f"declaration {c.doc.id} covers model {c.entry.model}, but line {c.line_ids} ships "
-                f"product {c.product.id} model {c.product.model}: a declaration for another model "
-                "does not cover it",
+                f"product {c.product.id} model {c.product.model}: customs may not accept a declaration "
+                "for another model",
                 c.entry, "model",
             )
 
@@ -559,12 +671,17 @@ def check_holder(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     if sh is None:
         return
     for c in _covers(ctx, d):
+        if c.doc.holder is None:
+            yield from _missing_document_values(ctx, c.doc, ("holder",))
+            continue
         if c.doc.holder in (sh.exporter, c.product.manufacturer):
             continue
-        yield ctx.violation(
+        yield _flag(
+            ctx, "CN-GC-010",
             f"declaration {c.doc.id} is held by {_party_label(ctx, c.doc.holder)}, which is neither "
             f"the exporter {_party_label(ctx, sh.exporter)} nor the manufacturer "
-            f"{_party_label(ctx, c.product.manufacturer)} of product {c.product.id}",
+            f"{_party_label(ctx, c.product.manufacturer)} of product {c.product.id}; no source states "
+            "who must hold the declaration",
             c.doc, "holder",
         )
 
@@ -582,18 +699,24 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 doc, "carbon_footprint",
             )
             continue
-        if not cf.declared_unit.strip():
+        if not _declared_unit_text(cf):
             yield ctx.violation(
                 f"declaration {doc.id} states no declared unit", doc, "carbon_footprint",
                 "declared_unit",
             )
-        value = cf.ghg_kg_co2e
-        if not (math.isfinite(value) and value > 0):
+        values = _footprint_values(cf)
+        if not values:
             yield ctx.violation(
-                f"declaration {doc.id} states a GHG value of {_num(value)} kg CO2e; a carbon "
-                "footprint must be a positive number",
-                doc, "carbon_footprint", "ghg_kg_co2e",
+                f"declaration {doc.id} states no GHG value (ghg_kg_co2e, or the PCF including or "
+                "excluding biogenic uptake)", doc, "carbon_footprint",
             )
+        for name, value in values:
+            if not (math.isfinite(value) and value > 0):
+                yield ctx.violation(
+                    f"declaration {doc.id} states a GHG value of {_num(value)} kg CO2e ({name}); a "
+                    "carbon footprint must be a positive number",
+                    doc, "carbon_footprint", name,
+                )
 
 
 # -- CN-GC-012 HS and specs agree ---------------------------------------------------------
@@ -601,16 +724,18 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 
 def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for line, product in _lines(ctx, d):
-        if line.hs_code[:6] != product.hs_code[:6]:
-            yield ctx.violation(
+        if product.hs_code is not None and line.hs_code[:6] != product.hs_code[:6]:
+            yield _flag(
+                ctx, "CN-GC-012",
                 f"line {line.id} declares HS {_hs(line.hs_code)}, but product {product.id} is "
                 f"recorded under HS {_hs(product.hs_code)}",
                 line, "hs_code",
             )
     for c in _covers(ctx, d):
         code = c.entry.hs_code
-        if code is not None and code[:6] != c.product.hs_code[:6]:
-            yield ctx.violation(
+        if code is not None and c.product.hs_code is not None and code[:6] != c.product.hs_code[:6]:
+            yield _flag(
+                ctx, "CN-GC-012",
                 f"declaration {c.doc.id} lists product {c.product.id} under HS {_hs(code)}, but "
                 f"the product record says HS {_hs(c.product.hs_code)}",
                 c.entry, "hs_code",
@@ -620,7 +745,8 @@ def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             if own is None:
                 continue
             if own.unit != spec.unit or not math.isclose(own.value, spec.value, rel_tol=1e-9):
-                yield ctx.violation(
+                yield _flag(
+                    ctx, "CN-GC-012",
                     f"declaration {c.doc.id} states {spec.name} = {_num(spec.value)} {spec.unit} "
                     f"for product {c.product.id}, the product record says "
                     f"{_num(own.value)} {own.unit}",
@@ -678,6 +804,7 @@ def build_rules(d: ChannelData) -> list[Rule]:
                 effective=Period(start=d.start, end=d.program.effective.end),
                 role=role,
                 description=t.description,
+                basis=t.basis,
             )
         )
     return rules

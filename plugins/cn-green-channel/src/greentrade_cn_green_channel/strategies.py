@@ -9,6 +9,9 @@ keyed by rule id (`TARGETS`): when a rule's verdict changes, move or edit its li
 The port rule needs the host's list of pilot ports (the announcement does not name them); the
 builders use an example configuration with two ports (`CONFIG`), so the rule finds a
 port-count warning but no error.
+Rules whose basis is ``inferred`` give warnings or ``undetermined`` by default; their
+``not_eligible`` builders (reason ``<rule>/required``) carry a configuration in which the host
+makes the rule binding (``require``), available from ``outcome_config``.
 """
 
 from __future__ import annotations
@@ -89,16 +92,6 @@ def _exporter_abroad(d: Data) -> None:
     _party(d, d["shipments"][0]["exporter"])["country"] = "VN"
 
 
-def _hs_not_photovoltaic(d: Data) -> None:
-    for p in d["products"]:
-        p["hs_code"] = "940549"
-    for sh in d["shipments"]:
-        for line in sh["lines"]:
-            line["hs_code"] = "940549"
-    for cov in _doc(d)["products"]:
-        cov["hs_code"] = "940549"
-
-
 def _detach(d: Data) -> None:
     for sh in d["shipments"]:
         sh.pop("documents", None)
@@ -157,6 +150,19 @@ class Target:
 
 
 NO_PORTS: Mapping[str, Any] = {}
+#: A recognized body of the host's list that issues none of the drawn documents (an example).
+OTHER_BODY: Mapping[str, Any] = {"scheme": "uscc", "value": "91330000000000000X", "note": "another body"}
+
+
+def _with(**settings: Any) -> Mapping[str, Any]:
+    """`CONFIG` with more settings of the plugin's section."""
+    return {"plugins": {PROGRAM: {**CONFIG["plugins"][PROGRAM], **settings}}}
+
+
+def _required(rule: str, **settings: Any) -> Mapping[str, Any]:
+    """`CONFIG` in which the host makes the inferred `rule` binding (``require``)."""
+    return _with(require=[rule], **settings)
+
 
 TARGETS = (
     # not_applicable: outside the program's period or scope
@@ -165,24 +171,29 @@ TARGETS = (
     Target("not_applicable", "CN-GC-001/exporter", _exporter_abroad),
     Target("not_applicable", "CN-GC-001/no-solar-line",
            options={"categories": ["pv-module", "energy-storage-battery"]}),
-    # not_eligible: one error per rule that can fail a shipment
-    Target("not_eligible", "CN-GC-002", _hs_not_photovoltaic),
+    # not_eligible: one error per rule that can fail a shipment. The inferred rules CN-GC-007,
+    # 009, 010 and 012 fail a shipment only when the host makes them binding (`require`);
+    # CN-GC-002 (HS code) only warns, so it decides no outcome and has no builder.
     Target("not_eligible", "CN-GC-003", _each_shipment(port_of_export="VNSGN")),
     Target("not_eligible", "CN-GC-004", _detach),
     Target("not_eligible", "CN-GC-005", _standards("ISO 14064-1:2018")),
     Target("not_eligible", "CN-GC-006", _standards("ISO/TS 14067:2013")),
-    Target("not_eligible", "CN-GC-007", _issuer_accreditations(["ISO/IEC 17025:2017"])),
+    Target("not_eligible", "CN-GC-007/required", config=_required("CN-GC-007", recognized_bodies=[OTHER_BODY])),
     Target("not_eligible", "CN-GC-008", _suspended),
-    Target("not_eligible", "CN-GC-009", _other_model),
-    Target("not_eligible", "CN-GC-010", _held_by_issuer),
+    Target("not_eligible", "CN-GC-009/required", _other_model, config=_required("CN-GC-009")),
+    Target("not_eligible", "CN-GC-010/required", _held_by_issuer, config=_required("CN-GC-010")),
     Target("not_eligible", "CN-GC-011", _no_footprint_value),
-    Target("not_eligible", "CN-GC-012", _declared_hs_differs),
+    Target("not_eligible", "CN-GC-012/required", _declared_hs_differs, config=_required("CN-GC-012")),
     # undetermined: what the data or the host configuration does not say
     Target("undetermined", "CN-GC-003/no-port-list", config=NO_PORTS, needs="plugins.cn-green-channel.pilot_ports"),
     Target("undetermined", "CN-GC-003/port-not-listed", _each_shipment(port_of_export="CNTAO"),
            needs="plugins.cn-green-channel.pilot_ports"),
     Target("undetermined", "CN-GC-005", _standards("ISO 14067"), needs="the edition of ISO 14067"),
     Target("undetermined", "CN-GC-007", _issuer_accreditations(None),
+           needs="plugins.cn-green-channel.recognized_bodies"),
+    Target("undetermined", "CN-GC-007/testing-laboratory", _issuer_accreditations(["ISO/IEC 17025:2017"]),
+           needs="plugins.cn-green-channel.recognized_bodies"),
+    Target("undetermined", "CN-GC-007/not-on-list", config=_with(recognized_bodies=[OTHER_BODY]),
            needs="plugins.cn-green-channel.recognized_bodies"),
 )
 

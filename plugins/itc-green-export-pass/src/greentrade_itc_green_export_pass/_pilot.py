@@ -115,6 +115,8 @@ class PilotStandard:
     document_types: tuple[str, ...]
     accreditation: tuple[str, ...] | None  # None: by document type
     origin: str
+    #: Since when the current edition is current, as its publisher states it (None: not known).
+    current_since: str | None = None
 
     @property
     def family(self) -> StandardDesignator:
@@ -148,7 +150,7 @@ def _from_entry(entry: CatalogEntry) -> PilotStandard:
             designator=entry.designator, title=entry.title, current=(entry.designator, *also),
             superseded=entry.superseded, categories=entry.categories, level=ev["level"],
             document_types=tuple(ev["document_types"]), accreditation=tuple(ev["accreditation"]),
-            origin="catalog",
+            origin="catalog", current_since=meta.get("current_since"),
         )
     return PilotStandard(
         designator=entry.designator, title=entry.title, current=(entry.designator,),
@@ -202,7 +204,7 @@ def _pilot_catalog(ctx: RuleContext) -> PilotCatalog:
         merged.setdefault(entry.designator.family, _from_entry(entry))
     problems: list[str] = []
     extra = ctx.config(SECTION).get("extra_standards", [])
-    for i, raw in enumerate(extra if isinstance(extra, list) else []):
+    for i, raw in enumerate(extra if isinstance(extra, list | tuple) else []):
         try:
             std = _from_config(i, raw)
         except (ValueError, KeyError, TypeError) as exc:
@@ -326,12 +328,29 @@ class Analysis:
         return [c for c in self.cited[doc.id] if c.resolution is not None]
 
 
+def other_site(doc: Document, product: Product) -> bool:
+    """The document lists manufacturing sites, and not the product's: it does not cover goods made there."""
+    site = product.manufacturing_site
+    return bool(doc.sites) and site is not None and site not in doc.sites
+
+
+def other_site_documents(a: Analysis, product: Product) -> list[str]:
+    """Documents that would be evidence for the product but list other manufacturing sites."""
+    return [
+        f"{doc.id} ({doc.type} lists sites {', '.join(doc.sites)}, not {product.manufacturing_site})"
+        for doc in a.documents
+        if other_site(doc, product) and doc.covers(product.id) is not None
+        and any(c.resolution is not None and doc.type in c.resolution.standard.document_types
+                and product.category in c.resolution.standard.categories for c in a.cited[doc.id])
+    ]
+
+
 def fits(doc: Document, std: PilotStandard, product: Product) -> bool:
     if doc.type not in std.document_types or product.category not in std.categories:
         return False
     if std.level == "site":
         return product.manufacturing_site is not None and product.manufacturing_site in doc.sites
-    return doc.covers(product.id) is not None
+    return doc.covers(product.id) is not None and not other_site(doc, product)
 
 
 def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
@@ -372,14 +391,14 @@ class Region:
 
 def regions(data: Any) -> list[Region] | None:
     """Parse the regions reference data; None when it is malformed."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list):
+    if not isinstance(data, Mapping) or not isinstance(data.get("regions"), list | tuple):
         return None
     out = []
     for r in data["regions"]:
         if not isinstance(r, Mapping):
             return None
         rid, title, countries = r.get("id"), r.get("title", r.get("id")), r.get("countries")
-        if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list):
+        if not isinstance(rid, str) or not isinstance(title, str) or not isinstance(countries, list | tuple):
             return None
         if not all(isinstance(c, str) for c in countries):
             return None

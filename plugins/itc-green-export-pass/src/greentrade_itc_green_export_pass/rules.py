@@ -3,9 +3,13 @@ citations live in data/program.json; this module maps each rule id to its check.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from greentrade import Document, Hit, Period, Product, Rule, RuleContext, Severity, ShipmentLine
+import attrs
+
+from greentrade import Basis, Document, Hit, Period, Product, Rule, RuleContext, Severity, ShipmentLine
 from greentrade_itc_green_export_pass import _pilot as pilot
 from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
 
@@ -13,7 +17,26 @@ EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
 
 
 def _label(p: Product) -> str:
-    return f"product {p.id} ({p.model}, {p.category})"
+    return f"product {p.id} ({p.model or 'no model on record'}, {p.category})"
+
+
+def _not_stated(ctx: RuleContext, doc: Document, names: Iterable[str]) -> Iterator[Hit]:
+    """`undetermined` for each named field a document does not state (dossier format 2)."""
+    for name in names:
+        if getattr(doc, name) is None:
+            yield ctx.undetermined(f"document {doc.id} ({doc.type}) states no {name.replace('_', ' ')}; cannot tell",
+                                   doc, needs=f"{name} of document {doc.id}")
+
+
+def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
+    """What an inferred rule reports: a warning, or a violation when the host made it binding."""
+    if ctx.binding(rule_id):
+        return ctx.violation(message, at, *path, **kw)
+    return ctx.warning(message, at, *path, **kw)
+
+
+def _binding_needs(rule_id: str) -> str:
+    return f'the host making {rule_id} binding ([plugins.{SECTION}] require = ["{rule_id}"])'
 
 
 # -- ITC-GEP-001 scope: product categories ------------------------------------------------------
@@ -54,16 +77,30 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
             "a target region", shipment, "destination_country", needs=f'reference."{REGIONS}"')
         return
     country = shipment.destination_country
+    markets = ctx.config(SECTION).get("pilot_markets")
+    if isinstance(markets, list | tuple):
+        if country in markets:
+            yield ctx.note(f"destination {country} is one of the host's pilot markets "
+                           f"(plugins.{SECTION}.pilot_markets)", shipment, "destination_country",
+                           basis=Basis.HOST)
+        else:
+            yield ctx.not_applicable(
+                f"destination {country} of shipment {shipment.id} is not one of the host's pilot markets "
+                f"(plugins.{SECTION}.pilot_markets: {', '.join(sorted(markets)) or 'none'})", shipment,
+                "destination_country", basis=Basis.HOST)
+        return
     hits = [r for r in found if country in r.countries]
     if not hits:
         names = ", ".join(r.title for r in found)
-        yield ctx.not_applicable(
-            f"destination {country} of shipment {shipment.id} is in none of the target regions "
-            f"({names}) of reference data {REGIONS}", shipment, "destination_country")
+        yield ctx.undetermined(
+            f"destination {country} of shipment {shipment.id} is in none of the regions the report names "
+            f"as where buyers benefit ({names}); the report does not say the pass applies only there",
+            shipment, "destination_country",
+            needs=f"plugins.{SECTION}.pilot_markets (the pass's pilot markets from the official notice)")
         return
     names = ", ".join(f"{r.title} ({r.id})" for r in hits)
-    yield ctx.note(f"destination {country} is in the target region {names}", shipment,
-                   "destination_country")
+    yield ctx.note(f"destination {country} is in the region {names}, which the report names as where "
+                   "buyers benefit", shipment, "destination_country")
 
 
 # -- ITC-GEP-003 current editions --------------------------------------------------------------
@@ -75,21 +112,22 @@ def _editions(ctx: RuleContext) -> Iterator[Hit]:
         yield ctx.undetermined(
             f"host configuration: {problem}; the entry is not in the pilot catalog", ctx.shipment or "",
             needs=EXTRA_NEEDS)
+    ends = ctx.config(SECTION).get("transition_ends") or {}
     for doc in a.relied():
         for c in a.pilot_citations(doc):
             r = c.resolution
             assert r is not None
             std = r.standard
             written = c.designator.written or str(c.designator)
-            if r.status == "superseded":
-                yield ctx.violation(
-                    f"document {doc.id} ({doc.type}) cites {r.edition}, a superseded edition; the "
-                    f"current edition is {std.designator}", doc, "standards", c.index)
-            elif r.status == "outdated":
-                yield ctx.violation(
-                    f"document {doc.id} ({doc.type}) cites {written!r}, an edition the pilot catalog "
-                    f"does not list and not newer than the current {std.designator}", doc,
-                    "standards", c.index)
+            current = f"the current edition is {std.designator}" + (
+                f", current since {std.current_since}" if std.current_since else "")
+            if r.status in ("superseded", "outdated"):
+                what = (f"{r.edition}, a superseded edition" if r.status == "superseded" and r.edition
+                        else f"{written!r}, an edition the pilot catalog does not list and not newer than "
+                        f"the current {std.designator}")
+                head = f"document {doc.id} ({doc.type}) cites {what}; {current}"
+                key = str(r.edition) if r.status == "superseded" and r.edition else str(c.designator)
+                yield from _transition(ctx, doc, c.index, head, key, ends.get(key))
             elif r.status == "newer":
                 yield ctx.undetermined(
                     f"document {doc.id} ({doc.type}) cites {written!r}, newer than the catalog's "
@@ -101,6 +139,28 @@ def _editions(ctx: RuleContext) -> Iterator[Hit]:
                     f"document {doc.id} ({doc.type}) cites {written!r}, which does not say which "
                     f"edition (catalog editions: {editions})", doc, "standards", c.index,
                     needs=f"the edition of {std.family} on document {doc.id}")
+
+
+def _transition(ctx: RuleContext, doc: Document, index: int, head: str, key: str,
+                end: Any) -> Iterator[Hit]:
+    """A superseded edition: undetermined without the host's transition end date, decided with it."""
+    needs = f'plugins.{SECTION}.transition_ends."{key}" (the transition end date from the official notice)'
+    if end is None:
+        yield ctx.undetermined(f"{head}. No transition rule is published, so whether the pass still accepts "
+                               f"{key} is not known", doc, "standards", index, needs=needs)
+        return
+    try:
+        day = dt.date.fromisoformat(str(end))
+    except ValueError:
+        yield ctx.undetermined(f"{head}; the configured transition end {end!r} is not a calendar date",
+                               doc, "standards", index, needs=needs)
+        return
+    if ctx.as_of <= day:
+        yield ctx.note(f"{head}; accepted until the transition end {day} the host configured",
+                       doc, "standards", index, basis=Basis.HOST)
+    else:
+        yield ctx.violation(f"{head}; the transition the host configured ended on {day}, before the as-of "
+                            f"date {ctx.as_of}", doc, "standards", index, basis=Basis.HOST)
 
 
 # -- ITC-GEP-004 canonical form ----------------------------------------------------------------
@@ -118,12 +178,12 @@ def _canonical(ctx: RuleContext) -> Iterator[Hit]:
             written = d.written or str(d)
             if r.edition is not None:
                 status = "current" if r.status == "current" else "superseded"
-                yield ctx.violation(
+                yield ctx.warning(
                     f"document {doc.id} writes {written!r}, recognised as {r.edition} ({status} "
                     f"edition of {r.standard.family}); canonical form: {str(r.edition)!r}", doc,
                     "standards", c.index)
             elif not d.canonical:
-                yield ctx.violation(
+                yield ctx.warning(
                     f"document {doc.id} writes {written!r}; canonical form: {str(d)!r}", doc,
                     "standards", c.index)
 
@@ -151,6 +211,13 @@ def _evidence(ctx: RuleContext) -> Iterator[Hit]:
             if doc.type in _THIRD_PARTY and _about(a, doc, p)
             and any(c.resolution is None for c in a.cited[doc.id])
         ]
+        elsewhere = pilot.other_site_documents(a, p)
+        if elsewhere and not others:
+            yield ctx.violation(
+                f"{_label(p)} has no document attached to shipment {a.shipment.id} against a pilot "
+                f"standard that fits its category ({fitting}) and covers its manufacturing site "
+                f"{p.manufacturing_site}; not counted: {join(elsewhere)}", p)
+            continue
         if others:
             yield ctx.undetermined(
                 f"{_label(p)} has no document against a known pilot standard that fits its "
@@ -170,9 +237,13 @@ def _validity(ctx: RuleContext) -> Iterator[Hit]:
         return
     day = ctx.as_of
     for doc in a.relied():
+        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        if missing:
+            yield from _not_stated(ctx, doc, missing)
+            continue
         if doc.status != "valid":
             yield ctx.violation(f"document {doc.id} ({doc.type}) has status {doc.status}", doc, "status")
-        if doc.issue_date > day:
+        if doc.issue_date is not None and doc.issue_date > day:
             yield ctx.violation(
                 f"document {doc.id} is issued on {doc.issue_date}, after the as-of date {day}", doc,
                 "issue_date")
@@ -201,24 +272,35 @@ def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
     setting = ctx.config(SECTION).get("accept_non_iaf_mla_accreditation")
     for doc in a.relied():
         accepted = _accepted(a, doc)
+        if doc.issuer is None:
+            yield from _not_stated(ctx, doc, ("issuer",))
+            continue
         issuer = ctx.dossier.party(doc.issuer)
         if issuer is None:
             continue
         wanted = " or ".join(accepted) or "(none defined)"
         matching = [x for x in issuer.accreditations if str(x.standard.family) in accepted]
+        binding = ctx.binding("ITC-GEP-007")
+        unknown = ("; no source states that the pass requires an accredited issuer (its acceptance "
+                   "criteria are not published)")
         if not matching:
             held = join(str(x.standard) for x in issuer.accreditations)
-            yield ctx.violation(
-                f"issuer {issuer.id} of document {doc.id} ({doc.type}) holds no accreditation to "
-                f"{wanted} (holds: {held})", doc, "issuer")
+            text = (f"issuer {issuer.id} of document {doc.id} ({doc.type}) holds no accreditation to "
+                    f"{wanted} (holds: {held})")
+            if binding:
+                yield ctx.violation(text, doc, "issuer")
+            else:
+                yield ctx.undetermined(text + unknown, doc, "issuer", needs=_binding_needs("ITC-GEP-007"))
             continue
         valid = [x for x in matching if x.valid_on(ctx.as_of)]
         if not valid:
             x = matching[0]
-            yield ctx.violation(
-                f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) "
-                f"is valid {x.valid_from} to {x.valid_until}, not on the as-of date {ctx.as_of}", x,
-                subject=doc.id)
+            text = (f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) "
+                    f"is valid {x.valid_from} to {x.valid_until}, not on the as-of date {ctx.as_of}")
+            if binding:
+                yield ctx.violation(text, x, subject=doc.id)
+            else:
+                yield ctx.undetermined(text + unknown, x, subject=doc.id, needs=_binding_needs("ITC-GEP-007"))
             continue
         if any(x.iaf_mla_signatory for x in valid) or setting is True:
             continue
@@ -227,7 +309,7 @@ def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
                 f"by {x.accreditation_body}, outside the IAF MLA for this scope")
         if setting is False:
             yield ctx.violation(f"{text}; the host does not accept it", x, "iaf_mla_signatory",
-                                subject=doc.id)
+                                subject=doc.id, basis=Basis.HOST)
         else:
             yield ctx.undetermined(
                 f"{text}; whether the pass accepts it depends on its unpublished acceptance criteria",
@@ -250,9 +332,11 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
             continue
         site = ctx.dossier.site(p.manufacturing_site)
         name = f" ({site.name})" if site is not None else ""
-        yield ctx.violation(
+        yield _flag(
+            ctx, "ITC-GEP-008",
             f"manufacturing site {p.manufacturing_site}{name} of {_label(p)} is listed by no "
-            f"certificate or factory audit record attached to shipment {a.shipment.id}", p,
+            f"certificate or factory audit record attached to shipment {a.shipment.id}; the report "
+            "mentions shorter factory audit cycles but no source states such a record is required", p,
             "manufacturing_site")
 
 
@@ -272,28 +356,36 @@ def _consistency(ctx: RuleContext) -> Iterator[Hit]:
             cov = doc.covers(p.id)
             if cov is None:
                 continue
-            makers.append(p.manufacturer)
+            if p.manufacturer is not None:
+                makers.append(p.manufacturer)
             if cov.model is not None and cov.model != p.model:
-                yield ctx.violation(
+                yield _flag(
+                    ctx, "ITC-GEP-009",
                     f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
                     f"{p.model!r}", cov, "model", subject=doc.id)
-            if cov.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
-                yield ctx.violation(
+            if cov.hs_code is not None and p.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
+                yield _flag(
+                    ctx, "ITC-GEP-009",
                     f"document {doc.id} states HS {cov.hs_code} for product {p.id}, whose HS code is "
                     f"{p.hs_code}", cov, "hs_code", subject=doc.id)
-            if doc.holder not in (p.manufacturer, exporter):
-                yield ctx.violation(
+            if doc.holder is None:
+                yield from _not_stated(ctx, doc, ("holder",))
+            elif doc.holder not in (p.manufacturer, exporter):
+                yield _flag(
+                    ctx, "ITC-GEP-009",
                     f"document {doc.id} is held by {doc.holder}, neither the manufacturer "
                     f"{p.manufacturer} of product {p.id} nor the exporter {exporter}", doc, "holder")
             if doc.sites and p.manufacturing_site is not None and p.manufacturing_site not in doc.sites:
-                yield ctx.violation(
+                yield _flag(
+                    ctx, "ITC-GEP-009",
                     f"document {doc.id} covers product {p.id}, made at site {p.manufacturing_site}, "
                     f"but lists only sites {', '.join(doc.sites)}", doc, "sites")
         allowed = [doc.holder, *makers]
         for j, site_id in enumerate(doc.sites):
             owner = _site_owner(ctx, site_id)
             if owner is not None and owner not in allowed:
-                yield ctx.violation(
+                yield _flag(
+                    ctx, "ITC-GEP-009",
                     f"document {doc.id} lists site {site_id} of {owner}, which is neither the holder "
                     f"{doc.holder} nor the manufacturer of a product it covers", doc, "sites", j)
 
@@ -338,7 +430,9 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
                 if c.resolution is None:
                     other.append(f"{c.designator} ({doc.id})")
             if doc.id not in used and any(c.resolution is not None for c in a.cited[doc.id]):
-                not_counted.append(f"{doc.id} ({doc.type})")
+                why = ("lists sites " + ", ".join(doc.sites) + f", not its manufacturing site {p.manufacturing_site}"
+                       if pilot.other_site(doc, p) else "type, category or site does not fit")
+                not_counted.append(f"{doc.id} ({doc.type}: {why})")
         attached = {d.id for d in a.documents}
         detached = [
             d.id for d in ctx.dossier.documents
@@ -349,7 +443,7 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
         if other:
             msg += f"; other standards cited: {join(other)}"
         if not_counted:
-            msg += f"; not counted as evidence (type, category or site does not fit): {join(not_counted)}"
+            msg += f"; not counted as evidence: {join(not_counted)}"
         if detached:
             msg += f"; documents covering it but not attached to the shipment: {join(detached)}"
         msg += (f"; {a.catalog.unpublished} of the {pilot.catalog_size()} first-batch standards are "
@@ -376,10 +470,14 @@ def build_rules() -> list[Rule]:
     effective = Period(start=pilot.program().effective.start)
     rules = []
     for r in data["rules"]:
+        citation = pilot.citation(r["citation"])
+        if "quote" in r:
+            citation = attrs.evolve(
+                citation, reference=f"{citation.reference}. The report says: \u201c{r['quote']}\u201d")
         rules.append(Rule(
             id=r["id"], title=r["title"], severity=Severity(r["severity"]), check=CHECKS[r["id"]],
-            citation=pilot.citation(r["citation"]), remediation=r["remediation"], program=PROGRAM,
-            effective=effective, role=r["role"], description=r["description"],
+            citation=citation, remediation=r["remediation"], program=PROGRAM,
+            effective=effective, role=r["role"], description=r["description"], basis=r["basis"],
         ))
     return rules
 

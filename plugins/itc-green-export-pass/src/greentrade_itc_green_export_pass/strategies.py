@@ -10,7 +10,9 @@ shipment that cites GB/T 33761-2024 (evidence for every product it covers) and I
 (evidence for the manufacturing sites it lists), held by the exporter and issued by a body
 accredited to ISO/IEC 17065 by an IAF MLA signatory. Every other builder changes one thing;
 the targets are a table keyed by rule id (`TARGETS`): when a rule's verdict changes, move or
-edit its line.
+edit its line. Rules whose basis is ``inferred`` give warnings or ``undetermined`` by
+default; their ``not_eligible`` builders (reason ``<rule>/required``) carry a configuration in
+which the host makes the rule binding (``require``), available from ``outcome_config``.
 """
 
 from __future__ import annotations
@@ -141,21 +143,41 @@ class Target:
 #: Host reference data for the regions that is not what the rule expects (a string, not a list).
 MALFORMED_REGIONS: Mapping[str, Any] = {"reference": {_pilot.REGIONS: {"regions": "Middle East"}}}
 EXTRA = f"plugins.{_pilot.SECTION}.extra_standards"
+
+
+def _with(**settings: Any) -> Mapping[str, Any]:
+    """`CONFIG` with settings of the plugin's section."""
+    return {**CONFIG, "plugins": {_pilot.SECTION: dict(settings)}}
+
+
+def _required(rule: str) -> Mapping[str, Any]:
+    """`CONFIG` in which the host makes the inferred `rule` binding (``require``)."""
+    return _with(require=[rule])
+
 TARGETS = (
     # not_applicable: outside the program's period or scope
     Target("not_applicable", "effective-period",
            options={"ship_dates": (dt.date(2024, 1, 1), START - dt.timedelta(days=1))}),
     Target("not_applicable", "ITC-GEP-001", options={"categories": ["solar-street-light", "solar-garden-light"]}),
-    Target("not_applicable", "ITC-GEP-002", options={"destination_countries": ["DE", "FR", "US", "JP"]}),
-    # not_eligible: one error per rule that can fail a shipment
-    Target("not_eligible", "ITC-GEP-003", _standards("GB/T 33761-2017", "ISO 50001:2018")),
+    Target("not_applicable", "ITC-GEP-002/host-markets", options={"destination_countries": ["DE", "FR", "US", "JP"]},
+           config=_with(pilot_markets=["SA", "AE"])),
+    # not_eligible: one error per rule that can fail a shipment. The inferred rules (ITC-GEP-007,
+    # 008, 009) fail a shipment only when the host makes them binding (`require`); a superseded
+    # edition (ITC-GEP-003) only once the host's transition end for it has passed.
+    Target("not_eligible", "ITC-GEP-003/transition-ended", _standards("GB/T 33761-2017", "ISO 50001:2018"),
+           config=_with(transition_ends={"GB/T 33761-2017": "2026-01-31"})),
     Target("not_eligible", "ITC-GEP-005", _detach),
     Target("not_eligible", "ITC-GEP-006", _suspended),
-    Target("not_eligible", "ITC-GEP-007", _accreditation(standard="ISO/IEC 17025:2017")),
-    Target("not_eligible", "ITC-GEP-008", _no_sites_listed),
-    Target("not_eligible", "ITC-GEP-009", _held_by_issuer),
+    Target("not_eligible", "ITC-GEP-007/required", _accreditation(standard="ISO/IEC 17025:2017"),
+           config=_required("ITC-GEP-007")),
+    Target("not_eligible", "ITC-GEP-008/required", _no_sites_listed, config=_required("ITC-GEP-008")),
+    Target("not_eligible", "ITC-GEP-009/required", _held_by_issuer, config=_required("ITC-GEP-009")),
     # undetermined: what the data, the host configuration or the unpublished catalog do not say
     Target("undetermined", "ITC-GEP-002", config=MALFORMED_REGIONS, needs=f'reference."{_pilot.REGIONS}"'),
+    Target("undetermined", "ITC-GEP-002/outside-regions", options={"destination_countries": ["DE", "FR", "US", "JP"]},
+           needs=f"plugins.{_pilot.SECTION}.pilot_markets"),
+    Target("undetermined", "ITC-GEP-003/superseded", _standards("GB/T 33761-2017", "ISO 50001:2018"),
+           needs=f'plugins.{_pilot.SECTION}.transition_ends."GB/T 33761-2017"'),
     Target("undetermined", "ITC-GEP-003/undated", _standards("GB/T 33761", "ISO 50001:2018"),
            needs="the edition of GB/T 33761"),
     Target("undetermined", "ITC-GEP-003/newer", _standards("GB/T 33761-2030", "ISO 50001:2018"), needs=EXTRA),
@@ -163,6 +185,8 @@ TARGETS = (
            needs="unpublished standards"),
     Target("undetermined", "ITC-GEP-007", _accreditation(iaf_mla_signatory=False),
            needs=f"plugins.{_pilot.SECTION}.accept_non_iaf_mla_accreditation"),
+    Target("undetermined", "ITC-GEP-007/wrong-accreditation", _accreditation(standard="ISO/IEC 17025:2017"),
+           needs="the host making ITC-GEP-007 binding"),
     Target("undetermined", "ITC-GEP-008", options={"manufacturing_sites": False},
            needs="manufacturing_site of product"),
 )

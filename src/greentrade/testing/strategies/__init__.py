@@ -13,6 +13,8 @@ public and composable; the reference with examples is ``docs/testing.md``. Modul
 - ``_invalid``: `invalid_dossiers` (`Mutation`: one defect and the finding it must produce);
 - ``_outcomes``, ``_mixed``: `dossiers_with_outcome`, `mixed_dossiers` and the registry of
   outcome builders that plugins fill through the ``greentrade.strategies`` entry point;
+- ``_format2``: the value types of dossier format 2 (footprint details, product identifiers,
+  source records, methods).
 - ``_types``: `entity_strategies` (what ``st.from_type`` resolves).
 """
 
@@ -57,6 +59,16 @@ from greentrade.testing.strategies._entities import (
     sites,
     specs,
 )
+from greentrade.testing.strategies._format2 import (
+    battery_footprints,
+    declared_units,
+    gwp_values,
+    lifecycle_stage_values,
+    methods,
+    product_identifiers,
+    source_records,
+    verifications,
+)
 from greentrade.testing.strategies._invalid import MUTATION_KINDS, Mutation, invalid_dossiers
 from greentrade.testing.strategies._mixed import MixedDossier, OutcomeLabel, merge_options, mixed_dossiers
 from greentrade.testing.strategies._outcomes import (
@@ -88,6 +100,7 @@ __all__ = [
     "OutcomeLabel",
     "accreditations",
     "amendments",
+    "battery_footprints",
     "carbon_footprints",
     "categories",
     "check_outcome",
@@ -96,12 +109,14 @@ __all__ = [
     "covered_products",
     "currencies",
     "decimals",
+    "declared_units",
     "documents",
     "dossier_json",
     "dossiers",
     "dossiers_with_outcome",
     "entity_strategies",
     "epds",
+    "gwp_values",
     "hs_codes",
     "identifiers",
     "ids",
@@ -109,8 +124,10 @@ __all__ = [
     "invalid_dossiers",
     "json_values",
     "lei_codes",
+    "lifecycle_stage_values",
     "locodes",
     "merge_options",
+    "methods",
     "mixed_dossiers",
     "outcome_builders",
     "outcome_config",
@@ -121,6 +138,7 @@ __all__ = [
     "outcome_subjects",
     "parties",
     "periods",
+    "product_identifiers",
     "products",
     "promises",
     "register_outcome_builder",
@@ -129,6 +147,7 @@ __all__ = [
     "shipment_lines",
     "shipments",
     "sites",
+    "source_records",
     "specs",
     "standard_designators",
     "strategy_for",
@@ -137,4 +156,5 @@ __all__ = [
     "tenders",
     "texts",
     "uscc_codes",
+    "verifications",
 ]

@@ -192,7 +192,7 @@ def dossiers(
                 p = prods[k % len(prods)]
                 lines.append(ShipmentLine(
                     id=draw(leaf.id("L", j + 1)), product=p.id, quantity=quantity, unit=unit,
-                    hs_code=p.hs_code[:6] + ext, value=priced[0] if priced else None,
+                    hs_code=(p.hs_code or "")[:6] + ext, value=priced[0] if priced else None,
                     currency=priced[1] if priced else None))
             ships.append(Shipment(
                 id=draw(leaf.id("SH", i + 1)), exporter=exporter_id, port_of_export=port,

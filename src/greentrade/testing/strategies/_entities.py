@@ -325,7 +325,7 @@ def shipment_lines(
     @st.composite
     def build(draw: st.DrawFn) -> ShipmentLine:
         if isinstance(product, Product):
-            pid, hs = product.id, product.hs_code[:6] + draw(EXT)
+            pid, hs = product.id, (product.hs_code or "")[:6] + draw(EXT)
         else:
             pid, hs = draw(either(product, ids("PR"))), draw(hs_codes(national_extension=None))
         return make_line(draw, draw(either(id, ids("L"))), pid, hs)
@@ -340,7 +340,7 @@ def make_shipment(draw: st.DrawFn, *, id: str, exporter: str, products: Sequence
     for i in range(n_lines):
         # Lines draw their product by index: the first product is the simplest example.
         p = products[draw(ints(0, len(products) - 1))]
-        lines.append(make_line(draw, draw(leaves.id("L", i + 1)), p.id, p.hs_code[:6] + draw(EXT), leaves))
+        lines.append(make_line(draw, draw(leaves.id("L", i + 1)), p.id, (p.hs_code or "")[:6] + draw(EXT), leaves))
     return Shipment(
         id=id, exporter=exporter, port_of_export=port, destination_country=destination,
         ship_date=day, lines=tuple(lines), documents=tuple(subset(draw, document_ids)), buyer=buyer,

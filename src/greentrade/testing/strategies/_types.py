@@ -9,25 +9,32 @@ from hypothesis import strategies as st
 
 from greentrade._model import (
     Accreditation,
+    BatteryFootprint,
     CarbonFootprint,
     CoveredProduct,
+    DeclaredUnit,
     Document,
     Dossier,
     Epd,
+    GwpValue,
     Identifier,
+    LifecycleStageValue,
     Party,
     Period,
     Product,
+    ProductIdentifier,
     Promise,
     RequiredDocument,
     Shipment,
     ShipmentLine,
     Site,
+    SourceRecord,
     Spec,
     Tender,
     TenderItem,
+    Verification,
 )
-from greentrade._standards import Amendment, StandardDesignator
+from greentrade._standards import Amendment, Method, StandardDesignator
 from greentrade.testing.strategies._base import periods
 from greentrade.testing.strategies._dossiers import dossiers
 from greentrade.testing.strategies._entities import (
@@ -43,6 +50,16 @@ from greentrade.testing.strategies._entities import (
     shipments,
     sites,
     specs,
+)
+from greentrade.testing.strategies._format2 import (
+    battery_footprints,
+    declared_units,
+    gwp_values,
+    lifecycle_stage_values,
+    methods,
+    product_identifiers,
+    source_records,
+    verifications,
 )
 from greentrade.testing.strategies._standards import amendments, standard_designators
 from greentrade.testing.strategies._tenders import promises, required_documents, tender_items, tenders
@@ -70,6 +87,15 @@ def _registry() -> dict[type, st.SearchStrategy[Any]]:
         StandardDesignator: standard_designators(),
         Amendment: amendments(),
         Period: periods(),
+        # Value types of dossier format 2.
+        DeclaredUnit: declared_units(),
+        Verification: verifications(),
+        GwpValue: gwp_values(),
+        LifecycleStageValue: lifecycle_stage_values(),
+        BatteryFootprint: battery_footprints(),
+        ProductIdentifier: product_identifiers(),
+        SourceRecord: source_records(),
+        Method: methods(),
         # Dossiers drawn by type sometimes hold tenders (and always resolve their references).
         Dossier: dossiers(max_tenders=2),
     }

@@ -1,0 +1,340 @@
+"""Shared machinery of the importers: reading, tracking which source fields found a home, notes.
+
+Every importer reads its source through a `Source`, which records the JSON Pointer of each value
+it takes. What was never taken is the loss list: each pointer becomes an info note and is kept in
+the document's ``source.unmapped``. Values are copied, never made up: a field the source does not
+state stays missing, and the notes say what the user must add before a program can decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "FORMAT_2",
+    "ImportError_",
+    "ImportNote",
+    "ImportOptions",
+    "ImportResult",
+    "Source",
+    "decode_json",
+    "pointer",
+]
+
+FORMAT_2 = "greentrade.dossier/2"
+_MISSING: Any = object()
+#: Magnitudes at or above this are placeholders (e.g. -1.7976931348623157E308), not measurements.
+SENTINEL_MAGNITUDE = 1e300
+
+
+class ImportError_(Exception):
+    """A file cannot be imported at all (unreadable, not the format, unsupported version)."""
+
+
+@attrs.frozen
+class ImportNote:
+    """One finding of an import: ``info`` (a field without a home, a value to add), ``warning``
+    (a value rejected, e.g. a sentinel) or ``error`` (the file was not imported)."""
+
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    pointer: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}{'#' + self.pointer if self.pointer else ''}"
+        return f"{self.severity:<7} {self.code} {where}: {self.message}" if where else \
+            f"{self.severity:<7} {self.code}: {self.message}"
+
+
+@attrs.frozen
+class ImportOptions:
+    """Values the user knows and the source does not state; applied to every imported entity."""
+
+    hs_code: str | None = None
+    category: str | None = None
+    country: str | None = None
+    issuer: str | None = None
+
+
+@attrs.frozen
+class ImportResult:
+    """A format-2 dossier (JSON-compatible data) and the notes of the import."""
+
+    dossier: dict[str, Any]
+    notes: tuple[ImportNote, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(n.severity == "error" for n in self.notes)
+
+    @property
+    def unmapped(self) -> tuple[ImportNote, ...]:
+        """The loss list: source fields that found no home (empty when the import is lossless)."""
+        return tuple(n for n in self.notes if n.code == "GT-IMPORT-001")
+
+    def to_json(self) -> str:
+        return json.dumps(self.dossier, indent=2, ensure_ascii=False) + "\n"
+
+
+def pointer(path: Sequence[str | int]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def decode_json(raw: bytes, name: str) -> Any:
+    """Parse JSON bytes in UTF-8 (with or without BOM) or UTF-16 (as Battery Pass publishes)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif len(raw) >= 2 and raw[0] == 0 and raw[1] != 0:
+        encoding = "utf-16-be"
+    elif len(raw) >= 2 and raw[1] == 0 and raw[0] != 0:
+        encoding = "utf-16-le"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{name}: not {encoding.upper()} text: byte {exc.start}: {exc.reason}") from None
+    try:
+        return json.loads(text.lstrip("\ufeff"), parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ImportError_(f"{name}: not readable: JSON nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
+def read_source(source: str | Path | bytes | Mapping[str, Any] | list[Any], name: str | None = None
+                ) -> tuple[Any, str]:
+    """(parsed JSON, display name) for a path, raw bytes or already-parsed data."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ImportError_(f"cannot read {str(path)!r}: {exc.strerror}") from None
+        return decode_json(raw, name or path.name), name or path.name
+    if isinstance(source, bytes | bytearray):
+        label = name or "<bytes>"
+        return decode_json(bytes(source), label), label
+    return source, name or "<data>"
+
+
+def bundled_schema(filename: str) -> Any:
+    """A format's published JSON Schema shipped with greentrade (never fetched)."""
+    raw = resources.files("greentrade.importers").joinpath("schemas", filename).read_bytes()
+    return decode_json(raw, filename)
+
+
+def schema_notes(data: Any, schema: Mapping[str, Any], file: str, what: str) -> list[ImportNote]:
+    """Errors of `data` against a format's published schema, as error notes with pointers."""
+    import jsonschema  # the core depends on it; imported here to keep module import light
+
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
+    notes = []
+    for err in sorted(cls(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        msg = err.message if len(err.message) <= 300 else err.message[:297] + "..."
+        notes.append(ImportNote("GT-IMPORT-003", "error", f"does not conform to the {what} schema: {msg}",
+                                file, pointer(list(err.absolute_path))))
+    return notes
+
+
+class Source:
+    """A source file's JSON, read through `take` so that every value used is recorded."""
+
+    def __init__(self, data: Any, file: str, notes: list[ImportNote]) -> None:
+        self.data = data
+        self.file = file
+        self.notes = notes
+        self._taken: set[str] = set()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def at(self, path: Sequence[str | int], default: Any = _MISSING) -> Any:
+        node = self.data
+        for part in path:
+            in_map = isinstance(node, Mapping) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_map or in_list:
+                node = node[part]
+            else:
+                return None if default is _MISSING else default
+        return node
+
+    def take(self, path: Sequence[str | int]) -> Any:
+        """The value at `path` (None when absent or null), recorded as used."""
+        value = self.at(path)
+        if value is not None:
+            self._taken.add(pointer(path))
+        return value
+
+    def mark(self, path: Sequence[str | int]) -> None:
+        """Record `path` as used (its value was read another way, e.g. by a format library)."""
+        if self.at(path) is not None:
+            self._taken.add(pointer(path))
+
+    def text(self, path: Sequence[str | int]) -> str | None:
+        value = self.at(path)
+        if isinstance(value, str) and value.strip():
+            return self.take(path)  # type: ignore[no-any-return]
+        return None
+
+    def number(self, path: Sequence[str | int]) -> float | None:
+        """A number, also from a decimal string (PACT); sentinels are rejected with a warning."""
+        value = self.at(path)
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            if not re.fullmatch(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*", value):
+                self.warn("GT-IMPORT-004", f"{value!r} is not a number: not imported", path)
+                return None
+            number: float = float(value)
+            if number.is_integer() and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+                number = int(value)
+        elif isinstance(value, int | float):
+            number = value
+        else:
+            self.warn("GT-IMPORT-004", f"expected a number, got {type(value).__name__}: not imported", path)
+            return None
+        if not math.isfinite(number) or abs(number) >= SENTINEL_MAGNITUDE:
+            self._taken.add(pointer(path))  # reported as rejected, not as unmapped
+            self.warn("GT-IMPORT-002",
+                      f"{value!r} is a placeholder (sentinel) value, not a measurement: rejected; the "
+                      "field stays missing", path)
+            return None
+        self._taken.add(pointer(path))
+        return number
+
+    def date(self, path: Sequence[str | int]) -> dt.date | None:
+        """The calendar date of an ISO 8601 date or date-time (as written, without time zone shift)."""
+        value = self.at(path)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            m = re.match(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])", value.strip())
+            if m:
+                try:
+                    day = dt.date.fromisoformat(m.group(1))
+                except ValueError:
+                    pass
+                else:
+                    self._taken.add(pointer(path))
+                    return day
+        self.warn("GT-IMPORT-004", f"{value!r} is not an ISO 8601 date: not imported", path)
+        return None
+
+    def boolean(self, path: Sequence[str | int]) -> bool | None:
+        value = self.at(path)
+        if isinstance(value, bool):
+            self._taken.add(pointer(path))
+            return value
+        if value is not None:
+            self.warn("GT-IMPORT-004", f"expected true or false, got {value!r}: not imported", path)
+        return None
+
+    # -- notes -----------------------------------------------------------------------------------
+    def warn(self, code: str, message: str, path: Sequence[str | int]) -> None:
+        self.notes.append(ImportNote(code, "warning", message, self.file, pointer(path)))
+
+    def unmapped(self, root: Sequence[str | int] = ()) -> list[str]:
+        """Pointers of values under `root` that were never taken (whole untouched subtrees as one)."""
+        taken = self._taken
+        out: list[str] = []
+
+        def touched(p: str) -> bool:
+            return any(t == p or t.startswith(p + "/") for t in taken)
+
+        def walk(node: Any, path: list[str | int]) -> None:
+            p = pointer(path)
+            if p in taken:
+                return
+            if isinstance(node, Mapping) and node:
+                if not touched(p) and path:
+                    out.append(p)
+                    return
+                for k, v in node.items():
+                    walk(v, [*path, k])
+            elif isinstance(node, list) and node:
+                if not touched(p) and path:
+                    out.append(p)
+                    return
+                for i, v in enumerate(node):
+                    walk(v, [*path, i])
+            elif node is None or node == [] or node == {}:
+                return  # nothing stated
+            else:
+                out.append(p)
+
+        walk(self.at(root), list(root))
+        return out
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """An id fragment from free text: letters, digits and '-', deterministic."""
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
+    return (s[:limit].rstrip("-") or "x")
+
+
+def id_fragment(text: str, limit: int = 100) -> str:
+    """An id fragment that keeps an identifier readable (dossier id characters only)."""
+    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
+    s = s.lstrip("._:/-")
+    return s[:limit] or "x"
+
+
+#: Unit spellings of the formats, mapped to the dossier's declared units (same unit, other spelling).
+UNIT_SYNONYMS: dict[str, str] = {
+    "liter": "liter", "litre": "liter", "l": "liter",
+    "kilogram": "kilogram", "kg": "kilogram",
+    "cubic meter": "cubic meter", "cubic metre": "cubic meter", "m3": "cubic meter", "m^3": "cubic meter",
+    "m³": "cubic meter", "cbm": "cubic meter",
+    "kilowatt hour": "kilowatt hour", "kwh": "kilowatt hour",
+    "megajoule": "megajoule", "mj": "megajoule",
+    "ton kilometer": "ton kilometer", "tkm": "ton kilometer", "t*km": "ton kilometer",
+    "square meter": "square meter", "square metre": "square meter", "m2": "square meter",
+    "m^2": "square meter", "m²": "square meter", "qm": "square meter", "sqm": "square meter",
+    "piece": "piece", "pcs": "piece", "pc": "piece", "item": "piece", "stück": "piece",
+    "hour": "hour", "h": "hour",
+    "megabit second": "megabit second",
+}
+
+
+def declared_unit_name(unit: str) -> str | None:
+    return UNIT_SYNONYMS.get(" ".join(unit.strip().split()).lower())
+
+
+def prune(value: Any) -> Any:
+    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
+
+
+Importer = Callable[..., ImportResult]
+
+
+def iter_items(data: Any) -> Iterator[tuple[list[str | int], Any]]:
+    """The items of a file: one object, a list of objects, or an API response ``{"data": [...]}``."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            yield [i], item
+    elif isinstance(data, Mapping) and isinstance(data.get("data"), list) and len(data) <= 2:
+        for i, item in enumerate(data["data"]):
+            yield ["data", i], item
+    else:
+        yield [], data
