@@ -31,3 +31,13 @@ def test_targets_benchmark_runs_and_prints_every_target():
         assert any(name in line for line in targets), name
     assert all(re.search(r"\(target [<>]= [0-9.]+[^)]*\) (met|NOT MET)\b", line) for line in targets), targets
     assert "SUMMARY" in proc.stdout
+
+
+def test_strategies_benchmark_runs():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_strategies.py"), "--examples", "3", "--rounds", "1",
+         "--only", "dossiers()", "--no-shrink"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "RESULT dossiers() =" in proc.stdout and "imports greentrade: False" in proc.stdout

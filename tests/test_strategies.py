@@ -28,6 +28,7 @@ from greentrade import (
     Spec,
     StandardDesignator,
     Status,
+    Tender,
     _codes,
     structure,
     unstructure,
@@ -97,7 +98,7 @@ def test_bad_bounds_are_refused() -> None:
 
 # -- entities ----------------------------------------------------------------------------------
 
-_SCHEMA_OF = {Party: "party", Product: "product", Document: "document", Shipment: "shipment"}
+_SCHEMA_OF = {Party: "party", Product: "product", Document: "document", Shipment: "shipment", Tender: "tender"}
 
 
 @pytest.mark.parametrize("cls", list(gts.entity_strategies()), ids=lambda c: c.__name__)
@@ -241,8 +242,8 @@ def test_register_as_decorator_and_replace() -> None:
     replaced()
 
 
-# -- builders for the real cn-green-channel program (only when that plugin is installed) -------
-
+# -- builders of the real cn-green-channel program (registered by the plugin's entry point) ----
+# tests/test_outcome_builders.py checks every builder of the three plugins.
 
 
 @pytest.mark.parametrize("key", [("cn-green-channel", "eligible", None),

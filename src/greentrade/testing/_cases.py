@@ -1,6 +1,7 @@
 """Rule cases: a dossier (or a patch of one), a date, and the findings and outcomes expected.
 
-The format is documented in ``docs/rule-cases.md`` and checked by ``rule-case.schema.json``.
+The format is documented in ``docs/testing.md`` (section "Rule cases and the pytest plugin") and
+checked by ``rule-case.schema.json`` (``greentrade schema rule-case``).
 `run_case` needs no pytest; the pytest plugin in `greentrade.testing.pytest_plugin` collects
 ``*.case.json`` files as tests with it.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib.metadata
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from greentrade._engine import Engine
+from greentrade._engine import ENTRY_POINT_GROUP, Engine
 from greentrade._report import Report
 from greentrade._schemas import validator
 
@@ -62,13 +64,29 @@ class CaseResult:
             lines.append(f"- expected, not found: {_fmt(f)}")
         for f in self.unexpected:
             lines.append(f"+ found, not expected: {_fmt(f)}")
+        programs = sorted({oc.program for oc in self.report.outcomes})
+        subjects = sorted({oc.subject for oc in self.report.outcomes})
         for o, actual in self.wrong_outcomes:
-            lines.append(
-                f"! outcome {o['program']} for {o['subject']}: expected {o['status']}, got {actual}"
-            )
-        lines.append("actual findings of the rules under test:")
-        for f in _actual(self.report, self.case.rules):
+            if actual is None:
+                why = (f"program {o['program']!r} is not loaded (loaded programs: {', '.join(programs) or 'none'})"
+                       if o["program"] not in programs else
+                       f"no shipment {o['subject']!r} was judged (judged: {', '.join(subjects) or 'none'})")
+                lines.append(f"! outcome {o['program']} for {o['subject']}: expected {o['status']}, got no "
+                             f"outcome: {why}")
+            else:
+                lines.append(f"! outcome {o['program']} for {o['subject']}: expected {o['status']}, got {actual}")
+        # Every finding, the rules under test first: a data finding (GT-SCHEMA-001, ...) often
+        # explains why the rules under test found nothing.
+        under_test = _actual(self.report, self.case.rules)
+        others = [d for d in self.report.to_dict()["findings"] if d["rule"] not in set(self.case.rules)]
+        lines.append(f"actual findings of the rules under test ({len(under_test)}):")
+        for f in under_test:
             lines.append(f"    {_fmt(f)}  {f.get('message', '')}")
+        lines.append(f"other findings ({len(others)}):")
+        for f in others:
+            lines.append(f"    {_fmt(f)}  {f.get('message', '')}")
+        if not self.report.evaluated:
+            lines.append("the program rules were NOT run: the data findings above stopped them")
         lines.append("actual outcomes:")
         for oc in self.report.outcomes:
             lines.append(f"    {oc.program} {oc.subject}: {oc.status} - {oc.summary}")
@@ -87,9 +105,10 @@ def _actual(report: Report, rules: Iterable[str]) -> list[dict[str, Any]]:
 def _json_patch(doc: Any, ops: list[Mapping[str, Any]], where: Path) -> Any:
     try:
         import jsonpatch
-    except ImportError:  # pragma: no cover
+    except ImportError:
         raise CaseError(
-            "patches in rule cases need the 'jsonpatch' package: pip install 'greentrade[testing]'"
+            f"{where}: the case has a patch, and patches need the 'jsonpatch' package of greentrade's "
+            "testing extra: pip install 'greentrade[testing]'"
         ) from None
     try:
         return jsonpatch.apply_patch(doc, ops)
@@ -115,7 +134,8 @@ def load_case(path: str | Path) -> Case:
             dossier = json.loads(base.read_text("utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise CaseError(f"{path}: cannot read base dossier {base}: {exc}") from None
-        dossier = _json_patch(copy.deepcopy(dossier), raw.get("patch", []), path)
+        if raw.get("patch"):  # jsonpatch is needed only for a case that has a patch
+            dossier = _json_patch(copy.deepcopy(dossier), raw["patch"], path)
     expect = raw["expect"]
     return Case(
         path=path,
@@ -130,11 +150,30 @@ def load_case(path: str | Path) -> Case:
     )
 
 
+def installed_plugins() -> list[str]:
+    """The names of the installed greentrade plugins (entry points of the ``greentrade`` group)."""
+    return sorted({ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def _check_installed(case: Case) -> None:
+    installed = installed_plugins()
+    missing = [p for p in case.plugins or () if p not in installed]
+    if missing:
+        names = ", ".join(repr(p) for p in missing)
+        raise CaseError(
+            f"{case.path}: the case's plugins name {names}, which {'is' if len(missing) == 1 else 'are'} not "
+            f"installed (installed plugins: {', '.join(installed) or 'none'}); check the spelling or install "
+            "the plugin's distribution"
+        )
+
+
 def run_case(case: Case | str | Path, engine: Engine | None = None) -> CaseResult:
     """Run a case with `engine`, or with a new engine that loads the installed plugins."""
     if not isinstance(case, Case):
         case = load_case(case)
     if engine is None:
+        if case.plugins is not None:
+            _check_installed(case)
         engine = Engine(config=dict(case.config))
         engine.load_entry_points(case.plugins)
     report = engine.validate(case.dossier, as_of=case.as_of)
