@@ -31,7 +31,8 @@ from typing import Any
 
 import _gen
 
-from greentrade import Engine, _batch
+from greentrade import Engine
+from greentrade.engine import _batch
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zhejiang-solar-portfolio.json"

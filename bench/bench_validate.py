@@ -19,8 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from greentrade import Engine, _convert, _schemas
-from greentrade._model import Dossier
+from greentrade import Engine
+from greentrade.io import _schemas
+from greentrade.model import _convert
+from greentrade.model._entities import Dossier
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "examples" / "zhejiang-solar-portfolio.json"

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from greentrade import DossierReadError, Engine, Program, Rule, Severity, hookimpl
-from greentrade._assess import STATUSES, MarketError, assess
-from greentrade._convert import structure
-from greentrade._profiles import BuyerProfile
-from greentrade._rules import Citation, Period
-from greentrade._schemas import validator
 from greentrade.cli import main
+from greentrade.io._schemas import validator
+from greentrade.model._convert import structure
+from greentrade.readiness._assess import STATUSES, MarketError, assess
+from greentrade.rules._profiles import BuyerProfile
+from greentrade.rules._rules import Citation, Period
 
 AS_OF = dt.date(2026, 7, 1)
 CITE = {"authority": "test", "title": "test source", "reference": "tests/test_assess.py"}

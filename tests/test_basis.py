@@ -21,7 +21,7 @@ from greentrade import (
     Status,
     hookimpl,
 )
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
 
 DOSSIER = json.loads((Path(__file__).parent / "data" / "core-dossier.json").read_text())
 CITE = Citation(authority="Test authority", title="Test rules", reference="a test publication")

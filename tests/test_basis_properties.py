@@ -207,7 +207,7 @@ def _paths(text: str) -> list[str]:
 @pytest.mark.parametrize("text, found", [
     ("shared/sources/000_60baef12698023c7.txt (secondary report)", True),
     ("data/standards.json (each entry cites its edition source)", True),
-    ("src/greentrade/_standards.py (StandardDesignator)", True),
+    ("src/greentrade/model/_standards.py (StandardDesignator)", True),
     ("ISO/IEC 17029:2019; GB/T 33761-2024; https://eur-lex.europa.eu/eli/reg/2023/1542/oj", False),
     ("EUR-Lex CELEX 32023R1542, https://www.iso.org/standard/71206.html", False),
 ])

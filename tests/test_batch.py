@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from greentrade import Citation, Engine, Hit, Period, Program, Rule, RuleContext, Severity, _batch, hookimpl
+from greentrade import Citation, Engine, Hit, Period, Program, Rule, RuleContext, Severity, hookimpl
 from greentrade.cli import main
+from greentrade.engine import _batch
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = json.loads((ROOT / "tests" / "data" / "core-dossier.json").read_text())

@@ -1,6 +1,6 @@
 import pytest
 
-from greentrade import _codes
+from greentrade.model import _codes
 
 
 def test_country_list_is_complete():

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import greentrade
-from greentrade import hookspec
+from greentrade.plugin import hookspec
 
 ROOT = Path(__file__).resolve().parent.parent
 

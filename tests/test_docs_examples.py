@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from greentrade import Engine, Severity
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 _BLOCK = re.compile(r"(?:<!-- file: (?P<file>[^ ]+) -->\n[^\n]*\n\n)?```json\n(?P<body>.*?)```", re.S)
@@ -75,7 +75,7 @@ def test_json_example_is_valid_as_printed(where: str, file: str | None, body: st
     elif str(data.get("$schema", "")).startswith("https://json-schema.org/"):
         jsonschema.Draft202012Validator.check_schema(data)
     elif file is not None and (schema := _tutorial_schema(file)) is not None:
-        from greentrade._schemas import SchemaValidator
+        from greentrade.io._schemas import SchemaValidator
 
         errors = [e.message for e in SchemaValidator(schema).iter_errors(data)]
         assert not errors, (where, errors)

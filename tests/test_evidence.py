@@ -9,9 +9,7 @@ import datetime as dt
 import pytest
 
 from greentrade import CatalogEntry, Citation, Document, Dossier, Product, StandardDesignator
-from greentrade._assess import _Ctx, _edition_gap
-from greentrade._catalog import Catalog
-from greentrade._model import CoveredProduct, Party, Site
+from greentrade.model._entities import CoveredProduct, Party, Site
 from greentrade.plugin import (
     EvidenceIndex,
     models_match,
@@ -20,6 +18,8 @@ from greentrade.plugin import (
     satisfies,
     standard_match,
 )
+from greentrade.readiness._assess import _Ctx, _edition_gap
+from greentrade.rules._catalog import Catalog
 
 S = StandardDesignator.parse
 CITE = Citation(authority="test", title="test", reference="tests/test_evidence.py")

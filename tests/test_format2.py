@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from greentrade import Engine
-from greentrade._convert import structure, unstructure
-from greentrade._migrate import MigrationError, migrate
-from greentrade._schemas import validator
+from greentrade.io._migrate import MigrationError, migrate
+from greentrade.io._schemas import validator
+from greentrade.model._convert import structure, unstructure
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMAT1_FILES = sorted(

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 import _greentrade_hypothesis as hook
 import greentrade
-from greentrade import _model, _standards, structure, unstructure
+from greentrade import structure, unstructure
+from greentrade.model import _entities as _model
+from greentrade.model import _standards
 from greentrade.testing.strategies import entity_strategies
 
 HOOK = "_greentrade_hypothesis:_hypothesis_setup_hook"

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from greentrade._migrate import migrate_text
 from greentrade.cli import main
+from greentrade.io._migrate import migrate_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "interop"

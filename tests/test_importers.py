@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from greentrade import Engine
-from greentrade._convert import structure
 from greentrade.importers import (
     ImportOptions,
     import_batterypass,
@@ -27,6 +26,7 @@ from greentrade.importers import (
     importers,
     merge,
 )
+from greentrade.model._convert import structure
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "interop"
 CX8, CX9 = FIX / "catenax-pcf" / "Pcf-8.0.0.json", FIX / "catenax-pcf" / "Pcf-9.0.0.json"

@@ -135,7 +135,7 @@ def test_unknown_keys_can_be_downgraded_to_warnings():
 
 
 def test_control_characters_are_judged_the_same_with_and_without_the_accelerator():
-    from greentrade._schemas import validator
+    from greentrade.io._schemas import validator
 
     data = mutate(lambda d: d["parties"][0].update(name="\x1c"))
     v = validator("dossier")

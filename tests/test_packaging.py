@@ -27,7 +27,7 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         f"assert greentrade.__file__.startswith({str(site)!r}), greentrade.__file__;"
         "r = greentrade.Engine().validate(open(sys.argv[1], 'rb').read());"
         "assert r.ok and r.evaluated, r.to_text();"
-        "from greentrade._schemas import schema_names; print(len(schema_names()))"
+        "from greentrade.io._schemas import schema_names; print(len(schema_names()))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", script, str(ROOT / "tests" / "data" / "core-dossier.json")],

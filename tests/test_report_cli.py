@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from greentrade import Engine
-from greentrade._schemas import SchemaValidator, schema
 from greentrade.cli import main
+from greentrade.io._schemas import SchemaValidator, schema
 
 DATA = Path(__file__).parent / "data" / "core-dossier.json"
 
@@ -28,7 +28,7 @@ def test_report_json_validates_against_the_schema():
 
 
 def test_all_schemas_are_valid_2020_12():
-    from greentrade._schemas import schema_names
+    from greentrade.io._schemas import schema_names
 
     for name in schema_names():
         jsonschema.Draft202012Validator.check_schema(schema(name))

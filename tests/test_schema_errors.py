@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from greentrade import _schemas
+from greentrade.io import _schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = json.loads((ROOT / "examples" / "zhejiang-solar-portfolio.json").read_text())

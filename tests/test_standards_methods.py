@@ -4,7 +4,7 @@ national adoptions of EN standards (issue #13)."""
 import pytest
 
 from greentrade import DesignatorError, StandardDesignator
-from greentrade._standards import METHODS, Method, read_references
+from greentrade.model._standards import METHODS, Method, read_references
 
 S = StandardDesignator
 

@@ -29,11 +29,11 @@ from greentrade import (
     StandardDesignator,
     Status,
     Tender,
-    _codes,
     structure,
     unstructure,
 )
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
+from greentrade.model import _codes
 from greentrade.testing import strategies as gts
 
 CORE = Engine()

@@ -12,13 +12,13 @@ plugins. Typical use by a host::
 
 from typing import TYPE_CHECKING, Any
 
-from greentrade._catalog import Catalog, EditionCheck
-from greentrade._config import ConfigError, load_config
-from greentrade._convert import structure, unstructure
-from greentrade._engine import ENTRY_POINT_GROUP, Engine, PluginConflictError, PluginError
-from greentrade._load import DossierReadError
-from greentrade._migrate import migrate
-from greentrade._model import (
+from greentrade._version import __version__
+from greentrade.engine._engine import ENTRY_POINT_GROUP, Engine, PluginConflictError, PluginError
+from greentrade.io._config import ConfigError, load_config
+from greentrade.io._load import DossierReadError
+from greentrade.io._migrate import migrate
+from greentrade.model._convert import structure, unstructure
+from greentrade.model._entities import (
     Accreditation,
     BatteryFootprint,
     CarbonFootprint,
@@ -45,9 +45,12 @@ from greentrade._model import (
     TenderItem,
     Verification,
 )
-from greentrade._profiles import BuyerProfile, Pathway, Requirement
-from greentrade._report import Outcome, PluginInfo, Report
-from greentrade._rules import (
+from greentrade.model._standards import Amendment, DesignatorError, Method, StandardDesignator
+from greentrade.plugin.hookspec import hookimpl
+from greentrade.rules._catalog import Catalog, EditionCheck
+from greentrade.rules._profiles import BuyerProfile, Pathway, Requirement
+from greentrade.rules._report import Outcome, PluginInfo, Report
+from greentrade.rules._rules import (
     Basis,
     CatalogEntry,
     Category,
@@ -61,15 +64,13 @@ from greentrade._rules import (
     Severity,
     Status,
 )
-from greentrade._standards import Amendment, DesignatorError, Method, StandardDesignator
-from greentrade._version import __version__
-from greentrade.hookspec import hookimpl
 
 if TYPE_CHECKING:
-    from greentrade._assess import Assessment, MarketError, assess
-    from greentrade._batch import BatchError
+    from greentrade.engine._batch import BatchError
+    from greentrade.readiness._assess import Assessment, MarketError, assess
 
-_LAZY = {"Assessment": "_assess", "MarketError": "_assess", "assess": "_assess", "BatchError": "_batch"}
+_LAZY = {"Assessment": "readiness._assess", "MarketError": "readiness._assess", "assess": "readiness._assess",
+         "BatchError": "engine._batch"}
 
 
 def __getattr__(name: str) -> Any:

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from greentrade._batch import BatchError, Item, Result, run, usable_cores
-from greentrade._engine import Engine
+from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
+from greentrade.engine._engine import Engine
 
 __all__ = ["add_arguments", "is_batch", "run_command"]
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from greentrade import _codes
+from greentrade.model import _codes
 
 __all__ = ["COMMANDS", "register", "run"]
 
@@ -46,8 +46,8 @@ def run(args: argparse.Namespace, config: str | None) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from greentrade._load import DossierReadError
-    from greentrade._migrate import MigrationError, migrate_text
+    from greentrade.io._load import DossierReadError
+    from greentrade.io._migrate import MigrationError, migrate_text
 
     try:
         text = migrate_text(Path(args.dossier))
@@ -73,9 +73,9 @@ def _write(text: str, output: str | None) -> None:
 def _import(args: argparse.Namespace, config: str | None) -> int:
     import json
 
-    from greentrade._engine import Engine
-    from greentrade._load import DossierReadError, read
+    from greentrade.engine._engine import Engine
     from greentrade.importers import ImportOptions, importers, merge
+    from greentrade.io._load import DossierReadError, read
 
     problems = []
     if args.hs_code and _codes.check_hs_code(args.hs_code):

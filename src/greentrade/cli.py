@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TextIO
 
 from greentrade import _cli_batch, _importcli
-from greentrade._assess import MarketError, assess
-from greentrade._config import ConfigError
-from greentrade._engine import Engine, PluginError
-from greentrade._io import InputError, OutputError, escape_controls, read_bytes, same_file, write_atomic
-from greentrade._load import DossierReadError, parse_date
-from greentrade._rules import CatalogEntry
-from greentrade._schemas import schema, schema_names
+from greentrade._files import InputError, OutputError, escape_controls, read_bytes, same_file, write_atomic
+from greentrade.engine._engine import Engine, PluginError
+from greentrade.io._config import ConfigError
+from greentrade.io._load import DossierReadError, parse_date
+from greentrade.io._schemas import schema, schema_names
+from greentrade.readiness._assess import MarketError, assess
+from greentrade.rules._rules import CatalogEntry
 from greentrade.server import _cli as serve_cli
 
 __all__ = ["main"]

@@ -3,7 +3,7 @@
 Each ``check_*`` function returns None for a valid value, or a message saying what is wrong.
 """
 
-from greentrade._codes import (
+from greentrade.model._codes import (
     check_country,
     check_currency,
     check_hs_code,

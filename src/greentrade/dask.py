@@ -31,10 +31,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from greentrade._batch import EngineSpec, Form, Item, _one, engine_spec
+from greentrade.engine._batch import EngineSpec, Form, Item, _one, engine_spec
 
 if TYPE_CHECKING:
-    from greentrade._engine import Engine
+    from greentrade.engine._engine import Engine
 
 __all__ = ["validate_bag"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from greentrade import Engine, Report
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
 
 ROOT = Path(__file__).resolve().parents[2]
 

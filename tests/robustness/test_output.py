@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from greentrade import Engine, cli
-from greentrade._io import OutputError, escape_controls, write_atomic
+from greentrade._files import OutputError, escape_controls, write_atomic
 
 CORE = Path(__file__).parents[1] / "data" / "core-dossier.json"
 

@@ -28,7 +28,7 @@ from greentrade import (
     cli,
     hookimpl,
 )
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
 
 CORE = Path(__file__).parents[1] / "data" / "core-dossier.json"
 DOSSIER = json.loads(CORE.read_text())

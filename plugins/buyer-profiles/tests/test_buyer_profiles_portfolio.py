@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from greentrade import Citation, Engine, Period, Program, Rule, Severity, hookimpl
-from greentrade._assess import assess
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
+from greentrade.readiness._assess import assess
 
 import greentrade_buyer_profiles
 

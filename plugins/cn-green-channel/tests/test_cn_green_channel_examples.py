@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from greentrade import Basis, ConfigError, Effect, Engine, Report, Severity, Status
-from greentrade._codes import check_uscc, uscc_check_char
+from greentrade.model._codes import check_uscc, uscc_check_char
 
 import greentrade_cn_green_channel as plugin
 from greentrade_cn_green_channel import rules as plugin_rules

@@ -21,8 +21,8 @@ from greentrade import (
     StandardDesignator,
     hookimpl,
 )
-from greentrade._codes import check_uscc, countries, hs_description
 from greentrade.cli import main
+from greentrade.model._codes import check_uscc, countries, hs_description
 
 HERE = Path(__file__).resolve().parent.parent
 EXAMPLES = HERE / "examples"

@@ -26,7 +26,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from greentrade import _convert
 from greentrade.importers._base import (
     ImportError_,
     ImportNote,
@@ -42,6 +41,7 @@ from greentrade.importers._builder import Builder
 from greentrade.importers._epd import map_ilcd, map_openepd, openepd_orgs
 from greentrade.importers._merge import merge
 from greentrade.importers._pcf import map_catenax, map_pact
+from greentrade.model import _convert
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -103,7 +103,7 @@ def _run(sources: Iterable[SourceArg], options: ImportOptions | None,
 
 def _check(dossier: dict[str, Any], notes: list[ImportNote]) -> None:
     """The dossier an importer writes must be a valid format-2 dossier (a guard against mapping bugs)."""
-    from greentrade._schemas import validator
+    from greentrade.io._schemas import validator
 
     problems = [f"{pointer(list(e.absolute_path))}: {e.message}" for e in validator("dossier").iter_errors(dossier)]
     if not problems:

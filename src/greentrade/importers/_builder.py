@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from greentrade import _codes
 from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions, id_fragment, prune, slug
+from greentrade.model import _codes
 
 __all__ = ["Builder", "identifiers_from"]
 

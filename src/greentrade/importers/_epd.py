@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade._standards import read_references
 from greentrade.importers._base import ImportError_, ImportNote, Source, declared_unit_name, pointer, slug
 from greentrade.importers._builder import Builder
+from greentrade.model._standards import read_references
 
 __all__ = ["map_ilcd", "map_openepd"]
 

@@ -33,7 +33,7 @@ def merge(base: Any, imported: dict[str, Any]) -> tuple[dict[str, Any], list[Imp
     is not added twice; a party with the name of a base party is that party (the base's record is
     kept as it is); any other id that is taken gets a suffix (``-2``, ``-3``), and references follow.
     """
-    from greentrade._migrate import migrate
+    from greentrade.io._migrate import migrate
 
     out = copy.deepcopy(migrate(base))
     new = copy.deepcopy(imported)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade._standards import read_references
 from greentrade.importers._base import (
     ImportError_,
     ImportNote,
@@ -23,6 +22,7 @@ from greentrade.importers._base import (
     schema_notes,
 )
 from greentrade.importers._builder import Builder, identifiers_from
+from greentrade.model._standards import read_references
 
 __all__ = ["catenax_version", "map_catenax", "map_pact", "pact_version"]
 

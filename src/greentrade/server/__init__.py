@@ -14,7 +14,7 @@ from greentrade.server._settings import Settings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from greentrade._engine import Engine
+    from greentrade.engine._engine import Engine
 
 __all__ = ["Settings", "create_app"]
 

@@ -31,11 +31,11 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from greentrade._assess import MarketError
-from greentrade._engine import Engine
-from greentrade._load import DossierReadError, parse_date
-from greentrade._schemas import schema_names
 from greentrade._version import __version__
+from greentrade.engine._engine import Engine
+from greentrade.io._load import DossierReadError, parse_date
+from greentrade.io._schemas import schema_names
+from greentrade.readiness._assess import MarketError
 from greentrade.server._openapi import JSONL, PROBLEM, PROBLEM_BASE, document, listings
 from greentrade.server._schemas import bundle
 from greentrade.server._settings import Settings, read_token

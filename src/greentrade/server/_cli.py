@@ -114,8 +114,8 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
     except ImportError as exc:
         return _fail(f"the server extra is not installed ({exc.name} is missing): "
                      "pip install 'greentrade[server]'")
-    from greentrade._config import ConfigError
-    from greentrade._engine import PluginError
+    from greentrade.engine._engine import PluginError
+    from greentrade.io._config import ConfigError
 
     try:
         engine = build_engine(settings)  # checks the configuration; the worker of --workers 1 uses it

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade import _codes
-from greentrade._engine import Engine
-from greentrade._report import _citation
-from greentrade._schemas import schema_names
 from greentrade._version import __version__
+from greentrade.engine._engine import Engine
+from greentrade.io._schemas import schema_names
+from greentrade.model import _codes
+from greentrade.rules._report import _citation
 from greentrade.server._schemas import components
 from greentrade.server._settings import Settings
 

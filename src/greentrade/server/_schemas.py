@@ -13,7 +13,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from greentrade._schemas import BASE_URI, schema, schema_names
+from greentrade.io._schemas import BASE_URI, schema, schema_names
 
 __all__ = ["bundle", "components", "reachable"]
 

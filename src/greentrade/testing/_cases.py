@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from greentrade._engine import ENTRY_POINT_GROUP, Engine
-from greentrade._report import Report
-from greentrade._schemas import validator
+from greentrade.engine._engine import ENTRY_POINT_GROUP, Engine
+from greentrade.io._schemas import validator
+from greentrade.rules._report import Report
 
 __all__ = ["Case", "CaseError", "CaseResult", "load_case", "run_case"]
 

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from greentrade._engine import Engine
-from greentrade._load import DossierReadError
-from greentrade._report import Report
-from greentrade._schemas import schema, validator
+from greentrade.engine._engine import Engine
+from greentrade.io._load import DossierReadError
+from greentrade.io._schemas import schema, validator
+from greentrade.rules._report import Report
 
 __all__ = [
     "assert_valid_report",

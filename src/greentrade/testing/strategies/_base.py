@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from greentrade import _codes
-from greentrade._model import Period
+from greentrade.model import _codes
+from greentrade.model._entities import Period
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 
 from hypothesis import strategies as st
 
-from greentrade import _codes
-from greentrade._model import (
+from greentrade.model import _codes
+from greentrade.model._entities import (
     DOCUMENT_STATUSES,
     DOCUMENT_TYPES,
     PARTY_ROLES,
@@ -29,7 +29,7 @@ from greentrade._model import (
     Site,
     Spec,
 )
-from greentrade._standards import StandardDesignator
+from greentrade.model._standards import StandardDesignator
 from greentrade.testing.strategies._base import (
     DEFAULT_LEAVES,
     DEFAULT_SHIP_DATES,

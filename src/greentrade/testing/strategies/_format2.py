@@ -7,8 +7,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from greentrade import _codes
-from greentrade._model import (
+from greentrade.model import _codes
+from greentrade.model._entities import (
     DECLARED_UNITS,
     GWP_INDICATORS,
     GWP_MODULES,
@@ -20,7 +20,7 @@ from greentrade._model import (
     SourceRecord,
     Verification,
 )
-from greentrade._standards import Method
+from greentrade.model._standards import Method
 from greentrade.testing.strategies._base import texts
 
 __all__ = ["battery_footprints", "declared_units", "gwp_values", "lifecycle_stage_values", "methods",

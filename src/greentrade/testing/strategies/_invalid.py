@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from greentrade import _codes
+from greentrade.model import _codes
 from greentrade.testing.strategies._base import USCC_CHARS as _USCC_CHARS
 from greentrade.testing.strategies._base import ids
 from greentrade.testing.strategies._dossiers import dossier_json, json_values

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from greentrade._report import Outcome, Report
+from greentrade.rules._report import Outcome, Report
 
 #: Entry-point group through which a plugin's distribution registers outcome builders: the
 #: entry point names a callable taking no arguments that calls `register_outcome_builder`.

@@ -6,7 +6,7 @@ import functools
 
 from hypothesis import strategies as st
 
-from greentrade._standards import Amendment, StandardDesignator
+from greentrade.model._standards import Amendment, StandardDesignator
 
 #: Real designators (in canonical form) mixed into generated ones.
 KNOWN_DESIGNATORS = (

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from greentrade._model import DOCUMENT_TYPES, Document, Product, Promise, RequiredDocument, Tender, TenderItem
+from greentrade.model._entities import DOCUMENT_TYPES, Document, Product, Promise, RequiredDocument, Tender, TenderItem
 from greentrade.testing.strategies._base import (
     DEFAULT_LEAVES,
     Leaves,

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from greentrade._model import (
+from greentrade.model._entities import (
     Accreditation,
     BatteryFootprint,
     CarbonFootprint,
@@ -34,7 +34,7 @@ from greentrade._model import (
     TenderItem,
     Verification,
 )
-from greentrade._standards import Amendment, Method, StandardDesignator
+from greentrade.model._standards import Amendment, Method, StandardDesignator
 from greentrade.testing.strategies._base import periods
 from greentrade.testing.strategies._dossiers import dossiers
 from greentrade.testing.strategies._entities import (

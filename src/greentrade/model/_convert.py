@@ -17,8 +17,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from greentrade._model import DeclaredUnit, Dossier
-from greentrade._standards import StandardDesignator
+from greentrade.model._entities import DeclaredUnit, Dossier
+from greentrade.model._standards import StandardDesignator
 
 __all__ = ["structure", "structure_detailed", "unstructure"]
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from greentrade import _convert
-from greentrade._load import DossierReadError, read
-from greentrade._model import Dossier
-from greentrade._schemas import validator
+from greentrade.io._load import DossierReadError, read
+from greentrade.io._schemas import validator
+from greentrade.model import _convert
+from greentrade.model._entities import Dossier
 
 __all__ = ["FORMAT_1", "FORMAT_2", "MigrationError", "migrate", "migrate_text"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from greentrade._rules import Finding, Severity
+from greentrade.rules._rules import Finding, Severity
 
 __all__ = ["MAX_FINDINGS_PER_RULE", "Bounded"]
 

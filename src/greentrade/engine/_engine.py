@@ -15,19 +15,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import pluggy
 
-from greentrade import _basis, _convert, hookspec
-from greentrade import _contributions as boundary
-from greentrade._bounds import Bounded
-from greentrade._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
-from greentrade._catalog import Catalog
-from greentrade._config import ConfigError, load_config
-from greentrade._io import DEFAULT_MAX_INPUT_BYTES
-from greentrade._load import CORE_RULES, Loaded, load, parse_date
-from greentrade._model import Dossier, Shipment
-from greentrade._profiles import BuyerProfile
-from greentrade._refdata import core_reference, with_groups
-from greentrade._report import Outcome, PluginInfo, Report, RuleInfo
-from greentrade._rules import (
+from greentrade._files import DEFAULT_MAX_INPUT_BYTES
+from greentrade._version import __version__
+from greentrade.engine import _basis
+from greentrade.engine import _contributions as boundary
+from greentrade.engine._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
+from greentrade.io._bounds import Bounded
+from greentrade.io._config import ConfigError, load_config
+from greentrade.io._load import CORE_RULES, Loaded, load, parse_date
+from greentrade.io._schemas import SchemaValidator
+from greentrade.model import _convert
+from greentrade.model._entities import Dossier, Shipment
+from greentrade.plugin import hookspec
+from greentrade.rules._catalog import Catalog
+from greentrade.rules._profiles import BuyerProfile
+from greentrade.rules._refdata import core_reference, with_groups
+from greentrade.rules._report import Outcome, PluginInfo, Report, RuleInfo
+from greentrade.rules._rules import (
     Category,
     Citation,
     Effect,
@@ -38,11 +42,9 @@ from greentrade._rules import (
     Severity,
     Status,
 )
-from greentrade._schemas import SchemaValidator
-from greentrade._version import __version__
 
 if TYPE_CHECKING:
-    from greentrade._assess import Assessment
+    from greentrade.readiness._assess import Assessment
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
@@ -588,7 +590,7 @@ class Engine:
                markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
         """The readiness matrix of the dossier's products against markets and programs
         (see `greentrade.assess` and docs/assess.md)."""
-        from greentrade._assess import assess
+        from greentrade.readiness._assess import assess
 
         return assess(self, source, markets=markets, as_of=as_of)
 
@@ -603,7 +605,7 @@ class Engine:
         or runs late is replaced and that dossier gets a ``GT-ENGINE-008`` report. Unreadable
         input gets a ``GT-ENGINE-007`` report instead of raising. See docs/scale.md.
         """
-        from greentrade._batch import validate_many
+        from greentrade.engine._batch import validate_many
 
         return validate_many(self, sources, jobs=jobs, as_of=as_of, timeout=timeout)
 

@@ -40,21 +40,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from greentrade import _codes
-from greentrade._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
-from greentrade._evidence import EvidenceIndex, models_match, standard_match
-from greentrade._load import DossierReadError
-from greentrade._model import Document, Dossier, Product
-from greentrade._profiles import BuyerProfile, Requirement
-from greentrade._quantity import UnitError
-from greentrade._report import Outcome, PluginInfo, Report
-from greentrade._rules import Citation, Finding, Severity
-from greentrade._standards import METHODS, StandardDesignator
 from greentrade._version import __version__
+from greentrade.io._load import DossierReadError
+from greentrade.model import _codes
+from greentrade.model._entities import Document, Dossier, Product
+from greentrade.model._quantity import UnitError
+from greentrade.model._standards import METHODS, StandardDesignator
+from greentrade.rules._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
+from greentrade.rules._evidence import EvidenceIndex, models_match, standard_match
+from greentrade.rules._profiles import BuyerProfile, Requirement
+from greentrade.rules._report import Outcome, PluginInfo, Report
+from greentrade.rules._rules import Citation, Finding, Severity
 
 if TYPE_CHECKING:
-    from greentrade._catalog import Catalog
-    from greentrade._engine import Engine
+    from greentrade.engine._engine import Engine
+    from greentrade.rules._catalog import Catalog
 
 __all__ = [
     "GAP_KINDS",

@@ -20,10 +20,10 @@ from typing import Any, Literal
 
 import attrs
 
-from greentrade import _convert
-from greentrade._model import Period
-from greentrade._rules import Basis, Citation, Hit, Rule, RuleContext, Severity
-from greentrade._schemas import validator
+from greentrade.io._schemas import validator
+from greentrade.model import _convert
+from greentrade.model._entities import Period
+from greentrade.rules._rules import Basis, Citation, Hit, Rule, RuleContext, Severity
 
 __all__ = ["RuleDataError", "rules_from_data"]
 

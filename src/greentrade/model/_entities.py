@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import attrs
 
-from greentrade import _codes
-from greentrade._standards import Method, StandardDesignator
+from greentrade.model import _codes
+from greentrade.model._standards import Method, StandardDesignator
 
 __all__ = [
     "DECLARED_UNITS",
@@ -292,7 +292,7 @@ class Product:
         """The spec `name` converted to `unit` (W/kW/MW, Wh/kWh/MWh, Ah/mAh, V/kV), or None when
         the product has no such spec. Ah converts to energy only with `voltage` (V) or the
         product's ``nominal_voltage`` spec; unknown units raise `UnitError` (docs/quantities.md)."""
-        from greentrade._quantity import spec_quantity  # small module; keeps _model free of it
+        from greentrade.model._quantity import spec_quantity  # small module; keeps _model free of it
 
         return spec_quantity(self, name, unit, voltage=voltage)
 

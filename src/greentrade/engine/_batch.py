@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from greentrade._load import DossierReadError
-from greentrade._model import Dossier
-from greentrade._report import PluginInfo, Report
-from greentrade._rules import Effect, Finding
 from greentrade._version import __version__
+from greentrade.io._load import DossierReadError
+from greentrade.model._entities import Dossier
+from greentrade.rules._report import PluginInfo, Report
+from greentrade.rules._rules import Effect, Finding
 
 if TYPE_CHECKING:
-    from greentrade._engine import Engine
+    from greentrade.engine._engine import Engine
 
 __all__ = ["BatchError", "EngineSpec", "Item", "Result", "engine_spec", "usable_cores", "validate_many"]
 
@@ -77,7 +77,7 @@ class EngineSpec:
     load_faults: tuple[Finding, ...] = ()
 
     def build(self) -> Engine:
-        from greentrade._engine import Engine
+        from greentrade.engine._engine import Engine
 
         engine = Engine(config=dict(self.config), strict=self.strict, unknown_keys=self.unknown_keys)
         for name, kind, ref, version in self.plugins:
@@ -151,7 +151,7 @@ def _digest(source: Any) -> str:
 def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
                    as_of: dt.date | None) -> Report:
     """A report for a dossier that could not be validated: not evaluated, one engine finding."""
-    from greentrade._engine import _engine_finding
+    from greentrade.engine._engine import _engine_finding
 
     effect = Effect.VIOLATION if rule_id == "GT-ENGINE-007" else Effect.UNDETERMINED
     c = engine._contributions()
@@ -173,7 +173,7 @@ def _result(index: int, label: str, report: Report, form: Form, problem: str | N
 
 
 def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Form) -> Result:
-    from greentrade._engine import PluginError
+    from greentrade.engine._engine import PluginError
 
     try:
         report = engine.validate(item.source, as_of=as_of)
@@ -184,7 +184,7 @@ def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Fo
     except PluginError:  # strict mode: the host asked for plugin faults to raise
         raise
     except Exception as exc:
-        from greentrade._engine import _exc_summary
+        from greentrade.engine._engine import _exc_summary
 
         message = f"{item.label}: validation raised {_exc_summary(exc)}"
         report = problem_report(engine, "GT-ENGINE-008", message, _digest(item.source), as_of)
@@ -281,7 +281,7 @@ class _Worker:
 
 def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date | None,
               timeout: float | None, form: Form, start: str | None) -> Generator[Result, None, None]:
-    from greentrade._engine import PluginError
+    from greentrade.engine._engine import PluginError
 
     fork = _use_fork() if start is None else start == "fork"
     ctx = multiprocessing.get_context("fork" if fork else "spawn")

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from greentrade._io import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
-from greentrade._schemas import validator
+from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
+from greentrade.io._schemas import validator
 
 __all__ = ["ConfigError", "load_config"]
 

@@ -23,9 +23,13 @@ import json
 from importlib import resources
 from typing import Any, TypeVar
 
-from greentrade import _convert
-from greentrade._declare import RuleDataError, rules_from_data
-from greentrade._evidence import (
+from greentrade.io._schemas import SchemaValidator
+from greentrade.model import _convert
+from greentrade.model._pointer import escape as pointer_escape
+from greentrade.model._pointer import join as pointer_join
+from greentrade.model._quantity import UnitError, convert, dimension
+from greentrade.plugin._declare import RuleDataError, rules_from_data
+from greentrade.rules._evidence import (
     SITE_DOCUMENT_TYPES,
     EvidenceIndex,
     StandardMatch,
@@ -36,11 +40,7 @@ from greentrade._evidence import (
     satisfies,
     standard_match,
 )
-from greentrade._pointer import escape as pointer_escape
-from greentrade._pointer import join as pointer_join
-from greentrade._quantity import UnitError, convert, dimension
-from greentrade._refdata import COUNTRY_GROUPS, country_group
-from greentrade._schemas import SchemaValidator
+from greentrade.rules._refdata import COUNTRY_GROUPS, country_group
 
 __all__ = [
     "COUNTRY_GROUPS",

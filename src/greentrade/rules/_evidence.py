@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from greentrade._model import CoveredProduct, Document, Dossier, Product, Shipment
-from greentrade._standards import StandardDesignator
+from greentrade.model._entities import CoveredProduct, Document, Dossier, Product, Shipment
+from greentrade.model._standards import StandardDesignator
 
 if TYPE_CHECKING:
-    from greentrade._catalog import Catalog
-    from greentrade._rules import RuleContext
+    from greentrade.rules._catalog import Catalog
+    from greentrade.rules._rules import RuleContext
 
 __all__ = [
     "SITE_DOCUMENT_TYPES",

@@ -14,8 +14,8 @@ from typing import Literal
 
 import attrs
 
-from greentrade._rules import Citation
-from greentrade._standards import StandardDesignator
+from greentrade.model._standards import StandardDesignator
+from greentrade.rules._rules import Citation
 
 __all__ = ["BuyerProfile", "Pathway", "Requirement"]
 

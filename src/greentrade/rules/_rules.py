@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from greentrade import _pointer as _pointers
-from greentrade._model import Dossier, Period, Shipment
-from greentrade._standards import StandardDesignator
+from greentrade.model import _pointer as _pointers
+from greentrade.model._entities import Dossier, Period, Shipment
+from greentrade.model._standards import StandardDesignator
 
 if TYPE_CHECKING:
-    from greentrade._catalog import Catalog
-    from greentrade._profiles import BuyerProfile
-    from greentrade._report import Outcome
+    from greentrade.rules._catalog import Catalog
+    from greentrade.rules._profiles import BuyerProfile
+    from greentrade.rules._report import Outcome
 
 T = TypeVar("T")
 

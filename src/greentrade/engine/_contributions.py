@@ -31,9 +31,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from greentrade import _convert
-from greentrade._profiles import BuyerProfile
-from greentrade._rules import (
+from greentrade.io._schemas import validator
+from greentrade.model import _convert
+from greentrade.rules._profiles import BuyerProfile
+from greentrade.rules._rules import (
     Basis,
     CatalogEntry,
     Category,
@@ -45,7 +46,6 @@ from greentrade._rules import (
     Rule,
     Severity,
 )
-from greentrade._schemas import validator
 
 __all__ = [
     "Rejected",

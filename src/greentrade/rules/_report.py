@@ -10,8 +10,8 @@ from typing import Any
 
 import attrs
 
-from greentrade._io import escape_controls
-from greentrade._rules import Citation, Finding, Severity, Status
+from greentrade._files import escape_controls
+from greentrade.rules._rules import Citation, Finding, Severity, Status
 
 __all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
 

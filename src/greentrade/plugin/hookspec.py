@@ -17,8 +17,8 @@ from typing import Any
 
 import pluggy
 
-from greentrade._profiles import BuyerProfile
-from greentrade._rules import CatalogEntry, Category, Program, Rule
+from greentrade.rules._profiles import BuyerProfile
+from greentrade.rules._rules import CatalogEntry, Category, Program, Rule
 
 hookspec = pluggy.HookspecMarker("greentrade")
 hookimpl = pluggy.HookimplMarker("greentrade")

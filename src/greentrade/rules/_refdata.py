@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from greentrade._profiles import BuyerProfile
+    from greentrade.rules._profiles import BuyerProfile
 
 __all__ = ["COUNTRY_GROUPS", "core_reference", "country_group", "with_groups"]
 

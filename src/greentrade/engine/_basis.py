@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from greentrade._config import ConfigError
-from greentrade._rules import Basis, Effect, Finding, Rule, Severity
+from greentrade.io._config import ConfigError
+from greentrade.rules._rules import Basis, Effect, Finding, Rule, Severity
 
 __all__ = ["REQUIRE_KEY", "Judged", "judge", "only_require", "required_rules", "without_require"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from greentrade._model import Product
+    from greentrade.model._entities import Product
 
 __all__ = ["UNITS", "UnitError", "convert", "dimension", "spec_quantity"]
 

@@ -23,13 +23,13 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from greentrade import _convert
-from greentrade import _pointer as _pointers
-from greentrade._bounds import Bounded
-from greentrade._io import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
-from greentrade._model import Dossier, FieldError
-from greentrade._rules import Citation, Effect, Finding, Rule, RuleContext, Severity
-from greentrade._schemas import validator
+from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
+from greentrade.io._bounds import Bounded
+from greentrade.io._schemas import validator
+from greentrade.model import _convert
+from greentrade.model import _pointer as _pointers
+from greentrade.model._entities import Dossier, FieldError
+from greentrade.rules._rules import Citation, Effect, Finding, Rule, RuleContext, Severity
 
 __all__ = ["CORE_RULES", "DossierReadError", "Loaded", "load"]
 

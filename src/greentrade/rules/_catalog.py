@@ -7,8 +7,8 @@ from typing import Literal
 
 import attrs
 
-from greentrade._rules import CatalogEntry
-from greentrade._standards import StandardDesignator
+from greentrade.model._standards import StandardDesignator
+from greentrade.rules._rules import CatalogEntry
 
 __all__ = ["Catalog", "EditionCheck"]
 

@@ -1,0 +1,68 @@
+"""The entities of a dossier, standard designators, code checks and (un)structuring.
+
+The lowest layer: it imports no other part of greentrade (see docs/architecture.md).
+"""
+
+from greentrade.model._convert import structure, unstructure
+from greentrade.model._entities import (
+    Accreditation,
+    BatteryFootprint,
+    CarbonFootprint,
+    CoveredProduct,
+    DeclaredUnit,
+    Document,
+    Dossier,
+    Epd,
+    GwpValue,
+    Identifier,
+    LifecycleStageValue,
+    Party,
+    Period,
+    Product,
+    ProductIdentifier,
+    Promise,
+    RequiredDocument,
+    Shipment,
+    ShipmentLine,
+    Site,
+    SourceRecord,
+    Spec,
+    Tender,
+    TenderItem,
+    Verification,
+)
+from greentrade.model._standards import Amendment, DesignatorError, Method, StandardDesignator
+
+__all__ = [
+    "Accreditation",
+    "Amendment",
+    "BatteryFootprint",
+    "CarbonFootprint",
+    "CoveredProduct",
+    "DeclaredUnit",
+    "DesignatorError",
+    "Document",
+    "Dossier",
+    "Epd",
+    "GwpValue",
+    "Identifier",
+    "LifecycleStageValue",
+    "Method",
+    "Party",
+    "Period",
+    "Product",
+    "ProductIdentifier",
+    "Promise",
+    "RequiredDocument",
+    "Shipment",
+    "ShipmentLine",
+    "Site",
+    "SourceRecord",
+    "Spec",
+    "StandardDesignator",
+    "Tender",
+    "TenderItem",
+    "Verification",
+    "structure",
+    "unstructure",
+]
