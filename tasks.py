@@ -3,7 +3,7 @@
 
     python3 tasks.py demo    # set up, then validate the bundled example dossier
     python3 tasks.py test    # set up, then run every test (core and plugins)
-    python3 tasks.py lint    # set up, then ruff and mypy (strict on src/greentrade)
+    python3 tasks.py lint    # set up, then ruff, mypy (strict on core and plugins), lint-imports
     python3 tasks.py bench   # set up, then run the benchmarks (every performance target)
 
 The environment lives in .venv (override with GREENTRADE_VENV) and holds the core and every
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     if job == "test":
         return run(BIN / "python", "-m", "pytest", "-q", *argv[1:])
     if job == "lint":
-        return run(BIN / "ruff", "check", ".") or run(BIN / "mypy")
+        return run(BIN / "ruff", "check", ".") or run(BIN / "mypy") or run(BIN / "lint-imports")
     return (run(BIN / "python", ROOT / "bench" / "bench_validate.py", *argv[1:])
             or run(BIN / "python", ROOT / "bench" / "bench_targets.py"))
 

@@ -327,7 +327,7 @@ def test_assess_follows_the_engines_unknown_keys_setting():
     data["products"][0]["erp_sku"] = "X-1"
     strict = Engine(config=root / "greentrade.toml")
     strict.load_entry_points()
-    assert not strict.assess(data).evaluated
+    assert not assess(strict, data).evaluated
     lenient = Engine(config=root / "greentrade.toml", unknown_keys="warn")
     lenient.load_entry_points()
-    assert lenient.assess(data).evaluated
+    assert assess(lenient, data).evaluated

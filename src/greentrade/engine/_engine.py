@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -42,9 +42,6 @@ from greentrade.rules._rules import (
     Severity,
     Status,
 )
-
-if TYPE_CHECKING:
-    from greentrade.readiness._assess import Assessment
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
@@ -585,14 +582,6 @@ class Engine:
     def _rule_infos(self) -> list[RuleInfo]:
         return [RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
                          basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules]
-
-    def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
-               markets: Sequence[str] | None = None, as_of: dt.date | None = None) -> Assessment:
-        """The readiness matrix of the dossier's products against markets and programs
-        (see `greentrade.assess` and docs/assess.md)."""
-        from greentrade.readiness._assess import assess
-
-        return assess(self, source, markets=markets, as_of=as_of)
 
     # -- validation ------------------------------------------------------------------------
     def validate_many(self, sources: Iterable[bytes | str | Path | Mapping[str, Any] | Dossier], *,

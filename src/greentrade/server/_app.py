@@ -35,7 +35,7 @@ from greentrade._version import __version__
 from greentrade.engine._engine import Engine
 from greentrade.io._load import DossierReadError, parse_date
 from greentrade.io._schemas import schema_names
-from greentrade.readiness._assess import MarketError
+from greentrade.readiness._assess import MarketError, assess
 from greentrade.server._openapi import JSONL, PROBLEM, PROBLEM_BASE, document, listings
 from greentrade.server._schemas import bundle
 from greentrade.server._settings import Settings, read_token
@@ -338,7 +338,7 @@ class _Service:
 
         def work(body: bytes) -> bytes:
             try:
-                return self.engine.assess(body, markets=markets, as_of=as_of).to_json().encode("utf-8")
+                return assess(self.engine, body, markets=markets, as_of=as_of).to_json().encode("utf-8")
             except DossierReadError as exc:
                 raise _not_a_dossier(exc) from None
             except MarketError as exc:

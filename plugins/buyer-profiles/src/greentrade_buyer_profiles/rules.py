@@ -67,9 +67,9 @@ def product_mismatch(doc: Document, product: Product, index: EvidenceIndex | Non
     if cov is None:
         return None
     problems = []
-    if cov.model is not None and not models_match(cov.model, product.model):
+    if cov.model is not None and product.model is not None and not models_match(cov.model, product.model):
         problems.append(f"model {cov.model!r} (product record: {product.model!r})")
-    if cov.hs_code is not None:
+    if cov.hs_code is not None and product.hs_code is not None:
         n = min(len(cov.hs_code), len(product.hs_code))
         if cov.hs_code[:n] != product.hs_code[:n]:
             problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
@@ -86,7 +86,7 @@ def _written(d: StandardDesignator) -> str:
 def _validity_problem(doc: Document, ctx: RuleContext, until: dt.date) -> str | None:
     if doc.status != "valid":
         return f"document {doc.id} is {doc.status}"
-    if doc.issue_date > ctx.as_of:
+    if doc.issue_date is not None and doc.issue_date > ctx.as_of:
         return f"document {doc.id} is issued {doc.issue_date}, after the as-of date {ctx.as_of}"
     if doc.valid_until is not None and doc.valid_until < until:
         return f"document {doc.id} expires {doc.valid_until}, before the delivery date {until}"

@@ -222,7 +222,9 @@ def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str |
     return ctx.warning(message, at, *path, **kw)
 
 
-def _party_label(ctx: RuleContext, party_id: str) -> str:
+def _party_label(ctx: RuleContext, party_id: str | None) -> str:
+    if party_id is None:
+        return "(not stated)"
     party = ctx.dossier.party(party_id)
     return f"{party_id} ({party.name})" if party is not None else party_id
 
@@ -529,7 +531,7 @@ def _host_recognition(party: Party, settings: Mapping[str, Any]) -> tuple[int, s
             for ident in party.identifiers:
                 if ident.scheme == scheme and model_key(ident.value) == model_key(value):
                     return i, f"identifier {scheme} {ident.value}"
-        elif isinstance(name, str) and model_key(name) == model_key(party.name):
+        elif isinstance(name, str) and party.name is not None and model_key(name) == model_key(party.name):
             return i, f"name {party.name!r}"
     return None
 
