@@ -17,18 +17,12 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from greentrade.errors import InputError, OutputError
+
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "InputError", "OutputError", "escape_controls", "read_bytes",
            "same_file", "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
-
-
-class InputError(Exception):
-    """The input cannot be read (not a regular file, too large, unreadable)."""
-
-
-class OutputError(Exception):
-    """The output cannot be written; the message starts with ``cannot write``."""
 
 
 def _size(n: int) -> str:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from greentrade._version import __version__
+from greentrade.errors import BatchError
 from greentrade.io._load import DossierReadError
 from greentrade.model._entities import Dossier
 from greentrade.rules._report import PluginInfo, Report
@@ -46,10 +47,6 @@ __all__ = ["BatchError", "EngineSpec", "Item", "Result", "engine_spec", "usable_
 
 Source = bytes | str | Path | Mapping[str, Any] | Dossier
 Form = Literal["report", "json"]
-
-
-class BatchError(Exception):
-    """A batch cannot run at all (e.g. a worker process cannot build its engine)."""
 
 
 def usable_cores() -> int:

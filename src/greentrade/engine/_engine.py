@@ -20,6 +20,7 @@ from greentrade._version import __version__
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
 from greentrade.engine._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
+from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._bounds import Bounded
 from greentrade.io._config import ConfigError, load_config
 from greentrade.io._load import CORE_RULES, Loaded, load, parse_date
@@ -109,14 +110,6 @@ ENGINE_RULES: dict[str, Rule] = {
         ),
     )
 }
-
-
-class PluginError(Exception):
-    """A plugin fault raised in strict mode."""
-
-
-class PluginConflictError(PluginError):
-    """Two plugins contribute the same rule or program id."""
 
 
 def _engine_finding(rule_id: str, message: str, subject: str | None = None, **kw: Any) -> Finding:
@@ -226,6 +219,13 @@ class Engine:
         self._collecting = threading.RLock()
 
     # -- plugins -------------------------------------------------------------------------
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """This engine's own pluggy plugin manager, for tracing (``pm.trace.root.setwriter``)
+        and call monitoring (``pm.add_hookcall_monitoring``). Register plugins with `register`
+        or `load_entry_points`, which also record versions and refuse duplicate names."""
+        return self._pm
+
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
         """Register a plugin object or module explicitly; returns its name."""
         name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
@@ -290,11 +290,20 @@ class Engine:
     # -- contributions -------------------------------------------------------------------
     def _call(self, hook_name: str, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
         hook = getattr(self._pm.hook, hook_name)
-        # get_hookimpls() lists implementations in registration order (pluggy calls them
-        # in reverse); we call each one alone so that a fault stays with its plugin.
-        for impl in hook.get_hookimpls():
+        # get_hookimpls() lists implementations in registration order, wrappers last (pluggy
+        # calls them in reverse). Each plugin's implementation is called alone, so that a fault
+        # stays with its plugin, but through pluggy's hook execution with every wrapper: hosts'
+        # wrappers (wrapper=True / hookwrapper=True) wrap each plugin's call, and pluggy's tracing
+        # and call monitoring (`plugin_manager`) see it. `subset_hook_caller` would do the same
+        # but needs hashable plugin objects; `_hookexec` is what every pluggy 1.x HookCaller calls.
+        impls = hook.get_hookimpls()
+        wrappers = [i for i in impls if i.hookwrapper or i.wrapper]
+        for impl in impls:
+            if impl.hookwrapper or impl.wrapper:
+                continue
             try:
-                result = impl.function()
+                results = self._pm._hookexec(hook_name, [impl, *wrappers], {}, False)
+                result = results[0] if isinstance(results, list) and results else None
                 if result is not None and not isinstance(result, Mapping | list | tuple):
                     result = list(result)  # a generator runs here, inside the isolation
             except KeyboardInterrupt:

@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from greentrade.errors import SourceImportError as ImportError_
+
 __all__ = [
     "FORMAT_2",
     "ImportError_",
@@ -34,10 +36,6 @@ FORMAT_2 = "greentrade.dossier/2"
 _MISSING: Any = object()
 #: Magnitudes at or above this are placeholders (e.g. -1.7976931348623157E308), not measurements.
 SENTINEL_MAGNITUDE = 1e300
-
-
-class ImportError_(Exception):
-    """A file cannot be imported at all (unreadable, not the format, unsupported version)."""
 
 
 @attrs.frozen

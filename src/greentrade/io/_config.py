@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
+from greentrade.errors import ConfigError
 from greentrade.io._schemas import validator
 
 __all__ = ["ConfigError", "load_config"]
-
-
-class ConfigError(Exception):
-    """The host configuration is unreadable or invalid."""
 
 
 def _plain(value: Any) -> Any:

@@ -24,6 +24,7 @@ from cattrs.errors import (
 )
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
+from greentrade.errors import DossierReadError
 from greentrade.io._bounds import Bounded
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
@@ -32,10 +33,6 @@ from greentrade.model._entities import Dossier, FieldError
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, RuleContext, Severity
 
 __all__ = ["CORE_RULES", "DossierReadError", "Loaded", "load"]
-
-
-class DossierReadError(Exception):
-    """The input cannot be read as a dossier (not JSON, or not a JSON object)."""
 
 
 _FORMAT = Citation(

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from greentrade.errors import MigrationError
 from greentrade.io._load import DossierReadError, read
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
@@ -23,14 +24,6 @@ __all__ = ["FORMAT_1", "FORMAT_2", "MigrationError", "migrate", "migrate_text"]
 
 FORMAT_1 = "greentrade.dossier/1"
 FORMAT_2 = "greentrade.dossier/2"
-
-
-class MigrationError(Exception):
-    """The input is not a valid format-1 dossier (or the migration would lose something)."""
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.problems = problems
 
 
 def _pointer(path: Any) -> str:

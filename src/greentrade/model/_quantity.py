@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from greentrade.errors import UnitError
+
 if TYPE_CHECKING:
     from greentrade.model._entities import Product
 
@@ -31,10 +33,6 @@ _SHOWN = {"w": "W", "kw": "kW", "mw": "MW", "wh": "Wh", "kwh": "kWh", "mwh": "MW
 
 #: The spec a product may give its rated voltage in, for converting Ah to Wh.
 VOLTAGE_SPEC = "nominal_voltage"
-
-
-class UnitError(ValueError):
-    """An unknown unit, or a conversion the units do not allow."""
 
 
 def _unit(unit: str) -> tuple[str, float]:

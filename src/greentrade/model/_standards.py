@@ -23,11 +23,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from greentrade.errors import DesignatorError
+
 __all__ = ["METHODS", "Amendment", "DesignatorError", "Method", "StandardDesignator", "read_references"]
-
-
-class DesignatorError(ValueError):
-    """Raised for text that is not a standard designator."""
 
 
 _KINDS = ("TS", "TR", "PAS", "GUIDE")

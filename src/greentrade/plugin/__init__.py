@@ -23,6 +23,7 @@ import json
 from importlib import resources
 from typing import Any, TypeVar
 
+from greentrade.errors import PluginDataError
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.model._pointer import escape as pointer_escape
@@ -69,10 +70,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class PluginDataError(Exception):
-    """A plugin's data file is unreadable or does not match its schema."""
 
 
 def load_json(package: str, name: str) -> Any:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import attrs
 
+from greentrade.errors import RuleDataError
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
 from greentrade.model._entities import Period
@@ -28,10 +29,6 @@ from greentrade.rules._rules import Basis, Citation, Hit, Rule, RuleContext, Sev
 __all__ = ["RuleDataError", "rules_from_data"]
 
 Check = Callable[[RuleContext], Iterable[Hit]]
-
-
-class RuleDataError(ValueError):
-    """A plugin's rule data and its check functions do not fit together."""
 
 
 def _name(fn: object) -> str:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from greentrade._version import __version__
+from greentrade.errors import MarketError
 from greentrade.io._load import DossierReadError
 from greentrade.model import _codes
 from greentrade.model._entities import Document, Dossier, Product
@@ -104,8 +105,6 @@ PROGRAM_MIXED = "mixed"
 _PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
 
 # Units the spec threshold of a requirement may be compared across (dimension, factor).
-class MarketError(ValueError):
-    """A market given to `assess` is neither a profile region nor an ISO 3166-1 country code."""
 
 
 # -- the assessment's values ------------------------------------------------------------------------

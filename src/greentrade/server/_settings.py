@@ -9,15 +9,13 @@ from typing import Any
 
 import attrs
 
+from greentrade.errors import SettingsError
+
 __all__ = ["DEFAULTS", "ENV_VAR", "Settings", "SettingsError", "is_loopback", "read_token"]
 
 #: The serve command hands its settings to uvicorn's worker processes in this variable
 #: (settings only: the token itself stays in its file, which each worker reads).
 ENV_VAR = "GREENTRADE_SERVE_SETTINGS"
-
-
-class SettingsError(Exception):
-    """A setting is unusable; the service does not start (exit status 2)."""
 
 
 @attrs.frozen

@@ -19,16 +19,13 @@ from typing import Any
 import attrs
 
 from greentrade.engine._engine import ENTRY_POINT_GROUP, Engine
+from greentrade.errors import CaseError
 from greentrade.io._schemas import validator
 from greentrade.rules._report import Report
 
 __all__ = ["Case", "CaseError", "CaseResult", "load_case", "run_case"]
 
 _FINDING_KEYS = ("rule", "severity", "effect", "basis", "pointer", "subject", "shipment", "program", "needs")
-
-
-class CaseError(Exception):
-    """A case file is unreadable or malformed."""
 
 
 @attrs.frozen
