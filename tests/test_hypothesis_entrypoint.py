@@ -21,18 +21,17 @@ import _greentrade_hypothesis as hook
 import greentrade
 from greentrade import structure, unstructure
 from greentrade.model import _entities as _model
-from greentrade.model import _standards
 from greentrade.testing.strategies import entity_strategies
 
 HOOK = "_greentrade_hypothesis:_hypothesis_setup_hook"
 
 
 def _public_entities() -> set[type]:
-    """Every attrs class that greentrade exports from its model (entities and value types)."""
+    """Every attrs class of greentrade.model's public API (entities and value types)."""
     out = set()
-    for name in greentrade.__all__:
-        obj = getattr(greentrade, name)
-        if inspect.isclass(obj) and attrs.has(obj) and obj.__module__ in (_model.__name__, _standards.__name__):
+    for name in greentrade.model.__all__:
+        obj = getattr(greentrade.model, name)
+        if inspect.isclass(obj) and attrs.has(obj):
             out.add(obj)
     return out
 

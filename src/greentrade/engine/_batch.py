@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from greentrade._version import __version__
-from greentrade.errors import BatchError
+from greentrade.engine._faults import engine_finding, exc_summary
+from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model._entities import Dossier
 from greentrade.rules._report import PluginInfo, Report
@@ -72,11 +73,12 @@ class EngineSpec:
     #: (name, "module" | "object", module name or pickled object, version), in registration order.
     plugins: tuple[tuple[str, str, Any, str], ...]
     load_faults: tuple[Finding, ...] = ()
+    #: The engine's class (pickled by reference): a host's subclass builds as itself.
+    engine_class: type[Engine] | None = None
 
     def build(self) -> Engine:
-        from greentrade.engine._engine import Engine
-
-        engine = Engine(config=dict(self.config), strict=self.strict, unknown_keys=self.unknown_keys)
+        assert self.engine_class is not None, "EngineSpec is made by engine_spec()"
+        engine = self.engine_class(config=dict(self.config), strict=self.strict, unknown_keys=self.unknown_keys)
         for name, kind, ref, version in self.plugins:
             plugin = importlib.import_module(ref) if kind == "module" else pickle.loads(ref)
             engine.register(plugin, name=name, version=version)
@@ -105,7 +107,7 @@ def engine_spec(engine: Engine) -> EngineSpec:
             ) from None
     return EngineSpec(
         config=dict(engine._config), strict=engine.strict, unknown_keys=engine.unknown_keys,
-        plugins=tuple(plugins), load_faults=tuple(engine._load_faults),
+        plugins=tuple(plugins), load_faults=tuple(engine._load_faults), engine_class=type(engine),
     )
 
 
@@ -148,15 +150,13 @@ def _digest(source: Any) -> str:
 def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
                    as_of: dt.date | None) -> Report:
     """A report for a dossier that could not be validated: not evaluated, one engine finding."""
-    from greentrade.engine._engine import _engine_finding
-
     effect = Effect.VIOLATION if rule_id == "GT-ENGINE-007" else Effect.UNDETERMINED
     c = engine._contributions()
     return Report.build(
         version=__version__,
         plugins=[PluginInfo(n, v) for n, v in engine._versions.items()],
         as_of=as_of, sha256=sha256, evaluated=False, outcomes=[],
-        findings=[*engine._load_faults, *c.faults, _engine_finding(rule_id, message, effect=effect)],
+        findings=[*engine._load_faults, *c.faults, engine_finding(rule_id, message, effect=effect)],
     )
 
 
@@ -170,8 +170,6 @@ def _result(index: int, label: str, report: Report, form: Form, problem: str | N
 
 
 def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Form) -> Result:
-    from greentrade.engine._engine import PluginError
-
     try:
         report = engine.validate(item.source, as_of=as_of)
     except DossierReadError as exc:
@@ -181,9 +179,7 @@ def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Fo
     except PluginError:  # strict mode: the host asked for plugin faults to raise
         raise
     except Exception as exc:
-        from greentrade.engine._engine import _exc_summary
-
-        message = f"{item.label}: validation raised {_exc_summary(exc)}"
+        message = f"{item.label}: validation raised {exc_summary(exc)}"
         report = problem_report(engine, "GT-ENGINE-008", message, _digest(item.source), as_of)
         return _result(index, item.label, report, form, "fault", message)
     return _result(index, item.label, report, form)
@@ -278,8 +274,6 @@ class _Worker:
 
 def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date | None,
               timeout: float | None, form: Form, start: str | None) -> Generator[Result, None, None]:
-    from greentrade.engine._engine import PluginError
-
     fork = _use_fork() if start is None else start == "fork"
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     engine._contributions()  # conflicts surface here, and forked workers start warm

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ from greentrade._version import __version__
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
 from greentrade.engine._budget import DEFAULT_RULE_BUDGET, Budget, RuleTimeout
+from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary, omission
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._bounds import Bounded
 from greentrade.io._config import ConfigError, load_config
@@ -34,7 +34,6 @@ from greentrade.rules._refdata import core_reference, with_groups
 from greentrade.rules._report import Outcome, PluginInfo, Report, RuleInfo
 from greentrade.rules._rules import (
     Category,
-    Citation,
     Effect,
     Finding,
     Program,
@@ -48,89 +47,6 @@ __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
 ENTRY_POINT_GROUP = "greentrade"
 _T = TypeVar("_T")
-
-_ENGINE = Citation(
-    authority="greentrade",
-    title="greentrade engine: plugin and rule faults",
-    reference="greentrade documentation, chapter 'The engine', section on plugin and rule faults",
-)
-ENGINE_RULES: dict[str, Rule] = {
-    r.id: r
-    for r in (
-        Rule(
-            id="GT-ENGINE-001", title="Plugins load", severity=Severity.ERROR,
-            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Fix or uninstall the plugin, or leave it out of the [greentrade] plugins allowlist.",
-        ),
-        Rule(
-            id="GT-ENGINE-002", title="Plugin hooks return valid contributions", severity=Severity.ERROR,
-            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Report the problem to the plugin's authors; its other contributions still work.",
-        ),
-        Rule(
-            id="GT-ENGINE-003", title="Rule checks run without raising", severity=Severity.ERROR,
-            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation=(
-                "Report the problem to the rule's plugin; the program's status is undetermined until it is fixed."
-            ),
-        ),
-        Rule(
-            id="GT-ENGINE-004", title="Program rules run only on a structurally valid dossier",
-            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Fix the data findings; program rules then run.",
-        ),
-        Rule(
-            id="GT-ENGINE-005", title="A report holds at most 1,000 findings per rule",
-            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Fix the findings that are shown and validate again to see the rest.",
-        ),
-        Rule(
-            id="GT-ENGINE-006", title="Only stated or host rules yield violations",
-            severity=Severity.WARNING, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation=("Report the problem to the rule's plugin: an inferred or practice rule must yield a "
-                         "warning or undetermined, unless the host makes it binding (require = [\"RULE-ID\"])."),
-        ),
-        Rule(
-            id="GT-ENGINE-007", title="Every input of a batch is a readable dossier", severity=Severity.ERROR,
-            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Make the input a JSON object (one per line with --jsonl), in UTF-8.",
-        ),
-        Rule(
-            id="GT-ENGINE-008", title="Each dossier of a batch is validated without a crash and in time",
-            severity=Severity.ERROR, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
-            basis="stated",
-            remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
-        ),
-    )
-}
-
-
-def _engine_finding(rule_id: str, message: str, subject: str | None = None, **kw: Any) -> Finding:
-    rule = ENGINE_RULES[rule_id]
-    return Finding(
-        rule=rule_id, severity=rule.severity, effect=kw.pop("effect", Effect.VIOLATION),
-        message=message, pointer=kw.pop("pointer", ""), subject=subject,
-        remediation=rule.remediation, citation=rule.citation, **kw,
-    )
-
-
-def _exc_summary(exc: BaseException) -> str:
-    frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
-    try:
-        text = str(exc)
-    except Exception:  # a hostile __str__
-        text = "(unprintable)"
-    text = text if len(text) <= 300 else text[:297] + "..."
-    return f"{type(exc).__name__}: {text}{where}"
-
 
 class _CorePlugin:
     """The core's own contributions: the base category vocabulary."""
@@ -265,7 +181,7 @@ class Engine:
                 plugin = ep.load()
             except Exception as exc:
                 self._fault(exc, "GT-ENGINE-001",
-                            f"plugin {ep.name!r} failed to load: {_exc_summary(exc)}", ep.name)
+                            f"plugin {ep.name!r} failed to load: {exc_summary(exc)}", ep.name)
                 continue
             version = ep.dist.version if ep.dist is not None else None
             loaded.append(self.register(plugin, name=ep.name, version=version))
@@ -274,7 +190,7 @@ class Engine:
     def _fault(self, exc: BaseException, rule_id: str, message: str, subject: str | None) -> None:
         if self.strict:
             raise PluginError(message) from exc
-        self._load_faults.append(_engine_finding(rule_id, message, subject))
+        self._load_faults.append(engine_finding(rule_id, message, subject))
 
     @property
     def plugins(self) -> list[PluginInfo]:
@@ -309,10 +225,10 @@ class Engine:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # SystemExit too: a plugin never ends the host's process
-                message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {_exc_summary(exc)}"
+                message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {exc_summary(exc)}"
                 if self.strict:
                     raise PluginError(message) from exc
-                faults.append(_engine_finding("GT-ENGINE-002", message, impl.plugin_name))
+                faults.append(engine_finding("GT-ENGINE-002", message, impl.plugin_name))
                 self._hook_failed.add((impl.plugin_name, hook_name))
                 continue
             if result is not None:
@@ -321,7 +237,7 @@ class Engine:
     def _reject(self, faults: list[Finding], owner: str, message: str) -> None:
         if self.strict:
             raise PluginError(message)
-        faults.append(_engine_finding("GT-ENGINE-002", message, owner))
+        faults.append(engine_finding("GT-ENGINE-002", message, owner))
 
     def _items(self, hook_name: str, check: Callable[[Any], _T], what: str,
                faults: list[Finding]) -> Iterator[tuple[str, _T | None, Any]]:
@@ -353,7 +269,7 @@ class Engine:
                 continue
             key = item.id  # type: ignore[attr-defined]
             if key in found:
-                faults.append(_engine_finding(
+                faults.append(engine_finding(
                     "GT-ENGINE-002", f"{what} {key!r} from {owner!r} is already defined; kept the first", owner))
                 continue
             found[key] = item
@@ -403,7 +319,7 @@ class Engine:
                 )
             owners[r.id] = owner
             if r.program is not None and r.program not in programs:
-                faults.append(_engine_finding(
+                faults.append(engine_finding(
                     "GT-ENGINE-002",
                     f"rule {r.id!r} of plugin {owner!r} belongs to unknown program {r.program!r}; not run",
                     owner))
@@ -644,9 +560,9 @@ class Engine:
                     outcomes.extend(o)
                 found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
         elif c.rules:
-            found.append(_engine_finding(
+            found.append(engine_finding(
                 "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
-        findings = [*found.kept, *(_omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
+        findings = [*found.kept, *(omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
@@ -657,16 +573,6 @@ class Engine:
             outcomes=outcomes,
             findings=findings,
         )
-
-
-def _omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
-    rule = ENGINE_RULES["GT-ENGINE-005"]
-    return Finding(
-        rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
-        message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
-                f"(at most {cap} per rule; the outcomes count all of them)",
-        remediation=rule.remediation, citation=rule.citation,
-    )
 
 
 #: A single call of a rule's check may yield at most this many hits (more is a rule fault).
@@ -692,7 +598,7 @@ class _Run:
         )
 
     def _fault(self, rule: Rule, ctx: RuleContext, message: str) -> Finding:
-        return _engine_finding(
+        return engine_finding(
             "GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
             program=rule.program, shipment=ctx.shipment.id if ctx.shipment else None,
             pointer=self.pointers.get(id(ctx.shipment), "") if ctx.shipment else "")
@@ -718,7 +624,7 @@ class _Run:
                     if j.fault is not None:
                         if self.engine.strict:
                             raise PluginError(j.fault)
-                        out.append(_engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
+                        out.append(engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
                                                    program=rule.program, shipment=shipment,
                                                    pointer=finding.pointer))
                     out.append(j.finding)
@@ -735,7 +641,7 @@ class _Run:
         except boundary.Rejected as exc:
             message = f"rule {rule.id} yielded a value the engine cannot use: {exc}"
         except BaseException as exc:  # SystemExit too: a rule never ends the host's process
-            message = f"rule {rule.id} raised {_exc_summary(exc)}"
+            message = f"rule {rule.id} raised {exc_summary(exc)}"
         else:
             if not over:
                 return out
@@ -793,7 +699,7 @@ class _Run:
                 shown += f"; and {len(out_of_scope) - 10} more"
             return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope])
         for why in self.c.broken.get(program.id, ()):
-            findings.append(_engine_finding(
+            findings.append(engine_finding(
                 "GT-ENGINE-002", f"program {program.id!r} cannot be decided: {why}", program.id,
                 effect=Effect.UNDETERMINED, program=program.id, shipment=shipment.id,
                 pointer=self.pointers.get(id(shipment), ""), needs=why))
