@@ -42,3 +42,14 @@ def test_schemas_dir_is_the_packaged_one():
     assert sorted(p.name for p in top.iterdir()) == sorted(p.name for p in packaged.iterdir())
     for p in top.iterdir():
         assert p.read_bytes() == (packaged / p.name).read_bytes()
+
+
+def test_every_docs_page_the_code_names_exists():
+    """Docstrings and messages send readers to docs/*.md; each such page exists."""
+    root, docs = ROOT, ROOT / "docs"
+    named = set()
+    for path in [*root.joinpath("src").rglob("*.py"), *root.joinpath("plugins").glob("*/src/**/*.py")]:
+        named |= {(m, path.name) for m in re.findall(r"docs/([A-Za-z0-9_-]+\.md)", path.read_text("utf-8"))}
+    assert named, "the scan found no reference at all"
+    missing = sorted((page, where) for page, where in named if not (docs / page).is_file())
+    assert not missing, f"pages named in the code but missing from docs/: {missing}"

@@ -1,4 +1,9 @@
-"""Helpers for plugin authors: load a plugin's data files, validated by its own schemas.
+"""What a plugin author imports: the vocabulary of rules and the helpers to declare them.
+
+A plugin imports from here (``Rule``, ``RuleContext``, ``Hit``, ``Program``, ``Category``,
+``CatalogEntry``, ``Citation``, ``Basis``, ``Effect``, ``Severity``, ``Status``, buyer-profile
+types and ``hookimpl``), the entities from ``greentrade.model``, and nothing else of greentrade
+outside ``greentrade`` itself (an import-linter contract checks the first-party plugins).
 
 A plugin keeps its rule content in JSON data files beside a JSON Schema (which may refer to
 the core's ``citation.schema.json`` and ``common.schema.json`` by their ``$id``):
@@ -30,6 +35,23 @@ from greentrade.model._pointer import escape as pointer_escape
 from greentrade.model._pointer import join as pointer_join
 from greentrade.model._quantity import UnitError, convert, dimension
 from greentrade.plugin._declare import RuleDataError, rules_from_data
+from greentrade.plugin.hookspec import hookimpl
+from greentrade.rules import (
+    Basis,
+    BuyerProfile,
+    CatalogEntry,
+    Category,
+    Citation,
+    Effect,
+    Hit,
+    Pathway,
+    Program,
+    Requirement,
+    Rule,
+    RuleContext,
+    Severity,
+    Status,
+)
 from greentrade.rules._evidence import (
     SITE_DOCUMENT_TYPES,
     EvidenceIndex,
@@ -46,15 +68,30 @@ from greentrade.rules._refdata import COUNTRY_GROUPS, country_group
 __all__ = [
     "COUNTRY_GROUPS",
     "SITE_DOCUMENT_TYPES",
+    "Basis",
+    "BuyerProfile",
+    "CatalogEntry",
+    "Category",
+    "Citation",
+    "Effect",
     "EvidenceIndex",
+    "Hit",
+    "Pathway",
     "PluginDataError",
+    "Program",
+    "Requirement",
+    "Rule",
+    "RuleContext",
     "RuleDataError",
+    "Severity",
     "StandardMatch",
+    "Status",
     "UnitError",
     "convert",
     "country_group",
     "dimension",
     "evidence",
+    "hookimpl",
     "lists_other_sites",
     "load_data",
     "load_json",

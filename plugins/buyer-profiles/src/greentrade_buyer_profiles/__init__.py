@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from greentrade import BuyerProfile, Rule, hookimpl
+from greentrade.plugin import BuyerProfile, Rule, hookimpl
 
 from greentrade_buyer_profiles import _data
 from greentrade_buyer_profiles.rules import rules

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from greentrade import BuyerProfile, Citation
-from greentrade.plugin import country_group, load_data, structure
+from greentrade.plugin import BuyerProfile, Citation, country_group, load_data, structure
 
 PACKAGE = "greentrade_buyer_profiles"
 

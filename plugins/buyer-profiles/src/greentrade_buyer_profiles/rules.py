@@ -11,20 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
-from greentrade import (
-    Document,
-    Hit,
-    Product,
-    RequiredDocument,
-    Rule,
-    RuleContext,
-    StandardDesignator,
-    Status,
-    Tender,
-)
+from greentrade.model import Document, Product, RequiredDocument, StandardDesignator, Tender
 from greentrade.plugin import (
     SITE_DOCUMENT_TYPES,
     EvidenceIndex,
+    Hit,
+    Rule,
+    RuleContext,
+    Status,
     evidence,
     models_match,
     rules_from_data,

@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-from greentrade import Effect, Outcome, Report, Severity, Status
+from greentrade import Outcome, Report
+from greentrade.plugin import Effect, Severity, Status
 from greentrade.testing.strategies import (
     dossier_json,
     dossiers_with_outcome,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade import CatalogEntry, Category, Program, Rule, hookimpl
+from greentrade.plugin import CatalogEntry, Category, Program, Rule, hookimpl
 
 from greentrade_cn_green_channel import rules as _rules
 from greentrade_cn_green_channel._data import SECTION, config_schema, load

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from greentrade import CatalogEntry, Category, Program, StandardDesignator
-from greentrade.plugin import load_data, load_json, structure
+from greentrade.model import StandardDesignator
+from greentrade.plugin import CatalogEntry, Category, Program, load_data, load_json, structure
 
 __all__ = ["PACKAGE", "SECTION", "ChannelData", "config_schema", "load"]
 

@@ -17,22 +17,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
-from greentrade import (
+from greentrade.codes import hs_description
+from greentrade.model import CoveredProduct, Document, Party, Period, Product, ShipmentLine, StandardDesignator
+from greentrade.plugin import (
     Basis,
-    CoveredProduct,
-    Document,
     Hit,
-    Party,
-    Period,
-    Product,
     Rule,
     RuleContext,
     Severity,
-    ShipmentLine,
-    StandardDesignator,
+    evidence,
+    model_key,
+    models_match,
+    rules_from_data,
 )
-from greentrade.codes import hs_description
-from greentrade.plugin import evidence, model_key, models_match, rules_from_data
 
 from greentrade_cn_green_channel._data import PACKAGE, SECTION, ChannelData
 

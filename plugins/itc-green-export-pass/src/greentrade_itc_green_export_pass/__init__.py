@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from greentrade import CatalogEntry, Program, Rule, hookimpl
+from greentrade.plugin import CatalogEntry, Program, Rule, hookimpl
 from greentrade_itc_green_export_pass import _pilot
 from greentrade_itc_green_export_pass.rules import RULES
 

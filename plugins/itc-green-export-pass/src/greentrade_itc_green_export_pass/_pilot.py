@@ -11,20 +11,14 @@ from typing import Any, Literal
 
 import attrs
 
-from greentrade import (
-    CatalogEntry,
-    Citation,
-    DesignatorError,
-    Document,
-    Product,
-    Program,
-    RuleContext,
-    Shipment,
-    StandardDesignator,
-)
+from greentrade.model import DesignatorError, Document, Product, Shipment, StandardDesignator
 from greentrade.plugin import (
     SITE_DOCUMENT_TYPES,
+    CatalogEntry,
+    Citation,
     EvidenceIndex,
+    Program,
+    RuleContext,
     country_group,
     evidence,
     lists_other_sites,

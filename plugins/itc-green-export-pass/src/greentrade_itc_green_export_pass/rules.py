@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from greentrade import Basis, Document, Hit, Period, Product, Rule, RuleContext, ShipmentLine
-from greentrade.plugin import evidence, models_match, rules_from_data
+from greentrade.model import Document, Period, Product, ShipmentLine
+from greentrade.plugin import Basis, Hit, Rule, RuleContext, evidence, models_match, rules_from_data
 from greentrade_itc_green_export_pass import _pilot as pilot
 from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
 
