@@ -224,3 +224,15 @@ def test_cli_single_file_output_is_unchanged(tree: Path, capsys: Any):
     engine = Engine()
     engine.load_entry_points()
     assert out == engine.validate(a).to_text() and err == ""
+
+
+def test_cli_batch_output_never_replaces_an_input(tree: Path, capsys: Any):
+    a, b = tree / "d" / "a.json", tree / "d" / "b" / "2.json"
+    before = a.read_bytes(), b.read_bytes()
+    link = tree / "alias.json"
+    link.symlink_to(b)
+    for target in (a, link):
+        assert main(["validate", str(a), str(b), "--jobs", "1", "--output", str(target)]) == 2
+        assert "it is the input or configuration file" in capsys.readouterr().err
+    assert (a.read_bytes(), b.read_bytes()) == before
+    assert not [p for p in tree.rglob("*.part")]
