@@ -21,7 +21,7 @@ from greentrade.engine import _contributions as boundary
 from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError
-from greentrade.io._load import CORE_RULES
+from greentrade.io._datarules import CORE_RULES
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.plugin import hookspec

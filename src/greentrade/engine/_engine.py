@@ -19,7 +19,8 @@ from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
-from greentrade.io._load import CORE_RULES, Loaded, load, parse_date
+from greentrade.io._datarules import CORE_RULES
+from greentrade.io._load import Loaded, load, parse_date
 from greentrade.model._entities import Dossier
 from greentrade.plugin import hookspec
 from greentrade.rules._catalog import Catalog
