@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from greentrade import Engine
-from greentrade.io import _schemas
+from greentrade.io import _registry, _schemas
 from greentrade.model import _convert
 from greentrade.model._entities import Dossier
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dossier: {args.dossier} ({len(raw):,} bytes, {len(data.get('shipments', []))} shipments, {lines} lines)")
     print(f"plugins: {', '.join(f'{p.name} {p.version}' for p in engine.plugins) or 'none'}; "
           f"findings {len(report.findings)}, outcomes {len(report.outcomes)}")
-    print(f"fast path: {'jsonschema-rs' if _schemas._accelerator() is not None else 'none (reference jsonschema)'}")
+    print(f"fast path: {'jsonschema-rs' if _registry.accelerator() is not None else 'none (reference jsonschema)'}")
     print(f"medians of {args.rounds} rounds x {args.inner} calls, as a ratio to json.loads of the same bytes:")
     for name, values in timings.items():
         med = statistics.median(values)

@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from greentrade.errors import MigrationError
-from greentrade.io._load import DossierReadError, read
+from greentrade.errors import DossierReadError, MigrationError
+from greentrade.io._read import read
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
 from greentrade.model._entities import Dossier

@@ -14,13 +14,8 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import json
-import logging
-import re
 import threading
-import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -29,159 +24,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from greentrade._version import __version__
 from greentrade.engine._engine import Engine
 from greentrade.io._load import DossierReadError, parse_date
 from greentrade.io._schemas import schema_names
 from greentrade.readiness._assess import MarketError, assess
-from greentrade.server._openapi import JSONL, PROBLEM, PROBLEM_BASE, document, listings
+from greentrade.server._middleware import AccessLog, BearerAuth, log_json
+from greentrade.server._openapi import JSONL, document, listings
+from greentrade.server._problems import Problem, dumps, not_a_dossier, on_http, on_problem
 from greentrade.server._schemas import bundle
 from greentrade.server._settings import Settings, read_token
 
 __all__ = ["build_engine", "create_app", "create_app_from_env"]
-
-ACCESS_LOGGER = "greentrade.server.access"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-
-
-# -- problems -----------------------------------------------------------------------------------------
-class Problem(Exception):
-    """An error answer (RFC 9457); raised by the handlers, turned into a response by the app."""
-
-    def __init__(self, status: int, slug: str, title: str, detail: str, *,
-                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status, self.slug, self.title, self.detail = status, slug, title, detail
-        self.headers = dict(headers or {})
-        self.extra = extra
-
-    def body(self, request_id: str | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": PROBLEM_BASE + self.slug, "title": self.title,
-                               "status": self.status, "detail": self.detail}
-        out.update(self.extra)
-        if request_id:
-            out["request_id"] = request_id
-        return out
-
-
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _problem_response(request: Request, problem: Problem) -> Response:
-    request_id = request.scope.get("state", {}).get("request_id")
-    return Response(_dumps(problem.body(request_id)) + b"\n",
-                    status_code=problem.status, media_type=PROBLEM, headers=problem.headers)
-
-
-async def _on_problem(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Problem)
-    return _problem_response(request, exc)
-
-
-_HTTP_SLUGS = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
-
-
-async def _on_http(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
-    generic = not exc.detail or exc.detail.lower() == title.lower()
-    detail = f"{request.method} {request.url.path}: {title.lower()}" if generic else exc.detail
-    return _problem_response(request, Problem(exc.status_code, slug, title, detail, headers=exc.headers))
-
-
-# -- the middleware: access log and authentication -----------------------------------------------------------
-class _AccessLog:
-    """Outermost: gives each request an id, times it, answers an unexpected error with a 500
-    problem document, and writes one JSON log line.
-
-    The line has the request id, method, path, status, duration and the sha256 of the body of
-    an evaluation request; never the body itself.
-
-    Each part of an answer must be taken by the client within `send_timeout` seconds: a client
-    that stops reading (a streamed batch) is given up, so that it cannot hold an evaluation
-    slot forever.
-    """
-
-    def __init__(self, app: ASGIApp, log: Callable[[dict[str, Any]], None], send_timeout: float) -> None:
-        self.app, self.log, self.send_timeout = app, log, send_timeout
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else str(uuid.uuid4())
-        state = scope.setdefault("state", {})
-        state["request_id"] = request_id
-        started = time.perf_counter()
-        status = [0]
-        aborted: list[str] = []
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            try:
-                async with asyncio.timeout(self.send_timeout):
-                    await send(message)
-            except TimeoutError:
-                raise _ClientTooSlow from None
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        except _ClientTooSlow:
-            # The server closes the connection (the answer is incomplete); the work is stopped.
-            aborted.append(f"the client did not take the answer within {self.send_timeout:g} s")
-        except Exception as exc:
-            logging.getLogger("greentrade.server").error("internal error in request %s", request_id, exc_info=exc)
-            if status[0]:
-                raise  # the answer has begun (a stream): the connection is closed
-            problem = Problem(500, "internal-error", "Internal error",
-                              "the service failed to answer this request; its log has the details")
-            await _problem_response(Request(scope, receive), problem)(scope, receive, send_wrapper)
-        finally:
-            entry: dict[str, Any] = {
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "request_id": request_id, "method": scope["method"], "path": scope["path"],
-                "status": status[0] or 499, "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            }
-            if "dossier_sha256" in state:
-                entry["dossier_sha256"] = state["dossier_sha256"]
-            if "lines" in state:
-                entry["lines"] = state["lines"]
-            if aborted:
-                entry["aborted"] = aborted[0]
-            self.log(entry)
-
-
-class _ClientTooSlow(Exception):
-    """The client did not take part of the answer in time."""
-
-
-class _BearerAuth:
-    """Every path but /healthz needs ``Authorization: Bearer TOKEN`` (compared in constant time)."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app, self.token = app, token.encode("utf-8")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == "/healthz":
-            await self.app(scope, receive, send)
-            return
-        header = dict(scope["headers"]).get(b"authorization", b"")
-        scheme, _, given = header.partition(b" ")
-        if scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self.token):
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        problem = Problem(401, "unauthorized", "Unauthorized",
-                          "this service needs an Authorization: Bearer token" if not header
-                          else "the bearer token is wrong",
-                          headers={"WWW-Authenticate": 'Bearer realm="greentrade"'})
-        await _problem_response(request, problem)(scope, receive, send)
 
 
 # -- the service -----------------------------------------------------------------------------------------
@@ -223,11 +79,11 @@ class _Service:
         self.executor = concurrent.futures.ThreadPoolExecutor(settings.max_concurrent,
                                                               thread_name_prefix="greentrade-eval")
         # Every JSON answer ends with a newline, as the reports do.
-        self.openapi = _dumps(document(engine, settings, authenticated=authenticated)) + b"\n"
-        self.listings = {k: _dumps(v) + b"\n" for k, v in listings(engine).items()}
+        self.openapi = dumps(document(engine, settings, authenticated=authenticated)) + b"\n"
+        self.listings = {k: dumps(v) + b"\n" for k, v in listings(engine).items()}
         self.schemas = {name: json.dumps(bundle(name), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
                         for name in schema_names()}
-        self.health = _dumps({"status": "ok", "greentrade_version": __version__,
+        self.health = dumps({"status": "ok", "greentrade_version": __version__,
                               "plugins": [p.name for p in engine.plugins]}) + b"\n"
 
     # -- request handling helpers
@@ -326,7 +182,7 @@ class _Service:
             try:
                 report = self.engine.validate(body, as_of=as_of)
             except DossierReadError as exc:
-                raise _not_a_dossier(exc) from None
+                raise not_a_dossier(exc) from None
             return report.to_json(indent=2).encode("utf-8")
 
         return Response(await self.evaluate(request, work), media_type="application/json")
@@ -340,7 +196,7 @@ class _Service:
             try:
                 return assess(self.engine, body, markets=markets, as_of=as_of).to_json().encode("utf-8")
             except DossierReadError as exc:
-                raise _not_a_dossier(exc) from None
+                raise not_a_dossier(exc) from None
             except MarketError as exc:
                 raise Problem(400, "bad-parameter", "Bad query parameter", str(exc), parameter="market") from None
 
@@ -379,7 +235,7 @@ class _Service:
                 except TimeoutError:
                     problem = self._timeout(f"line {number} was not evaluated")
                     problem.extra["line"] = number
-                    yield _dumps(problem.body()) + b"\n"
+                    yield dumps(problem.body()) + b"\n"
                     return  # the remaining lines are not evaluated; the stream ends here
                 pending = None
                 if answer is None:  # pragma: no cover - batch_answers gives one answer per line
@@ -429,21 +285,13 @@ def batch_answers(engine: Engine, lines: Sequence[tuple[int, bytes]], as_of: dt.
         try:
             yield engine.validate(text, as_of=as_of).to_json().encode("utf-8")
         except DossierReadError as exc:
-            problem = _not_a_dossier(exc)
+            problem = not_a_dossier(exc)
             problem.extra["line"] = number
-            yield _dumps(problem.body()) + b"\n"
-
-
-def _not_a_dossier(exc: DossierReadError) -> Problem:
-    return Problem(400, "not-a-dossier", "Not a dossier", str(exc), pointer="")
-
-
-def _log_json(entry: dict[str, Any]) -> None:
-    logging.getLogger(ACCESS_LOGGER).info(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+            yield dumps(problem.body()) + b"\n"
 
 
 def create_app(engine: Engine, settings: Settings, *, token: str | None = None,
-               access_log: Callable[[dict[str, Any]], None] = _log_json) -> Starlette:
+               access_log: Callable[[dict[str, Any]], None] = log_json) -> Starlette:
     """The application for an engine whose plugins are loaded. `token` enables bearer authentication."""
     service = _Service(engine, settings, authenticated=token is not None)
 
@@ -466,12 +314,12 @@ def create_app(engine: Engine, settings: Settings, *, token: str | None = None,
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={Problem: _on_problem, HTTPException: _on_http},
+        exception_handlers={Problem: on_problem, HTTPException: on_http},
         lifespan=lifespan,
     )
     if token is not None:
-        app.add_middleware(_BearerAuth, token=token)
-    app.add_middleware(_AccessLog, log=access_log, send_timeout=settings.request_timeout)
+        app.add_middleware(BearerAuth, token=token)
+    app.add_middleware(AccessLog, log=access_log, send_timeout=settings.request_timeout)
     app.state.service = service
     return app
 

@@ -1,0 +1,337 @@
+"""Collecting what plugins contribute through pluggy, and checking it at the boundary.
+
+Each hook is called one plugin at a time, so that a plugin's fault stays with that plugin
+(``GT-ENGINE-002``) and the other plugins' contributions still count. The values are checked
+against their annotations by `greentrade.engine._contributions`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+import pluggy
+
+from greentrade.engine import _basis
+from greentrade.engine import _contributions as boundary
+from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
+from greentrade.errors import PluginConflictError, PluginError
+from greentrade.io._config import ConfigError
+from greentrade.io._datarules import CORE_RULES
+from greentrade.io._schemas import SchemaValidator
+from greentrade.model import _convert
+from greentrade.plugin import hookspec
+from greentrade.rules._catalog import Catalog
+from greentrade.rules._profiles import BuyerProfile
+from greentrade.rules._refdata import core_reference, with_groups
+from greentrade.rules._rules import Category, Finding, Program, Rule
+
+__all__ = ["Contributions", "CorePlugin", "collect"]
+
+_T = TypeVar("_T")
+
+
+class CorePlugin:
+    """The core's own contributions: the base category vocabulary."""
+
+    @hookspec.hookimpl
+    def greentrade_categories(self) -> list[Category]:
+        raw = json.loads(
+            resources.files("greentrade").joinpath("data/categories.json").read_text("utf-8")
+        )
+        return [_convert.structure(c, Category) for c in raw["categories"]]
+
+
+@attrs.frozen
+class Contributions:
+    """What the plugins and the host contribute, checked; collected once per engine."""
+
+    programs: Mapping[str, Program]
+    rules: tuple[Rule, ...]
+    categories: Mapping[str, Category]
+    reference: Mapping[str, Any]
+    catalog: Catalog
+    config_schemas: Mapping[str, Mapping[str, Any]]
+    faults: tuple[Finding, ...]
+    rule_owner: Mapping[str, str]
+    settings: Mapping[str, Any]
+    profiles: Mapping[str, BuyerProfile]
+    #: Shipment-scope rules per program id, in rule id order.
+    by_program: Mapping[str, tuple[Rule, ...]]
+    #: Programs that cannot be decided because a rule of theirs was rejected, with the reasons.
+    broken: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Rules the host made binding ([plugins.<section>] require).
+    required: frozenset[str] = frozenset()
+
+
+def collect(pm: pluggy.PluginManager, config: Mapping[str, Any], *, strict: bool) -> Contributions:
+    """Call every contribution hook of `pm` and check the results against the host's `config`.
+    In `strict` mode a plugin's fault raises `PluginError`; otherwise it becomes a finding."""
+    return _Collection(pm, config, strict).collect()
+
+
+class _Collection:
+    """One collection of an engine's contributions."""
+
+    def __init__(self, pm: pluggy.PluginManager, config: Mapping[str, Any], strict: bool) -> None:
+        self._pm, self._config, self.strict = pm, config, strict
+        #: (plugin, hook) pairs whose call raised
+        self._hook_failed: set[tuple[str, str]] = set()
+
+    def _call(self, hook_name: str, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
+        hook = getattr(self._pm.hook, hook_name)
+        # get_hookimpls() lists implementations in registration order, wrappers last (pluggy
+        # calls them in reverse). Each plugin's implementation is called alone, so that a fault
+        # stays with its plugin, but through pluggy's hook execution with every wrapper: hosts'
+        # wrappers (wrapper=True / hookwrapper=True) wrap each plugin's call, and pluggy's tracing
+        # and call monitoring (`plugin_manager`) see it. `subset_hook_caller` would do the same
+        # but needs hashable plugin objects; `_hookexec` is what every pluggy 1.x HookCaller calls.
+        impls = hook.get_hookimpls()
+        wrappers = [i for i in impls if i.hookwrapper or i.wrapper]
+        for impl in impls:
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            try:
+                results = self._pm._hookexec(hook_name, [impl, *wrappers], {}, False)
+                result = results[0] if isinstance(results, list) and results else None
+                if result is not None and not isinstance(result, Mapping | list | tuple):
+                    result = list(result)  # a generator runs here, inside the isolation
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit too: a plugin never ends the host's process
+                message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {exc_summary(exc)}"
+                if self.strict:
+                    raise PluginError(message) from exc
+                faults.append(engine_finding("GT-ENGINE-002", message, impl.plugin_name))
+                self._hook_failed.add((impl.plugin_name, hook_name))
+                continue
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def _reject(self, faults: list[Finding], owner: str, message: str) -> None:
+        if self.strict:
+            raise PluginError(message)
+        faults.append(engine_finding("GT-ENGINE-002", message, owner))
+
+    def _items(self, hook_name: str, check: Callable[[Any], _T], what: str,
+               faults: list[Finding]) -> Iterator[tuple[str, _T | None, Any]]:
+        """(owner, checked item or None if rejected, raw item) for each contributed item."""
+        for owner, result in self._call(hook_name, faults):
+            items = result if isinstance(result, list | tuple) else [result]
+            for item in items:
+                try:
+                    checked = check(item)
+                except boundary.Rejected as exc:
+                    if exc.field:
+                        ident = boundary.short(getattr(item, "id", None) or getattr(item, "designator", None))
+                        message = (f"plugin {owner!r} hook {hook_name}: {what} {ident} rejected: "
+                                   f"field {exc.field}: {exc.problem}")
+                    else:
+                        expected = exc.problem.split(", got ")[0]  # "expected Rule, got str"
+                        message = f"plugin {owner!r} hook {hook_name} returned {type(item).__name__}, {expected}"
+                    self._reject(faults, owner, message)
+                    yield owner, None, item
+                    continue
+                yield owner, checked, item
+
+    def _first_by_id(self, hook_name: str, check: Callable[[Any], _T], what: str,
+                     faults: list[Finding]) -> dict[str, _T]:
+        """Contributions keyed by id; a duplicate id keeps the first and is reported."""
+        found: dict[str, _T] = {}
+        for owner, item, _raw in self._items(hook_name, check, what, faults):
+            if item is None:
+                continue
+            key = item.id  # type: ignore[attr-defined]
+            if key in found:
+                faults.append(engine_finding(
+                    "GT-ENGINE-002", f"{what} {key!r} from {owner!r} is already defined; kept the first", owner))
+                continue
+            found[key] = item
+        return found
+
+    def collect(self) -> Contributions:
+        faults: list[Finding] = []
+        programs: dict[str, Program] = {}
+        program_owner: dict[str, str] = {}
+        for owner, p, _raw in self._items("greentrade_programs", boundary.check_program, "program", faults):
+            if p is None:
+                continue
+            if p.id in programs:
+                raise PluginConflictError(f"program id {p.id!r} is defined twice (again by {owner!r})")
+            programs[p.id] = p
+            program_owner[p.id] = owner
+        rules: list[Rule] = []
+        owners: dict[str, str] = {r: "greentrade" for r in (*CORE_RULES, *ENGINE_RULES)}
+        #: program id -> why it cannot be decided (a rule of it was rejected)
+        broken: dict[str, list[str]] = {}
+
+        def break_programs(owner: str, program: object, why: str) -> None:
+            targets = [program] if isinstance(program, str) and program in programs else (
+                [] if isinstance(program, str) else [p for p, o in program_owner.items() if o == owner])
+            for pid in targets:
+                broken.setdefault(str(pid), []).append(why)
+
+        for owner, r, raw in self._items("greentrade_rules", boundary.check_rule, "rule", faults):
+            if r is None:
+                rid = getattr(raw, "id", None)
+                name = f"rule {boundary.short(rid)}" if isinstance(rid, str) else f"a {type(raw).__name__} value"
+                break_programs(owner, getattr(raw, "program", None), f"{name} of plugin {owner!r} was rejected")
+                continue
+            if r.id in owners:
+                raise PluginConflictError(
+                    f"rule id {r.id!r} is contributed by both {owners[r.id]!r} and {owner!r}"
+                )
+            owners[r.id] = owner
+            if r.program is not None and r.program not in programs:
+                faults.append(engine_finding(
+                    "GT-ENGINE-002",
+                    f"rule {r.id!r} of plugin {owner!r} belongs to unknown program {r.program!r}; not run",
+                    owner))
+                continue
+            rules.append(r)
+        for owner, hook in sorted(self._hook_failed):
+            if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
+                break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")
+        categories: dict[str, Category] = self._first_by_id(
+            "greentrade_categories", boundary.check_category, "category", faults)
+        entries = [e for _o, e, _r in self._items(
+            "greentrade_standards", boundary.check_catalog_entry, "catalog entry", faults) if e is not None]
+        schemas: dict[str, Mapping[str, Any]] = {}
+        sections: dict[str, set[str]] = {}
+        for owner, data in self._call("greentrade_config_schema", faults):
+            if not isinstance(data, Mapping):
+                self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema returned "
+                             f"{type(data).__name__}, expected a mapping of section names to JSON Schemas")
+                continue
+            for section, schema in data.items():
+                try:
+                    checked = boundary.check_config_schema(section, schema)
+                except boundary.Rejected as exc:
+                    self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema: section "
+                                 f"{boundary.short(section)} rejected: {exc}")
+                    continue
+                if section in schemas:
+                    raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
+                schemas[section] = checked
+                sections.setdefault(owner, set()).add(section)
+        reference = self._reference(faults, sections)
+        settings = self._check_settings(schemas)
+        required = _basis.required_rules(self._config.get("plugins", {}), (r.id for r in rules))
+        profiles: dict[str, BuyerProfile] = self._first_by_id(
+            "greentrade_buyer_profiles", boundary.check_profile, "buyer profile", faults
+        )
+        for i, raw in enumerate(self._config.get("profiles", [])):
+            try:
+                profile = _convert.structure(raw, BuyerProfile)
+            except Exception as exc:
+                raise ConfigError(f"configuration error in profiles[{i}]: {boundary.short(str(exc), 300)}") from None
+            profiles[profile.id] = profile
+        for pid, profile in list(profiles.items()):  # country groups from the reference data
+            try:
+                profiles[pid] = with_groups(profile, reference)
+            except ValueError as exc:
+                if any(raw.get("id") == pid for raw in self._config.get("profiles", []) if isinstance(raw, Mapping)):
+                    raise ConfigError(f"configuration error in profiles: {exc}") from None
+                del profiles[pid]
+                self._reject(faults, pid, f"{exc}; the profile is not loaded")
+        ordered = tuple(sorted(rules, key=lambda r: r.id))
+        return Contributions(
+            programs=MappingProxyType(programs),
+            rules=ordered,
+            categories=MappingProxyType(categories),
+            reference=reference,
+            catalog=Catalog(entries),
+            config_schemas=MappingProxyType(schemas),
+            faults=tuple(faults),
+            rule_owner={r.id: owners[r.id] for r in rules},
+            settings=settings,
+            profiles=MappingProxyType(dict(sorted(profiles.items()))),
+            by_program={
+                pid: tuple(r for r in ordered if r.program == pid and r.scope == "shipment")
+                for pid in programs
+            },
+            broken={pid: tuple(sorted(set(why))) for pid, why in broken.items()},
+            required=required,
+        )
+
+    def _reference(self, faults: list[Finding], sections: Mapping[str, set[str]]) -> Mapping[str, Any]:
+        """Reference data: each plugin's under its own prefix (its name or a configuration
+        section it declares, then a dot), then the host's ``[reference]`` overrides. The core's
+        own data sets (``greentrade.*``, see `_refdata`) come first; only the host may replace them."""
+        reference: dict[str, Any] = {k: boundary.freeze(v, k) for k, v in core_reference().items()}
+        prefixes: dict[str, str] = {}  # prefix -> the plugin it belongs to
+        for name in self._pm.list_name_plugin():
+            prefixes[name[0]] = name[0]
+        for owner, owned in sections.items():
+            for section in owned:
+                prefixes[section] = owner
+
+        def owner_of(key: str) -> str | None:
+            for prefix, plugin in sorted(prefixes.items(), key=lambda p: -len(p[0])):
+                if key == prefix or key.startswith(prefix + "."):
+                    return plugin
+            return None
+
+        for owner, data in self._call("greentrade_reference_data", faults):
+            if not isinstance(data, Mapping):
+                self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data returned "
+                             f"{type(data).__name__}, expected a mapping")
+                continue
+            for key, value in data.items():
+                if type(key) is not str:
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: name "
+                                 f"{boundary.short(key)} is not a string; not applied")
+                    continue
+                holder = owner_of(key)
+                if holder != owner:
+                    whose = f"belongs to plugin {holder!r}" if holder else "is not under the plugin's own prefix"
+                    own = ", ".join(sorted(f"{p}." for p, o in prefixes.items() if o == owner))
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: data set "
+                                 f"{boundary.short(key)} {whose} (its own prefixes: {own}); not applied "
+                                 "(only the host's [reference] may override another plugin's data)")
+                    continue
+                try:
+                    reference[key] = boundary.freeze(value, key)
+                except boundary.Rejected as exc:
+                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: {exc}; not applied")
+        for key, value in self._config.get("reference", {}).items():
+            try:
+                reference[key] = boundary.freeze(value, key)
+            except boundary.Rejected as exc:  # pragma: no cover - configuration is JSON-like by construction
+                raise ConfigError(f"configuration error in [reference]: {exc}") from None
+        return MappingProxyType(reference)
+
+    def _check_settings(self, schemas: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+        given: Mapping[str, Any] = self._config.get("plugins", {})
+        for section, value in given.items():
+            if section not in schemas and _basis.only_require(value):
+                continue  # a plugin without settings may still have rules the host requires
+            if section not in schemas:
+                known = ", ".join(sorted(schemas)) or "none"
+                raise ConfigError(
+                    f"configuration section [plugins.{section if len(section) <= 100 else section[:97] + '...'}] "
+                    "belongs to no loaded plugin "
+                    f"(sections of loaded plugins: {known})"
+                )
+            check = SchemaValidator(schemas[section])
+            plain = _basis.without_require(value)
+            errors = [] if check.is_valid(plain) else list(check.iter_errors(plain))
+            if errors:
+                e = errors[0]
+                where = "/".join(map(str, e.absolute_path))
+                raise ConfigError(
+                    f"configuration error in [plugins.{section}] {where}: {boundary.short(e.message, 300)}")
+        settings: dict[str, Any] = {}
+        for section, schema in schemas.items():
+            value = dict(_basis.without_require(given.get(section, {})))
+            # Top-level defaults of the plugin's schema apply when the host leaves a key out.
+            for key, prop in (schema.get("properties") or {}).items():
+                if isinstance(prop, Mapping) and "default" in prop and key not in value:
+                    value[key] = prop["default"]
+            settings[section] = value
+        # Read-only for rules: a rule that changed its settings would change every later run.
+        return boundary.freeze(settings)  # type: ignore[no-any-return]

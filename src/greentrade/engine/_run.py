@@ -1,0 +1,197 @@
+"""The run: a dossier's shipments and programs through the rules, each rule call isolated and
+timed, its hits judged against its basis; the findings and outcomes that make a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from greentrade.engine import _basis
+from greentrade.engine import _contributions as boundary
+from greentrade.engine._budget import Budget, RuleTimeout
+from greentrade.engine._collect import Contributions
+from greentrade.engine._faults import engine_finding, exc_summary, omission
+from greentrade.errors import PluginError
+from greentrade.io._bounds import Bounded
+from greentrade.io._load import Loaded
+from greentrade.model._entities import Dossier, Shipment
+from greentrade.rules._report import Outcome
+from greentrade.rules._rules import Effect, Finding, Program, Rule, RuleContext, Severity, Status
+
+__all__ = ["MAX_HITS_PER_CALL", "Run", "evaluate"]
+
+
+def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict: bool,
+             rule_time_budget: float, load_faults: Sequence[Finding]) -> tuple[bool, list[Outcome], list[Finding]]:
+    """Run the rules on a loaded dossier: (whether it was evaluated, outcomes, findings).
+    A dossier with data errors is not evaluated: its findings are the reader's and the engine's."""
+    found = Bounded()
+    found.extend(load_faults)
+    found.extend(c.faults)
+    found.extend(loaded.findings)
+    found.add_omitted(loaded.omitted)
+    outcomes: list[Outcome] = []
+    dossier = loaded.dossier
+    evaluated = dossier is not None and not any(
+        f.severity is Severity.ERROR for f in loaded.findings
+    ) and not any(s is Severity.ERROR for _n, s in loaded.omitted.values())
+    if dossier is not None and evaluated:
+        run = Run(c, dossier, loaded.pointers, as_of, strict=strict, rule_time_budget=rule_time_budget)
+        with run.budget:
+            for shipment in dossier.shipments:
+                f, o = run.shipment(shipment)
+                found.extend(f)
+                outcomes.extend(o)
+            found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+    elif c.rules:
+        found.append(engine_finding(
+            "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
+    findings = [*found.kept, *(omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
+    return evaluated, outcomes, findings
+
+
+#: A single call of a rule's check may yield at most this many hits (more is a rule fault).
+MAX_HITS_PER_CALL = 100_000
+
+
+class Run:
+    """One validation: rules applied to one dossier."""
+
+    def __init__(self, c: Contributions, dossier: Dossier, pointers: Mapping[int, str],
+                 as_of: dt.date | None, *, strict: bool, rule_time_budget: float) -> None:
+        self.c, self.dossier, self.pointers, self.as_of = c, dossier, pointers, as_of
+        self.strict = strict
+        self.memo: dict[Any, Any] = {}
+        self.budget = Budget(rule_time_budget or None)
+
+    def _context(self, as_of: dt.date, shipment: Shipment | None,
+                 outcomes: Mapping[tuple[str, str], Outcome] | None = None) -> RuleContext:
+        return RuleContext(
+            dossier=self.dossier, as_of=as_of, shipment=shipment, settings=self.c.settings,
+            reference=self.c.reference, categories=self.c.categories, catalog=self.c.catalog,
+            pointers=self.pointers, profiles=self.c.profiles, outcomes=MappingProxyType(dict(outcomes or {})),
+            programs=self.c.programs, memo=self.memo, required=self.c.required,
+        )
+
+    def _fault(self, rule: Rule, ctx: RuleContext, message: str) -> Finding:
+        return engine_finding(
+            "GT-ENGINE-003", message, rule.id, effect=Effect.UNDETERMINED,
+            program=rule.program, shipment=ctx.shipment.id if ctx.shipment else None,
+            pointer=self.pointers.get(id(ctx.shipment), "") if ctx.shipment else "")
+
+    def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
+        """The findings of one call of `rule`; every fault of the rule (an exception, a bad
+        hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
+        budget = self.budget
+        if rule.id in budget.exhausted:
+            return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
+                                           f"{budget.seconds:g} s on this dossier")]
+        shipment = ctx.shipment.id if ctx.shipment else None
+        out: list[Finding] = []
+        over = False
+        try:
+            try:
+                budget.start(rule.id)
+                for hit in rule.check(ctx):
+                    finding = boundary.finding_from_hit(rule, hit, shipment)
+                    # Only stated or host rules may yield violations (see _basis).
+                    j = _basis.judge(rule, finding, boundary.hit_basis(hit), self.c.required,
+                                     self.c.rule_owner.get(rule.id))
+                    if j.fault is not None:
+                        if self.strict:
+                            raise PluginError(j.fault)
+                        out.append(engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
+                                                   program=rule.program, shipment=shipment,
+                                                   pointer=finding.pointer))
+                    out.append(j.finding)
+                    if len(out) > MAX_HITS_PER_CALL:
+                        raise boundary.Rejected("", f"more than {MAX_HITS_PER_CALL} hits in one call")
+            finally:
+                over = budget.stop()
+        except KeyboardInterrupt:
+            raise
+        except RuleTimeout:
+            budget.stop()  # when the timeout came before the `finally` above could count the time
+            message = (f"rule {rule.id} was stopped: it used up its time budget of {budget.seconds:g} s "
+                       "on this dossier")
+        except boundary.Rejected as exc:
+            message = f"rule {rule.id} yielded a value the engine cannot use: {exc}"
+        except BaseException as exc:  # SystemExit too: a rule never ends the host's process
+            message = f"rule {rule.id} raised {exc_summary(exc)}"
+        else:
+            if not over:
+                return out
+            message = (f"rule {rule.id} used up its time budget of {budget.seconds:g} s on this dossier; "
+                       "its result was discarded")
+        if self.strict:
+            raise PluginError(message)
+        return [self._fault(rule, ctx, message)]
+
+    def dossier_rules(self, outcomes: Mapping[tuple[str, str], Outcome]) -> list[Finding]:
+        # Without a host-given date, dossier rules are evaluated as of the latest ship date
+        # (or, for a dossier without shipments, today): reports stay reproducible.
+        dates = [s.ship_date for s in self.dossier.shipments]
+        as_of = self.as_of or (max(dates) if dates else dt.date.today())
+        ctx = self._context(as_of, None, outcomes)
+        out: list[Finding] = []
+        for rule in self.c.rules:
+            if rule.scope == "dossier" and rule.effective.contains(as_of):
+                out.extend(self._apply(rule, ctx))
+        return out
+
+    def shipment(self, shipment: Shipment) -> tuple[list[Finding], list[Outcome]]:
+        as_of = self.as_of or shipment.ship_date
+        ctx = self._context(as_of, shipment)
+        findings: list[Finding] = []
+        for rule in self.c.rules:
+            if rule.scope == "shipment" and rule.program is None and rule.effective.contains(as_of):
+                findings.extend(self._apply(rule, ctx))
+        outcomes = []
+        for program in sorted(self.c.programs.values(), key=lambda p: p.id):
+            f, o = self._program(program, ctx, shipment, as_of)
+            findings.extend(f)
+            outcomes.append(o)
+        return findings, outcomes
+
+    def _program(self, program: Program, ctx: RuleContext, shipment: Shipment,
+                 as_of: dt.date) -> tuple[list[Finding], Outcome]:
+        def outcome(status: Status, summary: str, reasons: Sequence[str] = ()) -> Outcome:
+            return Outcome(program.id, shipment.id, status, as_of, summary, tuple(sorted(set(reasons))))
+
+        if not program.effective.contains(as_of):
+            start = program.effective.start.isoformat() if program.effective.start else "open"
+            end = program.effective.end.isoformat() if program.effective.end else "open"
+            return [], outcome(Status.NOT_APPLICABLE,
+                               f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})")
+        rules = [r for r in self.c.by_program.get(program.id, ()) if r.effective.contains(as_of)]
+        findings: list[Finding] = []
+        for rule in rules:
+            if rule.role == "scope":
+                findings.extend(self._apply(rule, ctx))
+        out_of_scope = [f for f in findings if f.effect is Effect.NOT_APPLICABLE]
+        if out_of_scope:
+            shown = "; ".join(f.message for f in out_of_scope[:10])
+            if len(out_of_scope) > 10:
+                shown += f"; and {len(out_of_scope) - 10} more"
+            return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope])
+        for why in self.c.broken.get(program.id, ()):
+            findings.append(engine_finding(
+                "GT-ENGINE-002", f"program {program.id!r} cannot be decided: {why}", program.id,
+                effect=Effect.UNDETERMINED, program=program.id, shipment=shipment.id,
+                pointer=self.pointers.get(id(shipment), ""), needs=why))
+        for rule in rules:
+            if rule.role == "check":
+                findings.extend(self._apply(rule, ctx))
+        errors = [f for f in findings if f.effect is Effect.VIOLATION and f.severity is Severity.ERROR]
+        if errors:
+            ids = sorted({f.rule for f in errors})
+            return findings, outcome(Status.NOT_ELIGIBLE,
+                                     f"{len(errors)} error finding(s): {', '.join(ids)}", ids)
+        open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
+        if open_:
+            needs = sorted({f.needs or f.rule for f in open_})
+            return findings, outcome(Status.UNDETERMINED, "needs: " + "; ".join(needs),
+                                     [f.rule for f in open_])
+        return findings, outcome(Status.ELIGIBLE, program.eligible_summary)
