@@ -15,6 +15,9 @@ from greentrade.model import (
     Dossier,
     Identifier,
     Party,
+    Product,
+    Shipment,
+    ShipmentLine,
     StandardDesignator,
 )
 from greentrade.plugin import (
@@ -28,6 +31,7 @@ from greentrade.plugin import (
     footprint_values,
     hs_display,
     hs_label,
+    line_products,
     match_party,
     party_label,
     unstated,
@@ -140,3 +144,14 @@ def test_party_label() -> None:
     assert party_label(dossier, "P1") == "P1 (Ningbo Test Lab Co., Ltd.)"
     assert party_label(dossier, "P9") == "P9"
     assert party_label(dossier, None) == "(not stated)"
+
+
+# -- line_products ---------------------------------------------------------------------------------
+def test_line_products_in_line_order_without_unknown_products() -> None:
+    a = Product(id="A", model="M-A", name="a", category="c", hs_code="940541", manufacturer="P1")
+    b = Product(id="B", model="M-B", name="b", category="c", hs_code="940541", manufacturer="P1")
+    lines = tuple(ShipmentLine(lid, pid, 1, "pcs", "940541") for lid, pid in
+                  (("L1", "B"), ("L2", "X"), ("L3", "A"), ("L4", "B")))
+    shipment = Shipment("S1", "P1", "CNNGB", "DE", dt.date(2026, 7, 1), lines)
+    dossier = Dossier(parties=(PARTY,), products=(a, b), shipments=(shipment,))  # type: ignore[call-arg]
+    assert [(line.id, p.id) for line, p in line_products(dossier, shipment)] == [("L1", "B"), ("L3", "A"), ("L4", "B")]

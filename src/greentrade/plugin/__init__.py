@@ -22,7 +22,8 @@ model-name comparison, `standard_match` / `satisfies` what satisfies a required 
 and `pointer_escape` / `pointer_join` the JSON Pointer escaping; and the dossier helpers the
 plugins used to write each for themselves: `unstated` (a format-2 document lacking a value),
 `warn_unless_binding` (an inferred rule's hit), `match_party` (a party on a host's list),
-`declared_unit_text` / `footprint_values` (what a carbon footprint states) and the display
+`declared_unit_text` / `footprint_values` (what a carbon footprint states), `line_products`
+(a shipment's lines with their products) and the display
 of HS codes, standards and parties (`hs_display`, `hs_label`, `as_written`, `party_label`).
 """
 
@@ -43,6 +44,7 @@ from greentrade.plugin._display import as_written, hs_display, hs_label, party_l
 from greentrade.plugin._documents import declared_unit_text, footprint_values
 from greentrade.plugin._hits import unstated, warn_unless_binding
 from greentrade.plugin._parties import PartyMatch, match_party
+from greentrade.plugin._shipments import line_products
 from greentrade.plugin.hookspec import hookimpl
 from greentrade.rules import (
     Basis,
@@ -106,6 +108,7 @@ __all__ = [
     "hookimpl",
     "hs_display",
     "hs_label",
+    "line_products",
     "lists_other_sites",
     "load_data",
     "load_json",

@@ -30,6 +30,7 @@ from greentrade.plugin import (
     footprint_values,
     hs_display,
     hs_label,
+    line_products,
     match_party,
     models_match,
     party_label,
@@ -95,14 +96,9 @@ def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Calla
 
 def _lines_of(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product]]:
     """The shipment's solar lighting lines with their products."""
-    out: list[tuple[ShipmentLine, Product]] = []
     if ctx.shipment is None:
-        return out
-    for line in ctx.shipment.lines:
-        product = ctx.dossier.product(line.product)
-        if product is not None and _solar(d, product, line):
-            out.append((line, product))
-    return out
+        return []
+    return [(line, p) for line, p in line_products(ctx.dossier, ctx.shipment) if _solar(d, p, line)]
 
 
 _lines = _memo("lines", _lines_of)
@@ -212,10 +208,7 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         )
     solar: list[ShipmentLine] = []
     other: list[tuple[ShipmentLine, Product]] = []
-    for line in sh.lines:
-        product = ctx.dossier.product(line.product)
-        if product is None:
-            continue
+    for line, product in line_products(ctx.dossier, sh):
         if _solar(d, product, line):
             solar.append(line)
         else:

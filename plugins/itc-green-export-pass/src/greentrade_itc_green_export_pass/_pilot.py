@@ -21,6 +21,7 @@ from greentrade.plugin import (
     RuleContext,
     country_group,
     evidence,
+    line_products,
     lists_other_sites,
     load_data,
     load_json,
@@ -422,9 +423,8 @@ def fits(doc: Document, std: PilotStandard, product: Product, index: EvidenceInd
 def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
     wanted = categories()
     out: dict[str, Product] = {}
-    for line in shipment.lines:
-        p = ctx.dossier.product(line.product)
-        if p is not None and p.category in wanted and p.id not in out:
+    for _line, p in line_products(ctx.dossier, shipment):
+        if p.category in wanted and p.id not in out:
             out[p.id] = p
     return tuple(out.values())
 

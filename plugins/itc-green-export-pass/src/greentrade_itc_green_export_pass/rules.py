@@ -15,6 +15,7 @@ from greentrade.plugin import (
     RuleContext,
     as_written,
     evidence,
+    line_products,
     lists_other_sites,
     models_match,
     rules_from_data,
@@ -43,10 +44,7 @@ def _categories(ctx: RuleContext) -> Iterator[Hit]:
     wanted = pilot.categories()
     inside: list[tuple[ShipmentLine, Product]] = []
     outside: list[tuple[ShipmentLine, Product]] = []
-    for line in shipment.lines:
-        product = ctx.dossier.product(line.product)
-        if product is None:
-            continue
+    for line, product in line_products(ctx.dossier, shipment):
         (inside if product.category in wanted else outside).append((line, product))
     if not inside:
         seen = join(f"{line.id} {p.id} ({p.category})" for line, p in outside)
