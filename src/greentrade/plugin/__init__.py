@@ -19,7 +19,12 @@ It also holds the evidence helpers the first-party plugins, the TENDER rules and
 share (see docs/plugin-tutorial.md): `evidence(ctx)` is the dossier's `EvidenceIndex` (which
 documents cover a product, which list a site, built once per run), `models_match` the one
 model-name comparison, `standard_match` / `satisfies` what satisfies a required standard,
-and `pointer_escape` / `pointer_join` the JSON Pointer escaping.
+and `pointer_escape` / `pointer_join` the JSON Pointer escaping; and the dossier helpers the
+plugins used to write each for themselves: `unstated` (a format-2 document lacking a value),
+`warn_unless_binding` (an inferred rule's hit), `match_party` (a party on a host's list),
+`declared_unit_text` / `footprint_values` (what a carbon footprint states), `line_products`
+(a shipment's lines with their products) and the display
+of HS codes, standards and parties (`hs_display`, `hs_label`, `as_written`, `party_label`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ from greentrade.model._pointer import escape as pointer_escape
 from greentrade.model._pointer import join as pointer_join
 from greentrade.model._quantity import UnitError, convert, dimension
 from greentrade.plugin._declare import RuleDataError, rules_from_data
+from greentrade.plugin._display import as_written, hs_display, hs_label, party_label
+from greentrade.plugin._documents import declared_unit_text, footprint_values
+from greentrade.plugin._hits import unstated, warn_unless_binding
+from greentrade.plugin._parties import PartyMatch, match_party
+from greentrade.plugin._shipments import line_products
 from greentrade.plugin.hookspec import hookimpl
 from greentrade.rules import (
     Basis,
@@ -76,6 +86,7 @@ __all__ = [
     "Effect",
     "EvidenceIndex",
     "Hit",
+    "PartyMatch",
     "Pathway",
     "PluginDataError",
     "Program",
@@ -87,23 +98,33 @@ __all__ = [
     "StandardMatch",
     "Status",
     "UnitError",
+    "as_written",
     "convert",
     "country_group",
+    "declared_unit_text",
     "dimension",
     "evidence",
+    "footprint_values",
     "hookimpl",
+    "hs_display",
+    "hs_label",
+    "line_products",
     "lists_other_sites",
     "load_data",
     "load_json",
+    "match_party",
     "model_key",
     "models_match",
+    "party_label",
     "pointer_escape",
     "pointer_join",
     "rules_from_data",
     "satisfies",
     "standard_match",
     "structure",
+    "unstated",
     "unstructure",
+    "warn_unless_binding",
 ]
 
 T = TypeVar("T")

@@ -20,6 +20,7 @@ from greentrade.plugin import (
     RuleContext,
     Status,
     evidence,
+    lists_other_sites,
     models_match,
     rules_from_data,
     satisfies,
@@ -27,7 +28,7 @@ from greentrade.plugin import (
 
 from greentrade_buyer_profiles import _data
 
-__all__ = ["CHECKS", "SITE_DOCUMENT_TYPES", "covers", "product_mismatch", "rules"]
+__all__ = ["CHECKS", "SITE_DOCUMENT_TYPES", "product_mismatch", "rules"]
 SHIPMENT_NEEDS = "tenders[].shipment"
 
 Check = Callable[[RuleContext], Iterable[Hit]]
@@ -47,14 +48,6 @@ def _concerned(tender: Tender, req: RequiredDocument) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def covers(doc: Document, product: Product, index: EvidenceIndex | None = None) -> bool:
-    """The document lists the product, or (certificates, audits) the product's manufacturing site."""
-    if (index.entry(doc, product.id) if index is not None else doc.covers(product.id)) is not None:
-        return True
-    return (doc.type in SITE_DOCUMENT_TYPES and product.manufacturing_site is not None
-            and product.manufacturing_site in doc.sites)
-
-
 def product_mismatch(doc: Document, product: Product, index: EvidenceIndex | None = None) -> str | None:
     """Why the document's statement of the product differs from the product record, if it does."""
     cov = index.entry(doc, product.id) if index is not None else doc.covers(product.id)
@@ -67,9 +60,8 @@ def product_mismatch(doc: Document, product: Product, index: EvidenceIndex | Non
         n = min(len(cov.hs_code), len(product.hs_code))
         if cov.hs_code[:n] != product.hs_code[:n]:
             problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
-    site = product.manufacturing_site
-    if doc.sites and site is not None and site not in doc.sites:
-        problems.append(f"sites {', '.join(doc.sites)} (product record: made at {site})")
+    if lists_other_sites(doc, product):
+        problems.append(f"sites {', '.join(doc.sites)} (product record: made at {product.manufacturing_site})")
     return "; ".join(problems) or None
 
 

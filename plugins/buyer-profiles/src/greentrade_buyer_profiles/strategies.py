@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
 from greentrade import Outcome, Report
 from greentrade.plugin import Effect, Severity, Status
+from greentrade.testing.strategies import OutcomeTarget as Target
 from greentrade.testing.strategies import (
-    dossier_json,
     dossiers_with_outcome,
-    merge_options,
     register_outcome_builder,
     register_outcome_judge,
+    register_targets,
 )
 from hypothesis import strategies as st
 
@@ -73,11 +71,6 @@ def _complete(data: Data) -> Data:
     return d
 
 
-def eligible(**options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every tender is ready."""
-    return dossier_json(**merge_options(options, REQUIRED)).map(_complete)
-
-
 # -- changes that give one outcome ------------------------------------------------------------
 
 
@@ -118,19 +111,6 @@ def _promise(program: str, shipment: bool) -> Callable[[Data], None]:
     return change
 
 
-@attrs.frozen
-class Target:
-    """An outcome the builders reach: `change` applied to a ready dossier (`options` replace
-    the ready ones) gives every tender `status`, for `reason`, with `plugins` loaded."""
-
-    status: str
-    reason: str
-    change: Callable[[Data], None]
-    options: Mapping[str, Any] = attrs.field(factory=dict)
-    needs: str | None = None
-    plugins: tuple[str, ...] = (PROGRAM,)
-
-
 BEFORE_PROMISED = {"ship_dates": (dt.date(2024, 1, 1), dt.date(2026, 6, 4))}  # cn-green-channel not yet in force
 TARGETS = (
     Target("not_eligible", "TENDER-001", _other_type),
@@ -143,18 +123,6 @@ TARGETS = (
     Target("undetermined", "TENDER-005", _promise(PROMISED, shipment=False), needs="tenders[].shipment",
            plugins=(PROGRAM, PROMISED)),
 )
-
-
-def _apply(change: Callable[[Data], None], data: Data) -> Data:
-    d = copy.deepcopy(data)
-    change(d)
-    return d
-
-
-def build(target: Target, **options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every tender gets `target`'s outcome."""
-    base = dossier_json(**merge_options(options, {**REQUIRED, **target.options})).map(_complete)
-    return base.map(functools.partial(_apply, target.change))
 
 
 def _tender_on(data: Data) -> Data:
@@ -182,9 +150,6 @@ def program_undetermined(**options: Any) -> st.SearchStrategy[Data]:
 def register() -> None:
     """Register the judge and the builders (the ``greentrade.strategies`` entry point calls this)."""
     register_outcome_judge(PROGRAM, judge, subjects="tenders")
-    register_outcome_builder(PROGRAM, "eligible", eligible, config=CONFIG)
-    for t in TARGETS:
-        register_outcome_builder(PROGRAM, t.status, functools.partial(build, t), reason=t.reason,
-                                 config=CONFIG, needs=t.needs, plugins=t.plugins)
+    register_targets(PROGRAM, (Target("eligible"), *TARGETS), required=REQUIRED, complete=_complete, config=CONFIG)
     register_outcome_builder(PROGRAM, "undetermined", program_undetermined, reason="TENDER-005/program-undetermined",
                              config=CONFIG, needs="plugins.cn-green-channel.pilot_ports", plugins=(PROGRAM, PROMISED))

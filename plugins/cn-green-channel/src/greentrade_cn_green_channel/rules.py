@@ -13,11 +13,10 @@ that carries a stale declaration next to a good one is told about the stale one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 import attrs
-from greentrade.codes import hs_description
 from greentrade.model import CoveredProduct, Document, Party, Period, Product, ShipmentLine, StandardDesignator
 from greentrade.plugin import (
     Basis,
@@ -25,10 +24,19 @@ from greentrade.plugin import (
     Rule,
     RuleContext,
     Severity,
+    as_written,
+    declared_unit_text,
     evidence,
-    model_key,
+    footprint_values,
+    hs_display,
+    hs_label,
+    line_products,
+    match_party,
     models_match,
+    party_label,
     rules_from_data,
+    unstated,
+    warn_unless_binding,
 )
 
 from greentrade_cn_green_channel._data import PACKAGE, SECTION, ChannelData
@@ -43,20 +51,6 @@ Check = Callable[[RuleContext, ChannelData], Iterable[Hit]]
 
 _T = TypeVar("_T")
 
-def _hs(code: str) -> str:
-    """``940541`` -> ``9405.41``; a national extension is shown after the subheading."""
-    six = f"{code[:4]}.{code[4:6]}"
-    return six if len(code) == 6 else f"{six} ({code})"
-
-
-def _hs_text(code: str) -> str:
-    desc = hs_description(code)
-    return f"HS {_hs(code)}" + (f" ({desc})" if desc else "")
-
-
-def _designator(d: StandardDesignator) -> str:
-    return d.written if d.written is not None else str(d)
-
 
 def _num(value: float) -> str:
     return str(value)
@@ -70,20 +64,7 @@ def _solar(d: ChannelData, product: Product, line: ShipmentLine) -> bool:
     )
 
 
-# -- format-2 data: values a source may lack, and the structured carbon footprint ------------
-
-
-def _declared_unit_text(cf: Any) -> str:
-    """The declared unit as text: format 1 writes text, format 2 may give amount and unit."""
-    unit = cf.declared_unit
-    return "" if unit is None else str(unit).strip()
-
-
-def _footprint_values(cf: Any) -> list[tuple[str, float]]:
-    """The GHG values a declaration states (format 1: ghg_kg_co2e; format 2 may state the PCF
-    excluding and including biogenic CO2 uptake instead), with their field names."""
-    names = ("ghg_kg_co2e", "pcf_including_biogenic", "pcf_excluding_biogenic")
-    return [(n, getattr(cf, n)) for n in names if getattr(cf, n, None) is not None]
+# -- the carbon footprint's verification ------------------------------------------------
 
 
 def verification_evidence(ctx: RuleContext, doc: Document) -> str | None:
@@ -93,7 +74,7 @@ def verification_evidence(ctx: RuleContext, doc: Document) -> str | None:
     v = getattr(cf, "verification", None) if cf is not None else None
     if v is None or v.third_party is not True or v.provider is None:
         return None
-    parts = [f"verified by a third party, {_party_label(ctx, v.provider)}"]
+    parts = [f"verified by a third party, {party_label(ctx.dossier, v.provider)}"]
     if v.level:
         parts.append(f"{v.level} assurance")
     if v.standard:
@@ -101,16 +82,6 @@ def verification_evidence(ctx: RuleContext, doc: Document) -> str | None:
     if v.completed:
         parts.append(f"completed {v.completed.isoformat()}")
     return ", ".join(parts)
-
-
-def _missing_document_values(ctx: RuleContext, doc: Document, fields: tuple[str, ...]) -> Iterator[Hit]:
-    """`undetermined` for each named field the declaration does not state (format 2)."""
-    for name in fields:
-        if getattr(doc, name) is None:
-            yield ctx.undetermined(
-                f"declaration {doc.id} states no {name.replace('_', ' ')}; cannot tell",
-                doc, needs=f"{name} of document {doc.id}",
-            )
 
 
 def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Callable[[RuleContext, ChannelData], _T]:
@@ -125,14 +96,9 @@ def _memo(name: str, compute: Callable[[RuleContext, ChannelData], _T]) -> Calla
 
 def _lines_of(ctx: RuleContext, d: ChannelData) -> list[tuple[ShipmentLine, Product]]:
     """The shipment's solar lighting lines with their products."""
-    out: list[tuple[ShipmentLine, Product]] = []
     if ctx.shipment is None:
-        return out
-    for line in ctx.shipment.lines:
-        product = ctx.dossier.product(line.product)
-        if product is not None and _solar(d, product, line):
-            out.append((line, product))
-    return out
+        return []
+    return [(line, p) for line, p in line_products(ctx.dossier, ctx.shipment) if _solar(d, p, line)]
 
 
 _lines = _memo("lines", _lines_of)
@@ -212,20 +178,6 @@ def _relevant_of(ctx: RuleContext, d: ChannelData) -> list[Document]:
 _relevant = _memo("relevant", _relevant_of)
 
 
-def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
-    """What an inferred rule reports: a warning, or a violation when the host made it binding."""
-    if ctx.binding(rule_id):
-        return ctx.violation(message, at, *path, **kw)
-    return ctx.warning(message, at, *path, **kw)
-
-
-def _party_label(ctx: RuleContext, party_id: str | None) -> str:
-    if party_id is None:
-        return "(not stated)"
-    party = ctx.dossier.party(party_id)
-    return f"{party_id} ({party.name})" if party is not None else party_id
-
-
 # -- CN-GC-001 scope ------------------------------------------------------------------------
 
 
@@ -256,22 +208,19 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         )
     solar: list[ShipmentLine] = []
     other: list[tuple[ShipmentLine, Product]] = []
-    for line in sh.lines:
-        product = ctx.dossier.product(line.product)
-        if product is None:
-            continue
+    for line, product in line_products(ctx.dossier, sh):
         if _solar(d, product, line):
             solar.append(line)
         else:
             other.append((line, product))
     if not solar:
         listed = "; ".join(
-            f"{line.id}: {p.id} ({p.category}, HS {_hs(line.hs_code)})" for line, p in other
+            f"{line.id}: {p.id} ({p.category}, HS {hs_display(line.hs_code)})" for line, p in other
         )
         yield ctx.not_applicable(
             f"shipment {sh.id} has no solar lighting line (categories "
             f"{', '.join(d.solar_categories)} or HS "
-            f"{', '.join(_hs(c) for c in d.photovoltaic_hs)}); lines: {listed}",
+            f"{', '.join(hs_display(c) for c in d.photovoltaic_hs)}); lines: {listed}",
             sh, "lines",
         )
         return
@@ -280,7 +229,7 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for line, product in other:
         yield ctx.note(
             f"line {line.id} (product {product.id}, category {product.category}, "
-            f"HS {_hs(line.hs_code)}) is not solar lighting: outside the pilot's scope, not judged",
+            f"HS {hs_display(line.hs_code)}) is not solar lighting: outside the pilot's scope, not judged",
             line,
         )
 
@@ -297,7 +246,7 @@ _HS_WHERE = (
 
 
 def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
-    pv = ", ".join(_hs(c) for c in d.photovoltaic_hs)
+    pv = ", ".join(hs_display(c) for c in d.photovoltaic_hs)
     seen: set[tuple[str, str]] = set()
     for line, product in _lines(ctx, d):
         if product.category in d.solar_categories:
@@ -311,7 +260,7 @@ def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 seen.add((what, key))
                 yield ctx.warning(
                     f"{what} is solar lighting (category {product.category}) declared under "
-                    f"{_hs_text(code)}, not HS {pv} (photovoltaic luminaires for LED light sources "
+                    f"{hs_label(code)}, not HS {pv} (photovoltaic luminaires for LED light sources "
                     f"only). {_HS_WHERE}",
                     at, "hs_code",
                 )
@@ -476,13 +425,13 @@ def check_standard(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         if unknown:
             for i, s in unknown:
                 yield ctx.undetermined(
-                    f"declaration {doc.id} names {_designator(s)}, an edition this program does "
+                    f"declaration {doc.id} names {as_written(s)}, an edition this program does "
                     f"not know (current: {current}); cannot tell which edition it follows",
                     doc, "standards", i,
                     needs=f"the edition of ISO 14067 on declaration {doc.id}",
                 )
             continue
-        names = ", ".join(_designator(s) for s in doc.standards)
+        names = ", ".join(as_written(s) for s in doc.standards)
         yield ctx.violation(
             f"declaration {doc.id} is not issued against ISO 14067 (it names {names}); the pilot "
             f"asks for an ISO 14067 carbon footprint declaration ({current})",
@@ -501,13 +450,13 @@ def check_superseded(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             replaced_by = str(entry.designator) if entry is not None else "the current edition"
             if has_current:
                 yield ctx.violation(
-                    f"declaration {doc.id} also names {_designator(s)}, superseded by "
+                    f"declaration {doc.id} also names {as_written(s)}, superseded by "
                     f"{replaced_by}; drop the superseded reference",
                     doc, "standards", i, severity=Severity.WARNING,
                 )
             else:
                 yield ctx.violation(
-                    f"declaration {doc.id} is issued against {_designator(s)}, which is "
+                    f"declaration {doc.id} is issued against {as_written(s)}, which is "
                     f"superseded by {replaced_by}",
                     doc, "standards", i,
                 )
@@ -516,35 +465,18 @@ def check_superseded(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 # -- CN-GC-007 recognized issuer ----------------------------------------------------------
 
 
-def _host_recognition(party: Party, settings: Mapping[str, Any]) -> tuple[int, str] | None:
-    entries = settings.get("recognized_bodies")
-    if not isinstance(entries, list | tuple):
-        return None
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
-            continue
-        scheme, value, name = entry.get("scheme"), entry.get("value"), entry.get("name")
-        if isinstance(scheme, str) and isinstance(value, str):
-            for ident in party.identifiers:
-                if ident.scheme == scheme and model_key(ident.value) == model_key(value):
-                    return i, f"identifier {scheme} {ident.value}"
-        elif isinstance(name, str) and party.name is not None and model_key(name) == model_key(party.name):
-            return i, f"name {party.name!r}"
-    return None
-
-
 def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str | None, list[str]]:
     """The first qualifying accreditation of the issuer (described), or why none qualifies."""
     accepted = set(d.accreditation_standards)
-    names = ", ".join(_designator(s) for s in d.accreditation_standards if s.year is not None)
+    names = ", ".join(as_written(s) for s in d.accreditation_standards if s.year is not None)
     problems: list[str] = []
     for j, acc in enumerate(issuer.accreditations):
         issues: list[str] = []
         if acc.standard not in accepted:
             newer = d.superseded_accreditation.get(acc.standard)
             issues.append(
-                f"{_designator(acc.standard)} is superseded by {newer}" if newer is not None
-                else f"{_designator(acc.standard)} is not one of {names}"
+                f"{as_written(acc.standard)} is superseded by {newer}" if newer is not None
+                else f"{as_written(acc.standard)} is not one of {names}"
             )
         if not acc.iaf_mla_signatory:
             issues.append(f"accreditation body {acc.accreditation_body} is not recorded as an "
@@ -554,9 +486,9 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
                 f"not valid on {ctx.as_of.isoformat()} (valid {acc.valid_from.isoformat()} to "
                 f"{acc.valid_until.isoformat()})"
             )
-        ref = acc.number or _designator(acc.standard)
+        ref = acc.number or as_written(acc.standard)
         if not issues:
-            return (f"accreditation {ref} to {_designator(acc.standard)} by {acc.accreditation_body} "
+            return (f"accreditation {ref} to {as_written(acc.standard)} by {acc.accreditation_body} "
                     "(IAF MLA signatory)"), problems
         problems.append(f"accreditation {j} ({ref}): {', '.join(issues)}")
     return None, problems
@@ -579,7 +511,7 @@ def check_issuer(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         if issuer is None:
             continue
         label = f"issuer {issuer.id} ({issuer.name}) of declaration {doc.id}"
-        host = _host_recognition(issuer, ctx.config(SECTION))
+        host = match_party(issuer, ctx.config(SECTION).get("recognized_bodies"))
         if host is not None:
             i, how = host
             yield ctx.note(
@@ -638,9 +570,9 @@ def check_validity(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     as_of = ctx.as_of
     window = _window(ctx, d)
     for doc in _relevant(ctx, d):
-        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        missing = unstated(ctx, doc, ("status", "issue_date"), label=f"declaration {doc.id}")
         if missing:
-            yield from _missing_document_values(ctx, doc, tuple(missing))
+            yield from missing
             continue
         if doc.status != "valid":
             yield ctx.violation(
@@ -689,7 +621,7 @@ def check_model(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 c.entry,
             )
         elif not models_match(c.entry.model, c.product.model):
-            yield _flag(
+            yield warn_unless_binding(
                 ctx, "CN-GC-009",
                 f"declaration {c.doc.id} covers model {c.entry.model}, but line {c.line_ids} ships "
                 f"product {c.product.id} model {c.product.model}: customs may not accept a declaration "
@@ -707,15 +639,15 @@ def check_holder(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
         return
     for c in _covers(ctx, d):
         if c.doc.holder is None:
-            yield from _missing_document_values(ctx, c.doc, ("holder",))
+            yield from unstated(ctx, c.doc, ("holder",), label=f"declaration {c.doc.id}")
             continue
         if c.doc.holder in (sh.exporter, c.product.manufacturer):
             continue
-        yield _flag(
+        yield warn_unless_binding(
             ctx, "CN-GC-010",
-            f"declaration {c.doc.id} is held by {_party_label(ctx, c.doc.holder)}, which is neither "
-            f"the exporter {_party_label(ctx, sh.exporter)} nor the manufacturer "
-            f"{_party_label(ctx, c.product.manufacturer)} of product {c.product.id}; no source states "
+            f"declaration {c.doc.id} is held by {party_label(ctx.dossier, c.doc.holder)}, which is neither "
+            f"the exporter {party_label(ctx.dossier, sh.exporter)} nor the manufacturer "
+            f"{party_label(ctx.dossier, c.product.manufacturer)} of product {c.product.id}; no source states "
             "who must hold the declaration",
             c.doc, "holder",
         )
@@ -734,12 +666,12 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                 doc, "carbon_footprint",
             )
             continue
-        if not _declared_unit_text(cf):
+        if not declared_unit_text(cf):
             yield ctx.violation(
                 f"declaration {doc.id} states no declared unit", doc, "carbon_footprint",
                 "declared_unit",
             )
-        values = _footprint_values(cf)
+        values = footprint_values(cf)
         if not values:
             yield ctx.violation(
                 f"declaration {doc.id} states no GHG value (ghg_kg_co2e, or the PCF including or "
@@ -760,19 +692,19 @@ def check_content(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     for line, product in _lines(ctx, d):
         if product.hs_code is not None and line.hs_code[:6] != product.hs_code[:6]:
-            yield _flag(
+            yield warn_unless_binding(
                 ctx, "CN-GC-012",
-                f"line {line.id} declares HS {_hs(line.hs_code)}, but product {product.id} is "
-                f"recorded under HS {_hs(product.hs_code)}",
+                f"line {line.id} declares HS {hs_display(line.hs_code)}, but product {product.id} is "
+                f"recorded under HS {hs_display(product.hs_code)}",
                 line, "hs_code",
             )
     for c in _covers(ctx, d):
         code = c.entry.hs_code
         if code is not None and c.product.hs_code is not None and code[:6] != c.product.hs_code[:6]:
-            yield _flag(
+            yield warn_unless_binding(
                 ctx, "CN-GC-012",
-                f"declaration {c.doc.id} lists product {c.product.id} under HS {_hs(code)}, but "
-                f"the product record says HS {_hs(c.product.hs_code)}",
+                f"declaration {c.doc.id} lists product {c.product.id} under HS {hs_display(code)}, but "
+                f"the product record says HS {hs_display(c.product.hs_code)}",
                 c.entry, "hs_code",
             )
         for j, spec in enumerate(c.entry.specs):
@@ -780,7 +712,7 @@ def check_consistency(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
             if own is None:
                 continue
             if own.unit != spec.unit or not math.isclose(own.value, spec.value, rel_tol=1e-9):
-                yield _flag(
+                yield warn_unless_binding(
                     ctx, "CN-GC-012",
                     f"declaration {c.doc.id} states {spec.name} = {_num(spec.value)} {spec.unit} "
                     f"for product {c.product.id}, the product record says "

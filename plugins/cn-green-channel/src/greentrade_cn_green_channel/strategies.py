@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-from greentrade.testing.strategies import dossier_json, merge_options, register_outcome_builder
-from hypothesis import strategies as st
+from greentrade.testing.strategies import OutcomeTarget as Target
+from greentrade.testing.strategies import register_targets
 
 PROGRAM = "cn-green-channel"
 PORTS = ("CNNGB", "CNSHA")
@@ -62,11 +60,6 @@ def _complete(data: Data) -> Data:
     for sh in d["shipments"]:
         sh["documents"] = [doc["id"]]
     return d
-
-
-def eligible(**options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every shipment is eligible."""
-    return dossier_json(**merge_options(options, REQUIRED)).map(_complete)
 
 
 # -- changes that give one outcome ------------------------------------------------------------
@@ -136,19 +129,6 @@ def _declared_hs_differs(d: Data) -> None:
         cov["hs_code"] = "940542"
 
 
-@attrs.frozen
-class Target:
-    """An outcome the builders reach: `change` applied to an eligible dossier (`options`
-    replace the eligible ones) gives every shipment `status`, for `reason`."""
-
-    status: str
-    reason: str
-    change: Callable[[Data], None] | None = None
-    options: Mapping[str, Any] = attrs.field(factory=dict)
-    needs: str | None = None
-    config: Mapping[str, Any] = CONFIG
-
-
 NO_PORTS: Mapping[str, Any] = {}
 #: A recognized body of the host's list that issues none of the drawn documents (an example).
 OTHER_BODY: Mapping[str, Any] = {"scheme": "uscc", "value": "91330000000000000X", "note": "another body"}
@@ -198,22 +178,6 @@ TARGETS = (
 )
 
 
-def _apply(change: Callable[[Data], None] | None, data: Data) -> Data:
-    d = copy.deepcopy(data)
-    if change is not None:
-        change(d)
-    return d
-
-
-def build(target: Target, **options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every shipment gets `target`'s outcome."""
-    base = dossier_json(**merge_options(options, {**REQUIRED, **target.options})).map(_complete)
-    return base.map(functools.partial(_apply, target.change))
-
-
 def register() -> None:
     """Register the builders (the ``greentrade.strategies`` entry point calls this)."""
-    register_outcome_builder(PROGRAM, "eligible", eligible, config=CONFIG)
-    for t in TARGETS:
-        register_outcome_builder(PROGRAM, t.status, functools.partial(build, t), reason=t.reason,
-                                 config=t.config, needs=t.needs)
+    register_targets(PROGRAM, (Target("eligible"), *TARGETS), required=REQUIRED, complete=_complete, config=CONFIG)

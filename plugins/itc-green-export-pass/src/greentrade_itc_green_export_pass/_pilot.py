@@ -21,6 +21,7 @@ from greentrade.plugin import (
     RuleContext,
     country_group,
     evidence,
+    line_products,
     lists_other_sites,
     load_data,
     load_json,
@@ -399,17 +400,12 @@ class Analysis:
         return [c for c in self.cited[doc.id] if c.resolution is not None]
 
 
-def other_site(doc: Document, product: Product) -> bool:
-    """The document lists manufacturing sites, and not the product's: it does not cover goods made there."""
-    return lists_other_sites(doc, product)
-
-
 def other_site_documents(a: Analysis, product: Product) -> list[str]:
     """Documents that would be evidence for the product but list other manufacturing sites."""
     return [
         f"{doc.id} ({doc.type} lists sites {', '.join(doc.sites)}, not {product.manufacturing_site})"
         for doc in a.related(product)
-        if other_site(doc, product) and a.covers(doc, product)
+        if lists_other_sites(doc, product) and a.covers(doc, product)
         and any(c.resolution is not None and doc.type in c.resolution.standard.document_types
                 and product.category in c.resolution.standard.categories for c in a.cited[doc.id])
     ]
@@ -421,15 +417,14 @@ def fits(doc: Document, std: PilotStandard, product: Product, index: EvidenceInd
     if std.level == "site":
         return product.manufacturing_site is not None and product.manufacturing_site in doc.sites
     entry = index.entry(doc, product.id) if index is not None else doc.covers(product.id)
-    return entry is not None and not other_site(doc, product)
+    return entry is not None and not lists_other_sites(doc, product)
 
 
 def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
     wanted = categories()
     out: dict[str, Product] = {}
-    for line in shipment.lines:
-        p = ctx.dossier.product(line.product)
-        if p is not None and p.category in wanted and p.id not in out:
+    for _line, p in line_products(ctx.dossier, shipment):
+        if p.category in wanted and p.id not in out:
             out[p.id] = p
     return tuple(out.values())
 

@@ -8,7 +8,20 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from greentrade.model import Document, Period, Product, ShipmentLine
-from greentrade.plugin import Basis, Hit, Rule, RuleContext, evidence, models_match, rules_from_data
+from greentrade.plugin import (
+    Basis,
+    Hit,
+    Rule,
+    RuleContext,
+    as_written,
+    evidence,
+    line_products,
+    lists_other_sites,
+    models_match,
+    rules_from_data,
+    unstated,
+    warn_unless_binding,
+)
 from greentrade_itc_green_export_pass import _pilot as pilot
 from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
 
@@ -17,21 +30,6 @@ EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
 
 def _label(p: Product) -> str:
     return f"product {p.id} ({p.model or 'no model on record'}, {p.category})"
-
-
-def _not_stated(ctx: RuleContext, doc: Document, names: Iterable[str]) -> Iterator[Hit]:
-    """`undetermined` for each named field a document does not state (dossier format 2)."""
-    for name in names:
-        if getattr(doc, name) is None:
-            yield ctx.undetermined(f"document {doc.id} ({doc.type}) states no {name.replace('_', ' ')}; cannot tell",
-                                   doc, needs=f"{name} of document {doc.id}")
-
-
-def _flag(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
-    """What an inferred rule reports: a warning, or a violation when the host made it binding."""
-    if ctx.binding(rule_id):
-        return ctx.violation(message, at, *path, **kw)
-    return ctx.warning(message, at, *path, **kw)
 
 
 def _binding_needs(rule_id: str) -> str:
@@ -46,10 +44,7 @@ def _categories(ctx: RuleContext) -> Iterator[Hit]:
     wanted = pilot.categories()
     inside: list[tuple[ShipmentLine, Product]] = []
     outside: list[tuple[ShipmentLine, Product]] = []
-    for line in shipment.lines:
-        product = ctx.dossier.product(line.product)
-        if product is None:
-            continue
+    for line, product in line_products(ctx.dossier, shipment):
         (inside if product.category in wanted else outside).append((line, product))
     if not inside:
         seen = join(f"{line.id} {p.id} ({p.category})" for line, p in outside)
@@ -117,7 +112,7 @@ def _editions(ctx: RuleContext) -> Iterator[Hit]:
             r = c.resolution
             assert r is not None
             std = r.standard
-            written = c.designator.written or str(c.designator)
+            written = as_written(c.designator)
             current = f"the current edition is {std.designator}" + (
                 f", current since {std.current_since}" if std.current_since else "")
             if r.status in ("superseded", "outdated"):
@@ -174,7 +169,7 @@ def _canonical(ctx: RuleContext) -> Iterator[Hit]:
             d = c.designator
             if d.canonical and not r.partial:
                 continue
-            written = d.written or str(d)
+            written = as_written(d)
             if r.edition is not None:
                 status = "current" if r.status == "current" else "superseded"
                 yield ctx.warning(
@@ -191,11 +186,6 @@ def _canonical(ctx: RuleContext) -> Iterator[Hit]:
 _THIRD_PARTY = ("certificate", "epd", "test-report", "carbon-footprint-declaration", "factory-audit")
 
 
-def _about(a: Analysis, product: Product) -> list[Document]:
-    """Attached documents that name the product or list its manufacturing site."""
-    return a.related(product)
-
-
 def _evidence(ctx: RuleContext) -> Iterator[Hit]:
     a = pilot.analyse(ctx)
     if a is None:
@@ -206,7 +196,7 @@ def _evidence(ctx: RuleContext) -> Iterator[Hit]:
         fitting = join(str(s.designator) for s in a.catalog.standards if p.category in s.categories)
         others = [
             f"{doc.id} ({join(str(c.designator) for c in a.cited[doc.id] if c.resolution is None)})"
-            for doc in _about(a, p)
+            for doc in a.related(p)
             if doc.type in _THIRD_PARTY
             and any(c.resolution is None for c in a.cited[doc.id])
         ]
@@ -236,9 +226,9 @@ def _validity(ctx: RuleContext) -> Iterator[Hit]:
         return
     day = ctx.as_of
     for doc in a.relied():
-        missing = [name for name in ("status", "issue_date") if getattr(doc, name) is None]
+        missing = unstated(ctx, doc, ("status", "issue_date"))
         if missing:
-            yield from _not_stated(ctx, doc, missing)
+            yield from missing
             continue
         if doc.status != "valid":
             yield ctx.violation(f"document {doc.id} ({doc.type}) has status {doc.status}", doc, "status")
@@ -272,7 +262,7 @@ def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
     for doc in a.relied():
         accepted = _accepted(a, doc)
         if doc.issuer is None:
-            yield from _not_stated(ctx, doc, ("issuer",))
+            yield from unstated(ctx, doc, ("issuer",))
             continue
         issuer = ctx.dossier.party(doc.issuer)
         if issuer is None:
@@ -331,7 +321,7 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
             continue
         site = ctx.dossier.site(p.manufacturing_site)
         name = f" ({site.name})" if site is not None else ""
-        yield _flag(
+        yield warn_unless_binding(
             ctx, "ITC-GEP-008",
             f"manufacturing site {p.manufacturing_site}{name} of {_label(p)} is listed by no "
             f"certificate or factory audit record attached to shipment {a.shipment.id}; the report "
@@ -340,15 +330,12 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
 
 
 # -- ITC-GEP-009 documents match the product records --------------------------------------------
-def _site_owner(ctx: RuleContext, site_id: str) -> str | None:
-    return evidence(ctx).site_owner(site_id)
-
-
 def _consistency(ctx: RuleContext) -> Iterator[Hit]:
     a = pilot.analyse(ctx)
     if a is None:
         return
     exporter = a.shipment.exporter
+    index = evidence(ctx)
     for doc in a.relied():
         makers: list[str] = []
         for p in a.products_of(doc):
@@ -358,32 +345,32 @@ def _consistency(ctx: RuleContext) -> Iterator[Hit]:
             if p.manufacturer is not None:
                 makers.append(p.manufacturer)
             if cov.model is not None and p.model is not None and not models_match(cov.model, p.model):
-                yield _flag(
+                yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
                     f"{p.model!r}", cov, "model", subject=doc.id)
             if cov.hs_code is not None and p.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
-                yield _flag(
+                yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} states HS {cov.hs_code} for product {p.id}, whose HS code is "
                     f"{p.hs_code}", cov, "hs_code", subject=doc.id)
             if doc.holder is None:
-                yield from _not_stated(ctx, doc, ("holder",))
+                yield from unstated(ctx, doc, ("holder",))
             elif doc.holder not in (p.manufacturer, exporter):
-                yield _flag(
+                yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} is held by {doc.holder}, neither the manufacturer "
                     f"{p.manufacturer} of product {p.id} nor the exporter {exporter}", doc, "holder")
-            if doc.sites and p.manufacturing_site is not None and p.manufacturing_site not in doc.sites:
-                yield _flag(
+            if lists_other_sites(doc, p):
+                yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} covers product {p.id}, made at site {p.manufacturing_site}, "
                     f"but lists only sites {', '.join(doc.sites)}", doc, "sites")
         allowed = [doc.holder, *makers]
         for j, site_id in enumerate(doc.sites):
-            owner = _site_owner(ctx, site_id)
+            owner = index.site_owner(site_id)
             if owner is not None and owner not in allowed:
-                yield _flag(
+                yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
                     f"document {doc.id} lists site {site_id} of {owner}, which is neither the holder "
                     f"{doc.holder} nor the manufacturer of a product it covers", doc, "sites", j)
@@ -422,13 +409,13 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
             site_text = (f"manufacturing site {p.manufacturing_site} listed by "
                          f"{join((f'{d.id} ({d.type})' for d in site_docs), 'no certificate or factory audit record')}")
         other, not_counted = [], []
-        for doc in _about(a, p):
+        for doc in a.related(p):
             for c in a.cited[doc.id]:
                 if c.resolution is None:
                     other.append(f"{c.designator} ({doc.id})")
             if doc.id not in used and any(c.resolution is not None for c in a.cited[doc.id]):
                 why = ("lists sites " + ", ".join(doc.sites) + f", not its manufacturing site {p.manufacturing_site}"
-                       if pilot.other_site(doc, p) else "type, category or site does not fit")
+                       if lists_other_sites(doc, p) else "type, category or site does not fit")
                 not_counted.append(f"{doc.id} ({doc.type}: {why})")
         attached = a.attached_ids
         detached = [d.id for d in a.index.listing(p.id) if d.id not in attached]

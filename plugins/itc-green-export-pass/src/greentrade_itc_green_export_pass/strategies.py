@@ -23,10 +23,8 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-from hypothesis import strategies as st
-
-from greentrade.testing.strategies import dossier_json, merge_options, register_outcome_builder
+from greentrade.testing.strategies import OutcomeTarget as Target
+from greentrade.testing.strategies import register_targets
 from greentrade_itc_green_export_pass import _pilot
 
 PROGRAM = _pilot.PROGRAM
@@ -84,11 +82,6 @@ def _complete(data: Data) -> Data:
     return d
 
 
-def eligible(**options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every shipment is eligible."""
-    return dossier_json(**merge_options(options, required())).map(_complete)
-
-
 # -- changes that give one outcome ------------------------------------------------------------
 
 
@@ -125,19 +118,6 @@ def _held_by_issuer(d: Data) -> None:
 def _unknown_standard_only(d: Data) -> None:
     _doc(d)["standards"] = ["IEC 61215-1:2021"]
     _doc(d).pop("sites", None)
-
-
-@attrs.frozen
-class Target:
-    """An outcome the builders reach: `change` applied to an eligible dossier (`options`
-    replace the eligible ones) gives every shipment `status`, for `reason`."""
-
-    status: str
-    reason: str
-    change: Callable[[Data], None] | None = None
-    options: Mapping[str, Any] = attrs.field(factory=dict)
-    needs: str | None = None
-    config: Mapping[str, Any] = CONFIG
 
 
 #: Host reference data for the regions that is not what the rule expects (a string, not a list).
@@ -192,22 +172,7 @@ TARGETS = (
 )
 
 
-def _apply(change: Callable[[Data], None] | None, data: Data) -> Data:
-    d = copy.deepcopy(data)
-    if change is not None:
-        change(d)
-    return d
-
-
-def build(target: Target, **options: Any) -> st.SearchStrategy[Data]:
-    """Dossiers in which every shipment gets `target`'s outcome."""
-    base = dossier_json(**merge_options(options, {**required(), **target.options})).map(_complete)
-    return base.map(functools.partial(_apply, target.change))
-
-
 def register() -> None:
     """Register the builders (the ``greentrade.strategies`` entry point calls this)."""
-    register_outcome_builder(PROGRAM, "eligible", eligible, config=CONFIG)
-    for t in TARGETS:
-        register_outcome_builder(PROGRAM, t.status, functools.partial(build, t), reason=t.reason,
-                                 config=t.config, needs=t.needs)
+    register_targets(PROGRAM, (Target("eligible"), *TARGETS), required=required(), complete=_complete,
+                     config=CONFIG)

@@ -13,6 +13,7 @@ public and composable; the reference with examples is ``docs/testing.md``. Modul
 - ``_invalid``: `invalid_dossiers` (`Mutation`: one defect and the finding it must produce);
 - ``_outcomes``, ``_mixed``: `dossiers_with_outcome`, `mixed_dossiers` and the registry of
   outcome builders that plugins fill through the ``greentrade.strategies`` entry point;
+  ``_targets``: `register_targets` and `OutcomeTarget` (builders from a plugin's table);
 - ``_format2``: the value types of dossier format 2 (footprint details, product identifiers,
   source records, methods).
 - ``_types``: `entity_strategies` (what ``st.from_type`` resolves).
@@ -87,6 +88,7 @@ from greentrade.testing.strategies._outcomes import (
     subject_kind,
 )
 from greentrade.testing.strategies._standards import amendments, standard_designators
+from greentrade.testing.strategies._targets import OutcomeTarget, register_targets
 from greentrade.testing.strategies._tenders import promises, required_documents, tender_items, tenders
 from greentrade.testing.strategies._types import entity_strategies, strategy_for
 
@@ -98,6 +100,7 @@ __all__ = [
     "MixedDossier",
     "Mutation",
     "OutcomeLabel",
+    "OutcomeTarget",
     "accreditations",
     "amendments",
     "battery_footprints",
@@ -143,6 +146,7 @@ __all__ = [
     "promises",
     "register_outcome_builder",
     "register_outcome_judge",
+    "register_targets",
     "required_documents",
     "shipment_lines",
     "shipments",
