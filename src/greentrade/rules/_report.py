@@ -78,168 +78,6 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
-def _rule(r: RuleInfo) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
-    if r.program:
-        d["program"] = r.program
-    if r.declared_basis and r.declared_basis != r.basis:
-        d["declared_basis"] = r.declared_basis
-    return d
-
-
-def _finding(f: Finding) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "rule": f.rule,
-        "severity": str(f.severity),
-        "effect": str(f.effect),
-        "message": f.message,
-        "pointer": f.pointer,
-        "basis": str(f.basis),
-    }
-    for key in ("subject", "program", "shipment", "remediation", "needs"):
-        value = getattr(f, key)
-        if value:
-            d[key] = value
-    if f.citation is not None:
-        d["citation"] = _citation(f.citation)
-    return d
-
-
-@attrs.frozen
-class Report:
-    greentrade_version: str
-    plugins: tuple[PluginInfo, ...]
-    as_of: dt.date | None
-    input_sha256: str
-    evaluated: bool
-    outcomes: tuple[Outcome, ...]
-    findings: tuple[Finding, ...]
-    rules: tuple[RuleInfo, ...] = ()
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        version: str,
-        plugins: Iterable[PluginInfo],
-        as_of: dt.date | None,
-        sha256: str,
-        evaluated: bool,
-        outcomes: Iterable[Outcome],
-        findings: Iterable[Finding],
-        rules: Iterable[RuleInfo] = (),
-    ) -> Report:
-        return cls(
-            greentrade_version=version,
-            plugins=tuple(sorted(plugins, key=lambda p: p.name)),
-            as_of=as_of,
-            input_sha256=sha256,
-            evaluated=evaluated,
-            outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
-            findings=tuple(sorted(set(findings), key=finding_key)),
-            rules=tuple(sorted(rules, key=lambda r: r.id)),
-        )
-
-    # -- queries -------------------------------------------------------------------------
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {str(s): 0 for s in Severity}
-        for f in self.findings:
-            counts[str(f.severity)] += 1
-        return counts
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no error finding (the CLI's exit status 0)."""
-        return not any(f.severity is Severity.ERROR for f in self.findings)
-
-    def status(self, program: str, shipment: str) -> Status | None:
-        for o in self.outcomes:
-            if o.program == program and o.subject == shipment:
-                return o.status
-        return None
-
-    def findings_for(self, *, rule: str | None = None, shipment: str | None = None) -> list[Finding]:
-        return [
-            f for f in self.findings
-            if (rule is None or f.rule == rule) and (shipment is None or f.shipment == shipment)
-        ]
-
-    # -- forms -----------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form as Python data (`schemas/report.schema.json`): through `_converter`."""
-        d: dict[str, Any] = _converter().unstructure(self)
-        return d
-
-    def _to_dict_old(self) -> dict[str, Any]:
-        return {
-            "report_format": REPORT_FORMAT,
-            "greentrade_version": self.greentrade_version,
-            "plugins": [{"name": p.name, "version": p.version} for p in self.plugins],
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "input_sha256": self.input_sha256,
-            "evaluated": self.evaluated,
-            "counts": self.counts,
-            "outcomes": [
-                {
-                    "program": o.program,
-                    "subject": o.subject,
-                    "status": str(o.status),
-                    "as_of": o.as_of.isoformat(),
-                    "summary": o.summary,
-                    "reasons": list(o.reasons),
-                }
-                for o in self.outcomes
-            ],
-            "findings": [_finding(f) for f in self.findings],
-            "rules": [_rule(r) for r in self.rules],
-        }
-
-    def to_json(self, indent: int | None = None) -> str:
-        """The JSON form; byte for byte the same for the same input, date, plugins and indent.
-
-        Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
-        """
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
-
-    def to_text(self) -> str:
-        """A readable form for people."""
-        lines: list[str] = []
-        plugins = ", ".join(f"{p.name} {p.version}" for p in self.plugins) or "none"
-        when = self.as_of.isoformat() if self.as_of else "each shipment's ship date"
-        lines.append(f"greentrade {self.greentrade_version} - as of {when}")
-        lines.append(f"input sha256 {self.input_sha256}")
-        lines.append(f"plugins: {plugins}")
-        if not self.evaluated:
-            lines.append("program rules were NOT run: fix the data errors below first")
-        lines.append("")
-        if self.outcomes:
-            lines.append("Outcomes")
-            w_sub = max(len(o.subject) for o in self.outcomes)
-            w_prog = max(len(o.program) for o in self.outcomes)
-            for o in self.outcomes:
-                lines.append(
-                    f"  {o.subject:<{w_sub}}  {o.program:<{w_prog}}  {o.status!s:<14}  {o.summary}"
-                )
-            lines.append("")
-        c = self.counts
-        lines.append(
-            f"Findings: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info"
-        )
-        for f in self.findings:
-            where = f" [{f.shipment}]" if f.shipment else ""
-            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
-            lines.append(f"          {f.message}")
-            if f.needs:
-                lines.append(f"          needs: {f.needs}")
-            if f.remediation and f.severity is not Severity.INFO:
-                lines.append(f"          fix: {f.remediation}")
-            if f.citation is not None and f.severity is not Severity.INFO:
-                lines.append(f"          source: {f.citation}")
-        # Control characters from the input or a plugin never reach the terminal as such.
-        return "\n".join(escape_controls(line, keep_newlines=False) for line in lines) + "\n"
-
-
 # -- the JSON form through cattrs --------------------------------------------------------------
 # cattrs generates each class's function (make_dict_unstructure_fn); the overrides say what the
 # published form leaves out. A generated function writes the keys without a default first, then
@@ -316,3 +154,114 @@ def _converter() -> cattrs.Converter:
 
     conv.register_unstructure_hook(Report, report)
     return conv
+
+
+@attrs.frozen
+class Report:
+    greentrade_version: str
+    plugins: tuple[PluginInfo, ...]
+    as_of: dt.date | None
+    input_sha256: str
+    evaluated: bool
+    outcomes: tuple[Outcome, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[RuleInfo, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        version: str,
+        plugins: Iterable[PluginInfo],
+        as_of: dt.date | None,
+        sha256: str,
+        evaluated: bool,
+        outcomes: Iterable[Outcome],
+        findings: Iterable[Finding],
+        rules: Iterable[RuleInfo] = (),
+    ) -> Report:
+        return cls(
+            greentrade_version=version,
+            plugins=tuple(sorted(plugins, key=lambda p: p.name)),
+            as_of=as_of,
+            input_sha256=sha256,
+            evaluated=evaluated,
+            outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
+            findings=tuple(sorted(set(findings), key=finding_key)),
+            rules=tuple(sorted(rules, key=lambda r: r.id)),
+        )
+
+    # -- queries -------------------------------------------------------------------------
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {str(s): 0 for s in Severity}
+        for f in self.findings:
+            counts[str(f.severity)] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error finding (the CLI's exit status 0)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def status(self, program: str, shipment: str) -> Status | None:
+        for o in self.outcomes:
+            if o.program == program and o.subject == shipment:
+                return o.status
+        return None
+
+    def findings_for(self, *, rule: str | None = None, shipment: str | None = None) -> list[Finding]:
+        return [
+            f for f in self.findings
+            if (rule is None or f.rule == rule) and (shipment is None or f.shipment == shipment)
+        ]
+
+    # -- forms -----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form as Python data (`schemas/report.schema.json`): through `_converter`."""
+        d: dict[str, Any] = _converter().unstructure(self)
+        return d
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The JSON form; byte for byte the same for the same input, date, plugins and indent.
+
+        Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
+        """
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+    def to_text(self) -> str:
+        """A readable form for people."""
+        lines: list[str] = []
+        plugins = ", ".join(f"{p.name} {p.version}" for p in self.plugins) or "none"
+        when = self.as_of.isoformat() if self.as_of else "each shipment's ship date"
+        lines.append(f"greentrade {self.greentrade_version} - as of {when}")
+        lines.append(f"input sha256 {self.input_sha256}")
+        lines.append(f"plugins: {plugins}")
+        if not self.evaluated:
+            lines.append("program rules were NOT run: fix the data errors below first")
+        lines.append("")
+        if self.outcomes:
+            lines.append("Outcomes")
+            w_sub = max(len(o.subject) for o in self.outcomes)
+            w_prog = max(len(o.program) for o in self.outcomes)
+            for o in self.outcomes:
+                lines.append(
+                    f"  {o.subject:<{w_sub}}  {o.program:<{w_prog}}  {o.status!s:<14}  {o.summary}"
+                )
+            lines.append("")
+        c = self.counts
+        lines.append(
+            f"Findings: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info"
+        )
+        for f in self.findings:
+            where = f" [{f.shipment}]" if f.shipment else ""
+            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
+            lines.append(f"          {f.message}")
+            if f.needs:
+                lines.append(f"          needs: {f.needs}")
+            if f.remediation and f.severity is not Severity.INFO:
+                lines.append(f"          fix: {f.remediation}")
+            if f.citation is not None and f.severity is not Severity.INFO:
+                lines.append(f"          source: {f.citation}")
+        # Control characters from the input or a plugin never reach the terminal as such.
+        return "\n".join(escape_controls(line, keep_newlines=False) for line in lines) + "\n"
