@@ -21,8 +21,7 @@ from pathlib import Path
 
 from greentrade import Engine
 from greentrade.io import _registry, _schemas
-from greentrade.model import _convert
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier, _convert
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "examples" / "zhejiang-solar-portfolio.json"

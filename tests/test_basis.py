@@ -1,45 +1,23 @@
 """Every rule declares its basis; only stated and host rules may yield violations (issue #9)."""
 
-import datetime as dt
-import json
-import types
-from pathlib import Path
-
 import pytest
+from _helpers import CITE, DOSSIER, SHIPMENT, make_plugin, rule
 
 from greentrade import (
     Basis,
-    Citation,
     ConfigError,
     Effect,
     Engine,
-    Period,
     PluginError,
-    Program,
     Rule,
     Severity,
     Status,
-    hookimpl,
 )
 from greentrade.io._schemas import validator
 
-DOSSIER = json.loads((Path(__file__).parent / "data" / "core-dossier.json").read_text())
-CITE = Citation(authority="Test authority", title="Test rules", reference="a test publication")
-PROGRAM = Program(id="demo", title="Demo", authority="Test", effective=Period(dt.date(2026, 6, 1)), citation=CITE)
-SHIPMENT = DOSSIER["shipments"][0]["id"]
-
-
-def _plugin(*rules, schema=None):
-    ns = types.SimpleNamespace(__version__="1.0")
-    ns.greentrade_programs = hookimpl(lambda: [PROGRAM])
-    ns.greentrade_rules = hookimpl(lambda: list(rules))
-    if schema is not None:
-        ns.greentrade_config_schema = hookimpl(lambda: {"demo": schema})
-    return ns
-
 
 def _rule(id, basis, check, severity=Severity.ERROR):
-    return Rule(id=id, title=id, severity=severity, check=check, citation=CITE, program="demo", basis=basis)
+    return rule(id, check, basis=basis, severity=severity)
 
 
 def _always_violation(ctx, **kw):
@@ -48,8 +26,8 @@ def _always_violation(ctx, **kw):
 
 def _engine(*rules, config=None, strict=None):
     e = Engine(config=config, strict=strict)
-    e.register(_plugin(*rules, schema={"type": "object", "additionalProperties": False, "properties": {}}),
-               name="demo")
+    schema = {"type": "object", "additionalProperties": False, "properties": {}}
+    e.register(make_plugin(*rules, config_schema={"demo": schema}), name="demo")
     return e
 
 
@@ -166,10 +144,10 @@ def test_require_works_for_a_plugin_without_settings():
         yield (ctx.violation if ctx.binding("DEMO-001") else ctx.warning)("x", ctx.shipment)
 
     engine = Engine(config={"plugins": {"demo": {"require": ["DEMO-001"]}}})
-    engine.register(_plugin(_rule("DEMO-001", "practice", check)), name="demo")  # no config schema
+    engine.register(make_plugin(_rule("DEMO-001", "practice", check)), name="demo")  # no config schema
     (finding,) = engine.validate(DOSSIER).findings
     assert (finding.effect, finding.basis) == (Effect.VIOLATION, Basis.HOST)
     bad = Engine(config={"plugins": {"demo": {"require": ["DEMO-001"], "other": 1}}})
-    bad.register(_plugin(_rule("DEMO-001", "practice", check)), name="demo")
+    bad.register(make_plugin(_rule("DEMO-001", "practice", check)), name="demo")
     with pytest.raises(ConfigError, match="belongs to no loaded plugin"):
         bad.validate(DOSSIER)

@@ -7,54 +7,19 @@ import types
 from pathlib import Path
 
 import pytest
+from _helpers import CITE, DOSSIER, make_plugin, rule
 
 from greentrade import (
-    Citation,
     ConfigError,
     Engine,
     Period,
     PluginConflictError,
     PluginError,
     Program,
-    Rule,
     Severity,
     Status,
     hookimpl,
 )
-
-DOSSIER = json.loads((Path(__file__).parent / "data" / "core-dossier.json").read_text())
-CITE = Citation(authority="Test authority", title="Test rules", reference="tests/test_engine.py")
-PROGRAM = Program(id="demo", title="Demo", authority="Test", effective=Period(dt.date(2026, 6, 1)), citation=CITE,
-                  eligible_summary="demo ok")
-
-
-def make_plugin(*rules, programs=(PROGRAM,), config_schema=None, **extra):
-    ns = types.SimpleNamespace(__version__="1.2.3")
-
-    @hookimpl
-    def greentrade_programs():
-        return list(programs)
-
-    @hookimpl
-    def greentrade_rules():
-        return list(rules)
-
-    ns.greentrade_programs = greentrade_programs
-    ns.greentrade_rules = greentrade_rules
-    if config_schema is not None:
-        @hookimpl
-        def greentrade_config_schema():
-            return config_schema
-        ns.greentrade_config_schema = greentrade_config_schema
-    for name, fn in extra.items():
-        setattr(ns, name, hookimpl(fn))
-    return ns
-
-
-def rule(id, check, **kw):
-    kw.setdefault("program", "demo")
-    kw.setdefault("basis", "stated")
-    return Rule(id=id, title=id, severity=kw.pop("severity", Severity.ERROR), check=check, citation=CITE, **kw)
 
 
 def big_lines(ctx):

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from greentrade import CatalogEntry, Citation, Document, Dossier, Product, StandardDesignator
-from greentrade.model._entities import CoveredProduct, Party, Site
+from greentrade.model import CoveredProduct, Party, Site
 from greentrade.plugin import (
     EvidenceIndex,
     models_match,

@@ -3,9 +3,11 @@ import order, cheaply, and an error in the hook never breaks ``import hypothesis
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import inspect
 import os
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -20,7 +22,6 @@ from hypothesis import strategies as st
 import _greentrade_hypothesis as hook
 import greentrade
 from greentrade import structure, unstructure
-from greentrade.model import _entities as _model
 from greentrade.testing.strategies import entity_strategies
 
 HOOK = "_greentrade_hypothesis:_hypothesis_setup_hook"
@@ -38,9 +39,11 @@ def _public_entities() -> set[type]:
 
 def test_every_public_entity_has_a_strategy_and_is_registered() -> None:
     public = _public_entities()
-    model = {getattr(_model, n) for n in _model.__all__ if inspect.isclass(getattr(_model, n))
-             and attrs.has(getattr(_model, n))}
-    assert model <= public  # the model's entities are all public
+    modules = [importlib.import_module(f"greentrade.model.{m.name}")
+               for m in pkgutil.iter_modules(greentrade.model.__path__)]
+    model = {obj for module in modules for obj in vars(module).values()
+             if inspect.isclass(obj) and attrs.has(obj) and obj.__module__ == module.__name__}
+    assert len(model) > 25 and model <= public  # every attrs class of every model module is public
     assert {greentrade.Tender, greentrade.TenderItem, greentrade.Promise, greentrade.RequiredDocument} <= public
     assert set(entity_strategies()) == public
     assert {getattr(greentrade, n) for n in hook.ENTITY_NAMES} == public

@@ -17,7 +17,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from greentrade.model._entities import DeclaredUnit, Dossier
+from greentrade.model._entities import Dossier
+from greentrade.model._footprints import DeclaredUnit
 from greentrade.model._standards import StandardDesignator
 
 __all__ = ["structure", "structure_detailed", "unstructure"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from greentrade.errors import UnitError
 
 if TYPE_CHECKING:
-    from greentrade.model._entities import Product
+    from greentrade.model._products import Product
 
 __all__ = ["UNITS", "UnitError", "convert", "dimension", "spec_quantity"]
 

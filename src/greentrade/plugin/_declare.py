@@ -22,8 +22,7 @@ import attrs
 
 from greentrade.errors import RuleDataError
 from greentrade.io._schemas import validator
-from greentrade.model import _convert
-from greentrade.model._entities import Period
+from greentrade.model import Period, _convert
 from greentrade.rules._rules import Basis, Citation, Hit, Rule, RuleContext, Severity
 
 __all__ = ["RuleDataError", "rules_from_data"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from greentrade.model._entities import CoveredProduct, Document, Dossier, Product, Shipment
+from greentrade.model import CoveredProduct, Document, Dossier, Product, Shipment
 from greentrade.model._standards import StandardDesignator
 
 if TYPE_CHECKING:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
+import cattrs
+from cattrs.fns import identity
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from greentrade._files import escape_controls
-from greentrade.rules._rules import Citation, Finding, Severity, Status
+from greentrade.rules._rules import Basis, Citation, Effect, Finding, Severity, Status
 
 __all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
 
@@ -63,6 +67,8 @@ def finding_key(f: Finding) -> tuple[Any, ...]:
 
 
 def _citation(c: Citation) -> dict[str, Any]:
+    # Written out, not generated: the published form puts `date` before `reference`, and cattrs'
+    # generated functions write the keys without a default before the optional ones.
     d: dict[str, Any] = {"authority": c.authority, "title": c.title}
     if c.date is not None:
         d["date"] = c.date.isoformat()
@@ -72,31 +78,82 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
-def _rule(r: RuleInfo) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
-    if r.program:
-        d["program"] = r.program
-    if r.declared_basis and r.declared_basis != r.basis:
-        d["declared_basis"] = r.declared_basis
-    return d
+# -- the JSON form through cattrs --------------------------------------------------------------
+# cattrs generates each class's function (make_dict_unstructure_fn); the overrides say what the
+# published form leaves out. A generated function writes the keys without a default first, then
+# the optional ones, each in attribute order: that is the published key order of `Finding`,
+# `Outcome`, `PluginInfo` and `RuleInfo`. The report's own keys and `Citation` are written out.
+
+_OPTIONAL_TEXT = override(omit_if_default=True, unstruct_hook=identity)  # str | None, no dispatch
 
 
-def _finding(f: Finding) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "rule": f.rule,
-        "severity": str(f.severity),
-        "effect": str(f.effect),
-        "message": f.message,
-        "pointer": f.pointer,
-        "basis": str(f.basis),
-    }
-    for key in ("subject", "program", "shipment", "remediation", "needs"):
-        value = getattr(f, key)
-        if value:
-            d[key] = value
-    if f.citation is not None:
-        d["citation"] = _citation(f.citation)
-    return d
+def _without_empty(base: Callable[[Any], dict[str, Any]], *names: str) -> Callable[[Any], dict[str, Any]]:
+    """`base`, also leaving out the optional texts in `names` when they are empty."""
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        d = base(obj)
+        for name in names:
+            if d.get(name) == "":
+                del d[name]
+        return d
+
+    return unstructure
+
+
+def _rule_info(base: Callable[[Any], dict[str, Any]]) -> Callable[[RuleInfo], dict[str, Any]]:
+    def unstructure(r: RuleInfo) -> dict[str, Any]:
+        d = base(r)
+        if not r.program:
+            d.pop("program", None)
+        if not r.declared_basis or r.declared_basis == r.basis:
+            d.pop("declared_basis", None)
+        return d
+
+    return unstructure
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    for enum in (Severity, Effect, Basis, Status):
+        conv.register_unstructure_hook(enum, str)  # plain strings, as the schema says
+    conv.register_unstructure_hook(Citation, _citation)
+    conv.register_unstructure_hook(PluginInfo, make_dict_unstructure_fn(PluginInfo, conv, rules=override(omit=True)))
+    conv.register_unstructure_hook(Outcome, make_dict_unstructure_fn(Outcome, conv))
+    finding = make_dict_unstructure_fn(
+        Finding, conv, subject=_OPTIONAL_TEXT, program=_OPTIONAL_TEXT, shipment=_OPTIONAL_TEXT,
+        remediation=_OPTIONAL_TEXT, needs=_OPTIONAL_TEXT,
+        citation=override(omit_if_default=True, unstruct_hook=_citation),
+    )
+    texts = ("subject", "program", "shipment", "remediation", "needs")
+    conv.register_unstructure_hook(Finding, _without_empty(finding, *texts))
+    conv.register_unstructure_hook(
+        RuleInfo, _rule_info(make_dict_unstructure_fn(RuleInfo, conv, program=_OPTIONAL_TEXT,
+                                                      declared_basis=_OPTIONAL_TEXT)),
+    )
+    plugins = conv.get_unstructure_hook(tuple[PluginInfo, ...])
+    outcomes = conv.get_unstructure_hook(tuple[Outcome, ...])
+    findings = conv.get_unstructure_hook(tuple[Finding, ...])
+    rules = conv.get_unstructure_hook(tuple[RuleInfo, ...])
+
+    def report(r: Report) -> dict[str, Any]:
+        # Written out: `report_format` and `counts` are not fields, and they sit among them.
+        return {
+            "report_format": REPORT_FORMAT,
+            "greentrade_version": r.greentrade_version,
+            "plugins": plugins(r.plugins),
+            "as_of": r.as_of.isoformat() if r.as_of else None,
+            "input_sha256": r.input_sha256,
+            "evaluated": r.evaluated,
+            "counts": r.counts,
+            "outcomes": outcomes(r.outcomes),
+            "findings": findings(r.findings),
+            "rules": rules(r.rules),
+        }
+
+    conv.register_unstructure_hook(Report, report)
+    return conv
 
 
 @attrs.frozen
@@ -161,28 +218,9 @@ class Report:
 
     # -- forms -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "report_format": REPORT_FORMAT,
-            "greentrade_version": self.greentrade_version,
-            "plugins": [{"name": p.name, "version": p.version} for p in self.plugins],
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "input_sha256": self.input_sha256,
-            "evaluated": self.evaluated,
-            "counts": self.counts,
-            "outcomes": [
-                {
-                    "program": o.program,
-                    "subject": o.subject,
-                    "status": str(o.status),
-                    "as_of": o.as_of.isoformat(),
-                    "summary": o.summary,
-                    "reasons": list(o.reasons),
-                }
-                for o in self.outcomes
-            ],
-            "findings": [_finding(f) for f in self.findings],
-            "rules": [_rule(r) for r in self.rules],
-        }
+        """The JSON form as Python data (`schemas/report.schema.json`): through `_converter`."""
+        d: dict[str, Any] = _converter().unstructure(self)
+        return d
 
     def to_json(self, indent: int | None = None) -> str:
         """The JSON form; byte for byte the same for the same input, date, plugins and indent.

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from greentrade.model import Dossier, Period, Shipment
 from greentrade.model import _pointer as _pointers
-from greentrade.model._entities import Dossier, Period, Shipment
 from greentrade.model._standards import StandardDesignator
 
 if TYPE_CHECKING:

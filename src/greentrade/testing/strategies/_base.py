@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from greentrade.model import _codes
-from greentrade.model._entities import Period
+from greentrade.model import Period, _codes
 
 T = TypeVar("T")
 

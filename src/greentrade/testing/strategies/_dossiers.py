@@ -9,8 +9,9 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from greentrade.model import Dossier, Party, Product, Shipment, ShipmentLine
 from greentrade.model._convert import unstructure
-from greentrade.model._entities import DOCUMENT_TYPES, Dossier, Party, Product, Shipment, ShipmentLine
+from greentrade.model._documents import DOCUMENT_TYPES
 from greentrade.testing.strategies._base import (
     DEFAULT_SHIP_DATES,
     MAX_DATE,

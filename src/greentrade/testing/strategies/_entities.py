@@ -11,11 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from hypothesis import strategies as st
 
-from greentrade.model import _codes
-from greentrade.model._entities import (
-    DOCUMENT_STATUSES,
-    DOCUMENT_TYPES,
-    PARTY_ROLES,
+from greentrade.model import (
     Accreditation,
     CarbonFootprint,
     CoveredProduct,
@@ -28,7 +24,10 @@ from greentrade.model._entities import (
     ShipmentLine,
     Site,
     Spec,
+    _codes,
 )
+from greentrade.model._documents import DOCUMENT_STATUSES, DOCUMENT_TYPES
+from greentrade.model._parties import PARTY_ROLES
 from greentrade.model._standards import StandardDesignator
 from greentrade.testing.strategies._base import (
     DEFAULT_LEAVES,

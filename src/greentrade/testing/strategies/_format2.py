@@ -7,11 +7,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from greentrade.model import _codes
-from greentrade.model._entities import (
-    DECLARED_UNITS,
-    GWP_INDICATORS,
-    GWP_MODULES,
+from greentrade.model import (
     BatteryFootprint,
     DeclaredUnit,
     GwpValue,
@@ -19,7 +15,9 @@ from greentrade.model._entities import (
     ProductIdentifier,
     SourceRecord,
     Verification,
+    _codes,
 )
+from greentrade.model._footprints import DECLARED_UNITS, GWP_INDICATORS, GWP_MODULES
 from greentrade.model._standards import Method
 from greentrade.testing.strategies._base import texts
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from greentrade.model._entities import DOCUMENT_TYPES, Document, Product, Promise, RequiredDocument, Tender, TenderItem
+from greentrade.model import Document, Product, Promise, RequiredDocument, Tender, TenderItem
+from greentrade.model._documents import DOCUMENT_TYPES
 from greentrade.testing.strategies._base import (
     DEFAULT_LEAVES,
     Leaves,

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from greentrade.model._entities import (
+from greentrade.model import (
     Accreditation,
     BatteryFootprint,
     CarbonFootprint,

@@ -1,0 +1,197 @@
+"""The report's JSON form is a public contract (schemas/report.schema.json): it comes from a cattrs
+converter, and its bytes are those of the hand-written form it replaced (`published_form` below,
+kept here verbatim as the reference): key order, left-out fields, enums as strings, ISO dates.
+
+Checked on every bundled example dossier (with and without the host configuration beside it),
+on drawn dossiers run through the first-party plugins (valid, mixed and defective ones), and on
+drawn reports whose fields take the edge values (empty texts, a declared basis equal to the
+basis, citations with and without date and note) that real runs rarely produce.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from greentrade import Engine
+from greentrade.rules import Basis, Citation, Effect, Finding, Outcome, PluginInfo, Report, RuleInfo, Severity, Status
+from greentrade.testing import engine_for
+from greentrade.testing import strategies as gts
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGINS = ("cn-green-channel", "itc-green-export-pass", "buyer-profiles")
+
+
+# -- the reference: the hand-written form, as it was before cattrs --------------------------------
+def _citation(c: Citation) -> dict[str, Any]:
+    d: dict[str, Any] = {"authority": c.authority, "title": c.title}
+    if c.date is not None:
+        d["date"] = c.date.isoformat()
+    d["reference"] = c.reference
+    if c.note:
+        d["note"] = c.note
+    return d
+
+
+def _rule(r: RuleInfo) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+    if r.program:
+        d["program"] = r.program
+    if r.declared_basis and r.declared_basis != r.basis:
+        d["declared_basis"] = r.declared_basis
+    return d
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "rule": f.rule,
+        "severity": str(f.severity),
+        "effect": str(f.effect),
+        "message": f.message,
+        "pointer": f.pointer,
+        "basis": str(f.basis),
+    }
+    for key in ("subject", "program", "shipment", "remediation", "needs"):
+        value = getattr(f, key)
+        if value:
+            d[key] = value
+    if f.citation is not None:
+        d["citation"] = _citation(f.citation)
+    return d
+
+
+def published_form(report: Report) -> dict[str, Any]:
+    return {
+        "report_format": "greentrade.report/1",
+        "greentrade_version": report.greentrade_version,
+        "plugins": [{"name": p.name, "version": p.version} for p in report.plugins],
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "input_sha256": report.input_sha256,
+        "evaluated": report.evaluated,
+        "counts": report.counts,
+        "outcomes": [
+            {
+                "program": o.program,
+                "subject": o.subject,
+                "status": str(o.status),
+                "as_of": o.as_of.isoformat(),
+                "summary": o.summary,
+                "reasons": list(o.reasons),
+            }
+            for o in report.outcomes
+        ],
+        "findings": [_finding(f) for f in report.findings],
+        "rules": [_rule(r) for r in report.rules],
+    }
+
+
+def assert_same_json(report: Report) -> None:
+    expected = published_form(report)
+    for indent in (None, 2):
+        assert report.to_json(indent=indent) == json.dumps(expected, indent=indent, ensure_ascii=False) + "\n"
+    got = report.to_dict()
+    assert got == expected
+    # Plain strings, not enum members: to_dict is JSON data, whatever a caller does with it.
+    assert all(type(f[k]) is str for f in got["findings"] for k in ("severity", "effect", "basis"))
+    assert all(type(o["status"]) is str for o in got["outcomes"])
+
+
+# -- bundled examples -------------------------------------------------------------------------------
+def _examples() -> list[tuple[Path, Path | None]]:
+    out: list[tuple[Path, Path | None]] = []
+    for folder in [ROOT / "examples", *sorted((ROOT / "plugins").glob("*/examples"))]:
+        configs = sorted(folder.glob("*.toml"))
+        for path in sorted(folder.rglob("*.json")):
+            if not path.name.endswith(".expected.json"):
+                out.append((path, configs[0] if configs else None))
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def test_every_example_folder_is_covered() -> None:
+    folders = {p.parent for p, _ in EXAMPLES}
+    assert ROOT / "examples" in folders
+    assert {ROOT / "plugins" / name / "examples" for name in ("buyer-profiles", "cn-green-channel",
+                                                              "itc-green-export-pass")} <= folders
+    assert len(EXAMPLES) >= 20
+
+
+@pytest.fixture(scope="module")
+def engines() -> dict[Path | None, Engine]:
+    out: dict[Path | None, Engine] = {}
+    for config in {c for _, c in EXAMPLES} | {None}:
+        engine = Engine(config=config)
+        engine.load_entry_points()
+        out[config] = engine
+    return out
+
+
+@pytest.mark.parametrize(("path", "config"), EXAMPLES, ids=[str(p.relative_to(ROOT)) for p, _ in EXAMPLES])
+def test_examples_give_the_published_bytes(path: Path, config: Path | None, engines: dict[Path | None, Engine]) -> None:
+    raw = path.read_bytes()
+    reports = [engines[config].validate(raw), engines[None].validate(raw, as_of=dt.date(2026, 6, 1))]
+    for report in reports:
+        assert_same_json(report)
+
+
+# -- drawn dossiers through the plugins -------------------------------------------------------------
+@pytest.mark.parametrize("program", PLUGINS)
+def test_drawn_mixed_dossiers_give_the_published_bytes(program: str) -> None:
+    @settings(max_examples=15)
+    @given(gts.mixed_dossiers(program))
+    def check(mixed: gts.MixedDossier) -> None:
+        report = engine_for(*mixed.plugins, config=mixed.config).validate(mixed.data)
+        assert_same_json(report)
+
+    check()
+
+
+def test_drawn_defective_dossiers_give_the_published_bytes() -> None:
+    engine = engine_for(*PLUGINS)
+
+    @settings(max_examples=50)
+    @given(gts.invalid_dossiers())
+    def check(mutation: gts.Mutation) -> None:
+        report = engine.validate(mutation.data)
+        assert report.findings
+        assert_same_json(report)
+
+    check()
+
+
+# -- drawn reports with edge values -----------------------------------------------------------------
+_text = st.text(max_size=6)
+_maybe_text = st.none() | _text  # "" included: the published form leaves empty texts out
+_dates = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+_citations = st.builds(Citation, authority=_text, title=_text, reference=_text,
+                       date=st.none() | _dates, note=_maybe_text)
+_bases = st.sampled_from([str(b) for b in Basis])
+_findings = st.builds(
+    Finding, rule=_text, severity=st.sampled_from(Severity), effect=st.sampled_from(Effect), message=_text,
+    pointer=_text, subject=_maybe_text, program=_maybe_text, shipment=_maybe_text, remediation=_maybe_text,
+    needs=_maybe_text, citation=st.none() | _citations, basis=st.sampled_from(Basis),
+)
+_outcomes = st.builds(Outcome, program=_text, subject=_text, status=st.sampled_from(Status), as_of=_dates,
+                      summary=_text, reasons=st.lists(_text, max_size=2).map(tuple))
+_rules = st.builds(RuleInfo, id=_text, title=_text, plugin=_text, basis=_bases, program=_maybe_text,
+                   declared_basis=st.none() | st.just("") | _bases)
+_plugins = st.builds(PluginInfo, name=_text, version=_text, rules=st.integers(0, 9))
+_reports = st.builds(
+    Report.build, version=_text, plugins=st.lists(_plugins, max_size=2), as_of=st.none() | _dates,
+    sha256=_text, evaluated=st.booleans(), outcomes=st.lists(_outcomes, max_size=3),
+    findings=st.lists(_findings, max_size=4), rules=st.lists(_rules, max_size=3),
+)
+
+
+@settings(max_examples=200)
+@given(_reports)
+def test_drawn_reports_give_the_published_bytes(report: Report) -> None:
+    assert_same_json(report)
