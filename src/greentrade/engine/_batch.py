@@ -37,7 +37,7 @@ from greentrade._version import __version__
 from greentrade.engine._faults import engine_finding, exc_summary
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier
 from greentrade.rules._report import PluginInfo, Report
 from greentrade.rules._rules import Effect, Finding
 

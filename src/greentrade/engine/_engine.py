@@ -21,7 +21,7 @@ from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
 from greentrade.io._datarules import CORE_RULES
 from greentrade.io._load import Loaded, load, parse_date
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier
 from greentrade.plugin import hookspec
 from greentrade.rules._catalog import Catalog
 from greentrade.rules._profiles import BuyerProfile

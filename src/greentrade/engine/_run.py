@@ -16,7 +16,7 @@ from greentrade.engine._faults import engine_finding, exc_summary, omission
 from greentrade.errors import PluginError
 from greentrade.io._bounds import Bounded
 from greentrade.io._load import Loaded
-from greentrade.model._entities import Dossier, Shipment
+from greentrade.model import Dossier, Shipment
 from greentrade.rules._report import Outcome
 from greentrade.rules._rules import Effect, Finding, Program, Rule, RuleContext, Severity, Status
 

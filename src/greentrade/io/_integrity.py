@@ -8,7 +8,7 @@ from typing import Any
 
 from greentrade.io._bounds import Bounded
 from greentrade.io._datarules import finding
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier
 
 __all__ = ["integrity", "pointer_map"]
 

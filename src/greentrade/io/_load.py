@@ -27,9 +27,9 @@ from greentrade.io._datarules import CORE_RULES, finding
 from greentrade.io._integrity import integrity, pointer_map
 from greentrade.io._read import read, read_checked
 from greentrade.io._schemas import validator
-from greentrade.model import _convert
+from greentrade.model import Dossier, _convert
 from greentrade.model import _pointer as _pointers
-from greentrade.model._entities import Dossier, FieldError
+from greentrade.model._base import FieldError
 from greentrade.rules._rules import Finding, Severity
 
 # CORE_RULES, DossierReadError and read are imported from here by other modules too.

@@ -17,8 +17,7 @@ import attrs
 from greentrade.errors import DossierReadError, MigrationError
 from greentrade.io._read import read
 from greentrade.io._schemas import validator
-from greentrade.model import _convert
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier, _convert
 
 __all__ = ["FORMAT_1", "FORMAT_2", "MigrationError", "migrate", "migrate_text"]
 

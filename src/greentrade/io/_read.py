@@ -17,8 +17,7 @@ from typing import Any
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade.errors import DossierReadError
 from greentrade.io._datarules import clip, finding, to_pointer
-from greentrade.model import _convert
-from greentrade.model._entities import Dossier
+from greentrade.model import Dossier, _convert
 from greentrade.rules._rules import Finding
 
 __all__ = ["read", "read_checked"]

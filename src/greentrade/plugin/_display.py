@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from greentrade.model import Dossier
 from greentrade.model._codes import hs_description
-from greentrade.model._entities import Dossier
 from greentrade.model._standards import StandardDesignator
 
 __all__ = ["as_written", "hs_display", "hs_label", "party_label"]

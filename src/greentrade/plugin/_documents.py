@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greentrade.model._entities import CarbonFootprint
+from greentrade.model import CarbonFootprint
 
 __all__ = ["declared_unit_text", "footprint_values"]
 

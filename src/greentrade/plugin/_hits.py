@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from greentrade.model._entities import Document
+from greentrade.model import Document
 from greentrade.rules._rules import Hit, RuleContext
 
 __all__ = ["unstated", "warn_unless_binding"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from greentrade.model._entities import Party
+from greentrade.model import Party
 from greentrade.rules._evidence import model_key
 
 __all__ = ["PartyMatch", "match_party"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greentrade.model._entities import Dossier, Product, Shipment, ShipmentLine
+from greentrade.model import Dossier, Product, Shipment, ShipmentLine
 
 __all__ = ["line_products"]
 
