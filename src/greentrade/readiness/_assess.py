@@ -32,7 +32,6 @@ Cell statuses, worst first (`STATUSES`):
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from greentrade import render
 from greentrade._version import __version__
 from greentrade.errors import MarketError
 from greentrade.io._load import DossierReadError
@@ -291,10 +291,12 @@ class Assessment:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def to_text(self) -> str:
-        return _text(self)
+        """The text form (`greentrade.render.assessment_text` of `to_dict()`)."""
+        return render.assessment_text(self.to_dict())
 
     def to_html(self) -> str:
-        return _html(self)
+        """A self-contained HTML page (`greentrade.render.assessment_html` of `to_dict()`)."""
+        return render.assessment_html(self.to_dict())
 
 
 def _opt(d: dict[str, Any], key: str, value: Any) -> None:
@@ -758,221 +760,3 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
     )
     return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=True,
                       markets=tuple(resolved), programs=programs, products=tuple(rows), tenders=tenders)
-
-
-# -- text -----------------------------------------------------------------------------------------------------
-def _pad(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-
-
-def _program_short(p: ProgramCell) -> str:
-    if not p.shipments:
-        return PROGRAM_NO_SHIPMENT
-    return ", ".join(f"{s.shipment}:{s.status}" for s in p.shipments)
-
-
-def _text(a: Assessment) -> str:
-    lines = [f"greentrade {a.greentrade_version} - readiness as of {a.as_of.isoformat()}",
-             f"input sha256 {a.input_sha256}",
-             f"plugins: {', '.join(f'{p.name} {p.version}' for p in a.plugins) or 'none'}"]
-    for m in a.markets:
-        who = ", ".join(m.profiles) or "no profile"
-        where = f"{len(m.countries)} countries" if m.kind == "region" else "country"
-        lines.append(f"market {m.id} ({where}): {who}")
-    lines.append("")
-    if not a.evaluated:
-        lines.append("NOT assessed: the dossier has data errors (run `greentrade validate` for details)")
-        for f in a.data_findings:
-            lines.append(f"  {f.severity!s:<7} {f.rule} at {f.pointer or '/'}: {f.message}")
-        return "\n".join(lines) + "\n"
-    header = ["product", "category", *(m.id for m in a.markets), *(p.id for p in a.programs)]
-    table = [header]
-    for row in a.products:
-        table.append([f"{row.product} {row.model}", row.category, *(c.status for c in row.cells),
-                      *(_program_short(p) for p in row.programs)])
-    lines.append("Readiness (markets, then program status of the shipments carrying the product)")
-    lines.extend(_pad(table))
-    lines.append("")
-    c = a.counts
-    lines.append("Cells: " + ", ".join(f"{c[s]} {s}" for s in STATUSES))
-    for row in a.products:
-        lines.append("")
-        lines.append(f"{row.product} {row.model} - {row.name} ({row.category})")
-        for cell in row.cells:
-            limit = (f"; earliest expiry {cell.earliest_expiry} ({cell.limiting_document})"
-                     if cell.earliest_expiry else "")
-            lines.append(f"  {cell.market}: {cell.status}{limit}")
-            for r in cell.requirements:
-                tag = f"{r.level}, {r.standing}" + ("" if r.in_force else f", applies from {r.effective_from}")
-                state = "met" if not r.gaps else "met, expiring" if r.met else "gap"
-                via = f" by {r.document}" if r.document else ""
-                lines.append(f"    [{tag}] {r.requirement}: {state}{via}")
-                for g in r.gaps:
-                    lines.append(f"        {g.kind}: {g.message}")
-                    lines.append(f"        action: {g.action}")
-            for n in cell.notes:
-                lines.append(f"    note: {n}")
-            for way in cell.pathways:
-                ships = ", ".join(f"{s.shipment} {s.status}" for s in way.shipments) or "no shipment to this market"
-                loaded = "" if way.loaded else " (program not loaded)"
-                lines.append(f"    pathway {way.program}{loaded}: {ships}")
-        for pc in row.programs:
-            if pc.shipments:
-                for s in pc.shipments:
-                    lines.append(f"  program {pc.program}: {s.shipment} to {s.destination} on {s.ship_date}: "
-                                 f"{s.status} - {s.summary}")
-            else:
-                lines.append(f"  program {pc.program}: no shipment of this product to evaluate")
-    if a.tenders:
-        lines.append("")
-        lines.append("Tenders")
-        for t in a.tenders:
-            lines.append(f"  {t.severity:<7} {t.rule} [{t.tender}] {t.message}")
-    lines.append("")
-    lines.append("Statuses")
-    for status in STATUSES:
-        lines.append(f"  {status:<22} {STATUS_MEANING[status]}")
-    return "\n".join(lines) + "\n"
-
-
-# -- HTML -----------------------------------------------------------------------------------------------------
-_COLOURS = {
-    "gaps": ("#fde2e1", "#b42318"),
-    "undetermined": ("#ece7f7", "#5b3f9e"),
-    "expiring": ("#fff1d6", "#9a5b00"),
-    "optional-gaps": ("#eef6e8", "#4d6b1f"),
-    "ready": ("#dcf3e3", "#17693a"),
-    "no-requirements-known": ("#f0f1f3", "#555b66"),
-    "eligible": ("#dcf3e3", "#17693a"),
-    "not_eligible": ("#fde2e1", "#b42318"),
-    "undetermined-program": ("#ece7f7", "#5b3f9e"),
-    "not_applicable": ("#f0f1f3", "#555b66"),
-    PROGRAM_NO_SHIPMENT: ("#f0f1f3", "#555b66"),
-    PROGRAM_MIXED: ("#fff1d6", "#9a5b00"),
-}
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1d2330;margin:24px;font-size:14px}
-h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}
-.meta{color:#555b66;margin:0 0 12px}
-table{border-collapse:collapse;width:100%;margin-bottom:8px}
-table.matrix{table-layout:fixed} table.matrix th:first-child{width:150px}
-th,td{border:1px solid #d4d7dd;padding:6px 8px;vertical-align:top;text-align:left}
-th{background:#f6f7f9;font-weight:600}
-.badge{display:inline-block;font-weight:600;border-radius:4px;padding:1px 6px;margin-bottom:4px}
-td ul{margin:4px 0 0 16px;padding:0} td li{margin:0 0 4px}
-.kind{font-weight:600} .action{color:#17415f} .small{color:#555b66;font-size:12px}
-.legend td{border:none;padding:2px 8px}
-"""
-
-
-def _badge(status: str, key: str | None = None) -> str:
-    bg, fg = _COLOURS.get(key or status, ("#f0f1f3", "#555b66"))
-    return f'<span class="badge" style="background:{bg};color:{fg}">{html.escape(status)}</span>'
-
-
-def _cell_style(status: str) -> str:
-    bg, _fg = _COLOURS.get(status, ("#ffffff", "#1d2330"))
-    return f' style="background:{bg}"'
-
-
-def _program_key(status: str) -> str:
-    return "undetermined-program" if status == "undetermined" else status
-
-
-def _html(a: Assessment) -> str:
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>greentrade readiness as of {e(a.as_of.isoformat())}</title>", f"<style>{_CSS}</style>",
-           "</head>", "<body>", f"<h1>Document readiness as of {e(a.as_of.isoformat())}</h1>"]
-    plugins = ", ".join(f"{p.name} {p.version}" for p in a.plugins) or "none"
-    out.append(f'<p class="meta">greentrade {e(a.greentrade_version)} &middot; plugins: {e(plugins)} &middot; '
-               f"input sha256 {e(a.input_sha256)}</p>")
-    out.append("<h2>Markets</h2><ul>")
-    for m in a.markets:
-        where = f"{len(m.countries)} countries" if m.kind == "region" else "country"
-        out.append(f"<li><b>{e(m.id)}</b> ({e(where)}): buyer profiles {e(', '.join(m.profiles) or 'none')}</li>")
-    out.append("</ul>")
-    if not a.evaluated:
-        out.append("<h2>Not assessed</h2><p>The dossier has data errors; fix them first.</p><ul>")
-        for f in a.data_findings:
-            out.append(f"<li>{e(f.rule)} at <code>{e(f.pointer or '/')}</code>: {e(f.message)}</li>")
-        out.append("</ul></body></html>")
-        return "\n".join(out) + "\n"
-    out.append("<h2>Readiness matrix</h2>")
-    out.append('<table class="matrix"><thead><tr><th>Product</th>')
-    for m in a.markets:
-        out.append(f"<th>{e(m.id)}</th>")
-    for p in a.programs:
-        out.append(f"<th>Program {e(p.id)}</th>")
-    out.append("</tr></thead><tbody>")
-    for row in a.products:
-        out.append(f"<tr><td><b>{e(row.product)}</b> {e(row.model)}<br>{e(row.name)}"
-                   f'<br><span class="small">{e(row.category)}</span></td>')
-        for cell in row.cells:
-            out.append(f"<td{_cell_style(cell.status)}>{_badge(cell.status)}")
-            if cell.earliest_expiry:
-                out.append(f'<div class="small">earliest expiry {e(cell.earliest_expiry.isoformat())} '
-                           f"({e(cell.limiting_document or '')})</div>")
-            items = []
-            for r, g in cell.gaps:
-                level = r.level if r.in_force else f"applies from {r.effective_from}"
-                items.append(
-                    f'<li><span class="kind">{e(g.kind)}</span> ({e(level)}, {e(r.standing)}): {e(g.message)}'
-                    f'<br><span class="action">&rarr; {e(g.action)}</span>'
-                    f'<br><span class="small">requirement {e(r.requirement)} ({e(r.profile)})</span></li>')
-            met = [r for r in cell.requirements if not r.gaps]
-            if met:
-                items.append('<li class="small">met: ' + e(", ".join(
-                    f"{r.requirement} ({r.document})" if r.document else r.requirement for r in met)) + "</li>")
-            for n in cell.notes:
-                items.append(f'<li class="small">{e(n)}</li>')
-            for way in cell.pathways:
-                ships = ", ".join(f"{s.shipment} {s.status}" for s in way.shipments) or "no shipment to this market"
-                items.append(f'<li class="small">pathway {e(way.program)}: {e(ships)}</li>')
-            if items:
-                out.append("<ul>" + "".join(items) + "</ul>")
-            out.append("</td>")
-        for pc in row.programs:
-            out.append(f"<td>{_badge(pc.status, _program_key(pc.status))}")
-            if pc.shipments:
-                out.append("<ul>" + "".join(
-                    f"<li>{e(s.shipment)} to {e(s.destination)}: {_badge(s.status, _program_key(s.status))}</li>"
-                    for s in pc.shipments) + "</ul>")
-            else:
-                out.append('<div class="small">no shipment of this product to evaluate</div>')
-            out.append("</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    outcomes = sorted({(s.shipment, pc.program, s.destination, s.ship_date, s.status, s.summary)
-                       for row in a.products for pc in row.programs for s in pc.shipments})
-    if outcomes:
-        out.append("<h2>Program status of the shipments</h2><table><thead><tr><th>Shipment</th><th>Program</th>"
-                   "<th>Status</th><th>Why</th></tr></thead><tbody>")
-        for ship, program, dest, day, status, summary in outcomes:
-            out.append(f"<tr><td>{e(ship)} to {e(dest)} ({e(day.isoformat())})</td><td>{e(program)}</td>"
-                       f"<td>{_badge(status, _program_key(status))}</td><td>{e(summary)}</td></tr>")
-        out.append("</tbody></table>")
-    sources = sorted({(r.requirement, r.profile, r.standing, r.title, str(r.citation))
-                      for row in a.products for c in row.cells for r in c.requirements})
-    if sources:
-        out.append("<h2>Requirements and their sources</h2><table><thead><tr><th>Requirement</th><th>Standing</th>"
-                   "<th>What</th><th>Source</th></tr></thead><tbody>")
-        for req, profile, standing, title, citation in sources:
-            out.append(f"<tr><td>{e(req)}<br><span class=\"small\">{e(profile)}</span></td><td>{e(standing)}</td>"
-                       f"<td>{e(title)}</td><td class=\"small\">{e(citation)}</td></tr>")
-        out.append("</tbody></table>")
-    if a.tenders:
-        out.append("<h2>Tenders</h2><ul>")
-        for t in a.tenders:
-            out.append(f"<li>{_badge(t.severity)} {e(t.rule)} [{e(t.tender)}] {e(t.message)}</li>")
-        out.append("</ul>")
-    out.append('<h2>What the statuses mean</h2><table class="legend">')
-    for s in STATUSES:
-        out.append(f"<tr><td>{_badge(s)}</td><td>{e(STATUS_MEANING[s])}</td></tr>")
-    out.append("</table>")
-    out.append('<p class="small">Program columns show the status of each shipment that carries the product; a '
-               "shipment's status covers all its lines, so another product can make it not eligible.</p>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
