@@ -15,7 +15,8 @@ from greentrade import DossierReadError, Engine, Program, Rule, Severity, hookim
 from greentrade.cli import main
 from greentrade.io._schemas import validator
 from greentrade.model._convert import structure
-from greentrade.readiness._assess import STATUSES, MarketError, assess
+from greentrade.readiness import MarketError, assess
+from greentrade.readiness._values import STATUSES
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._rules import Citation, Period
 
