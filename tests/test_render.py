@@ -116,6 +116,21 @@ def test_a_missing_field_fails_the_render_instead_of_vanishing() -> None:
         render.report_text(data)
 
 
+def test_an_optional_member_given_as_null_renders_as_when_it_is_absent() -> None:
+    report = json.loads(_text(GOLDEN / "cn-expired.report.json"))
+    for f in report["findings"]:
+        for key in ("subject", "program", "shipment", "remediation", "needs", "citation"):
+            f.setdefault(key, None)
+    assert render.report_text(report) == _text(GOLDEN / "cn-expired.report.txt")
+    assessment = json.loads(_text(GOLDEN / "statuses.assessment.json"))
+    for row in assessment["products"]:
+        for cell in row["cells"]:
+            cell.setdefault("earliest_expiry", None)
+            for r in cell["requirements"]:
+                r.setdefault("document", None)
+    assert render.assessment_text(assessment) == _text(GOLDEN / "statuses.assessment.txt")
+
+
 def test_import_greentrade_does_not_import_jinja2() -> None:
     code = "import sys, greentrade; assert 'jinja2' not in sys.modules and 'markupsafe' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
