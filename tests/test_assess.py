@@ -15,7 +15,8 @@ from greentrade import DossierReadError, Engine, Program, Rule, Severity, hookim
 from greentrade.cli import main
 from greentrade.io._schemas import validator
 from greentrade.model._convert import structure
-from greentrade.readiness._assess import STATUSES, MarketError, assess
+from greentrade.readiness import MarketError, assess
+from greentrade.readiness._values import STATUSES
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._rules import Citation, Period
 
@@ -331,3 +332,32 @@ def test_assess_follows_the_engines_unknown_keys_setting():
     lenient = Engine(config=root / "greentrade.toml", unknown_keys="warn")
     lenient.load_entry_points()
     assert assess(lenient, data).evaluated
+
+
+# -- the JSON form through cattrs ------------------------------------------------------------------------------
+def _fixed(a):
+    """Versions fixed as in the golden files (tests/data/render, see tests/test_render.py)."""
+    import attrs
+
+    return attrs.evolve(a, greentrade_version="0.0.0",
+                        plugins=tuple(attrs.evolve(p, version="1.0.0") for p in a.plugins))
+
+
+def test_json_form_has_the_bytes_of_the_hand_written_one(engine):
+    # The golden files were written by the hand-written to_dict that the cattrs converter replaced.
+    import attrs
+
+    from greentrade.readiness._values import TenderFinding
+
+    golden = Path(__file__).parent / "data" / "render"
+    a = attrs.evolve(assess(engine, _dossier(), as_of=AS_OF), tenders=(
+        TenderFinding("T-1", "BP-TENDER-001", "error", "tender <T-1> asks for \"EPD\" & it's missing", "/tenders/0"),
+        TenderFinding("T-2", "BP-TENDER-002", "warning", "second", "/tenders/1")))
+    assert _fixed(a).to_json() == (golden / "statuses.assessment.json").read_text(encoding="utf-8")
+    bad = _dossier()
+    bad["shipments"][0]["destination_country"] = "XX"
+    bad["products"][0]["manufacturer"] = "nobody"
+    a = assess(engine, bad, as_of=AS_OF)
+    assert not a.evaluated and a.data_findings
+    assert _fixed(a).to_json() == (golden / "data-errors.assessment.json").read_text(encoding="utf-8")
+    assert json.loads(a.to_json()) == a.to_dict()  # lists, not tuples; no value JSON would change

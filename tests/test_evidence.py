@@ -18,7 +18,7 @@ from greentrade.plugin import (
     satisfies,
     standard_match,
 )
-from greentrade.readiness._assess import _Ctx, _edition_gap
+from greentrade.readiness._requirements import Ctx, _edition_gap
 from greentrade.rules._catalog import Catalog
 
 S = StandardDesignator.parse
@@ -69,7 +69,7 @@ def test_assess_and_tender_agree(want: str, have: str) -> None:
     for exactly the same pairs (before #11 they disagreed, e.g. on GB/T 33761-2024 for a
     request of GB/T 33761-2017, and on superseded editions for an undated request)."""
     doc = _doc("D", standards=(have,))
-    ctx = _Ctx(Dossier(documents=(doc,)), CATALOG, dt.date(2026, 7, 1))
+    ctx = Ctx(Dossier(documents=(doc,)), CATALOG, dt.date(2026, 7, 1))
     tender_ok = satisfies([S(want)], doc.standards, CATALOG)
     related = standard_match(S(want), S(have), CATALOG).related
     assess_ok = related and _edition_gap(ctx, doc, S(want), S(have)) is None

@@ -20,6 +20,8 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         assert f"greentrade/schemas/{schema.name}" in names
     for data in ("hs2022.csv", "codes.json", "categories.json", "LICENSE-hs2022.txt"):
         assert f"greentrade/data/{data}" in names
+    for template in ("report.txt", "assessment.txt", "assessment.html", "assessment.css"):
+        assert f"greentrade/render/templates/{template}" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = (
@@ -27,6 +29,7 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         f"assert greentrade.__file__.startswith({str(site)!r}), greentrade.__file__;"
         "r = greentrade.Engine().validate(open(sys.argv[1], 'rb').read());"
         "assert r.ok and r.evaluated, r.to_text();"
+        "assert r.to_text().startswith('greentrade ');"
         "from greentrade.io._schemas import schema_names; print(len(schema_names()))"
     )
     proc = subprocess.run(

@@ -3,6 +3,8 @@
 Imports the engine and everything below it (see docs/architecture.md).
 """
 
-from greentrade.readiness._assess import Assessment, MarketError, assess
+from greentrade.errors import MarketError
+from greentrade.readiness._assess import assess
+from greentrade.readiness._values import Assessment
 
 __all__ = ["Assessment", "MarketError", "assess"]

@@ -14,7 +14,7 @@ import cattrs
 from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from greentrade._files import escape_controls
+from greentrade import render
 from greentrade.rules._rules import Basis, Citation, Effect, Finding, Severity, Status
 
 __all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
@@ -230,38 +230,5 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
 
     def to_text(self) -> str:
-        """A readable form for people."""
-        lines: list[str] = []
-        plugins = ", ".join(f"{p.name} {p.version}" for p in self.plugins) or "none"
-        when = self.as_of.isoformat() if self.as_of else "each shipment's ship date"
-        lines.append(f"greentrade {self.greentrade_version} - as of {when}")
-        lines.append(f"input sha256 {self.input_sha256}")
-        lines.append(f"plugins: {plugins}")
-        if not self.evaluated:
-            lines.append("program rules were NOT run: fix the data errors below first")
-        lines.append("")
-        if self.outcomes:
-            lines.append("Outcomes")
-            w_sub = max(len(o.subject) for o in self.outcomes)
-            w_prog = max(len(o.program) for o in self.outcomes)
-            for o in self.outcomes:
-                lines.append(
-                    f"  {o.subject:<{w_sub}}  {o.program:<{w_prog}}  {o.status!s:<14}  {o.summary}"
-                )
-            lines.append("")
-        c = self.counts
-        lines.append(
-            f"Findings: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info"
-        )
-        for f in self.findings:
-            where = f" [{f.shipment}]" if f.shipment else ""
-            lines.append(f"  {f.severity!s:<7} {f.rule}{where} at {f.pointer or '/'} (basis: {f.basis})")
-            lines.append(f"          {f.message}")
-            if f.needs:
-                lines.append(f"          needs: {f.needs}")
-            if f.remediation and f.severity is not Severity.INFO:
-                lines.append(f"          fix: {f.remediation}")
-            if f.citation is not None and f.severity is not Severity.INFO:
-                lines.append(f"          source: {f.citation}")
-        # Control characters from the input or a plugin never reach the terminal as such.
-        return "\n".join(escape_controls(line, keep_newlines=False) for line in lines) + "\n"
+        """A readable form for people (`greentrade.render.report_text` of `to_dict()`)."""
+        return render.report_text(self.to_dict())

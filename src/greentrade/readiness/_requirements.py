@@ -1,0 +1,298 @@
+"""Checking one buyer-profile requirement for one product against the dossier's documents.
+
+What satisfies a requirement is decided by the same evidence helpers the TENDER rules use
+(`EvidenceIndex`, `models_match`, `standard_match`), so `assess` and the rules agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from greentrade.model._entities import Document, Dossier, Product
+from greentrade.model._quantity import UnitError
+from greentrade.model._standards import METHODS, StandardDesignator
+from greentrade.readiness._values import UNDETERMINED_KINDS as _UNDETERMINED_KINDS
+from greentrade.readiness._values import Gap, RequirementCheck
+from greentrade.rules._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
+from greentrade.rules._evidence import EvidenceIndex, models_match, standard_match
+from greentrade.rules._profiles import BuyerProfile, Requirement
+
+if TYPE_CHECKING:
+    from greentrade.rules._catalog import Catalog
+
+__all__ = ["Ctx", "cell_status", "check_requirement"]
+
+#: Document types of which a product commonly has several, one per standard.
+_PER_STANDARD_TYPES = ("certificate", "test-report", "factory-audit")
+
+
+def _quantity(product: Product, name: str, unit: str) -> float | None:
+    """The product's spec in `unit` (`Product.quantity`), or None when it has none or its unit
+    does not convert (a spec in the requirement's own unit is taken as it is)."""
+    spec = product.spec(name)
+    if spec is None:
+        return None
+    if spec.unit.strip().lower() == unit.strip().lower():
+        return spec.value
+    try:
+        return product.quantity(name, unit)
+    except UnitError:
+        return None
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _std_list(ds: Sequence[StandardDesignator]) -> str:
+    return " or ".join(map(str, ds))
+
+
+@attrs.frozen
+class Ctx:
+    dossier: Dossier
+    catalog: Catalog
+    as_of: dt.date
+    reference: Mapping[str, Any] = attrs.field(factory=dict)
+    evidence: EvidenceIndex = attrs.field(default=attrs.Factory(lambda self: EvidenceIndex(self.dossier),
+                                                                takes_self=True))
+
+
+def _same_standard(ctx: Ctx, want: StandardDesignator, have: StandardDesignator) -> bool:
+    """Same family, or `have` is a superseded edition (e.g. ISO/TS 14067:2013) of `want`'s standard."""
+    return standard_match(want, have, ctx.catalog).related
+
+
+def _edition_gap(ctx: Ctx, doc: Document, want: StandardDesignator, have: StandardDesignator) -> Gap | None:
+    """What keeps `have` from satisfying `want`: the same `standard_match` the TENDER rules use."""
+    m = standard_match(want, have, ctx.catalog)
+    if m.verdict == "satisfies":
+        return None
+    if m.verdict == "superseded":
+        return Gap("wrong-edition",
+                   f"document {doc.id} cites {have}, a superseded edition (current: {m.current})",
+                   f"Have document {doc.id} reissued against {m.current}.", doc.id)
+    if m.verdict == "undated":
+        return Gap("undated-standard",
+                   f"document {doc.id} cites {have} without an edition; the requirement names {want}",
+                   f"Check the edition document {doc.id} was issued against and record it (e.g. {want}).", doc.id)
+    return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
+               f"Have document {doc.id} reissued against {want}.", doc.id)
+
+
+def _candidate_gaps(ctx: Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
+    gaps: list[Gap] = []
+    cov = ctx.evidence.entry(doc, product.id)
+    if (cov is not None and cov.model is not None and product.model is not None
+            and not models_match(cov.model, product.model)):
+        gaps.append(Gap("product-mismatch",
+                        f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
+                        f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
+                        doc.id))
+    site = product.manufacturing_site
+    if cov is not None and doc.sites and site is not None and site not in doc.sites:
+        gaps.append(Gap("product-mismatch",
+                        f"document {doc.id} covers product {product.id} but lists sites {', '.join(doc.sites)}, not "
+                        f"its manufacturing site {site}",
+                        f"Obtain a {req.document_type} that covers site {site}, or correct the product's "
+                        "manufacturing site.", doc.id))
+    if req.standards:
+        pairs = [(w, h) for w in req.standards for h in doc.standards if _same_standard(ctx, w, h)]
+        if not pairs:
+            gaps.append(Gap("wrong-standard",
+                            f"document {doc.id} cites {', '.join(map(str, doc.standards))}; the requirement asks "
+                            f"for {_std_list(req.standards)}",
+                            f"Obtain a {req.document_type} against {_std_list(req.standards)} covering product "
+                            f"{product.id}.", doc.id))
+        else:
+            edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
+            if all(g is not None for g in edition):
+                gaps.append(next(g for g in edition if g is not None))
+    # A document states what the requirement asks for either by a recorded method (dossier
+    # format 2, e.g. the EU Battery Regulation Art. 7 method) or in its scope: one gap when neither.
+    method_gaps = _method_gaps(req, doc)
+    missing = _states(doc, req.document_states)
+    if missing and not (req.methods and not method_gaps):
+        wanted = " and ".join(repr(p.split("|")[0]) for p in missing)
+        gaps.append(Gap("wrong-declaration",
+                        f"document {doc.id} does not state {wanted} (its scope: "
+                        f"{doc.scope or 'none recorded'}); a {req.document_type} to another standard does not by "
+                        "itself satisfy the requirement",
+                        f"Obtain a {req.document_type} that states {wanted} for product {product.id}, and record "
+                        "that in the document's scope.", doc.id))
+    elif method_gaps and not (req.document_states and not missing):
+        gaps.extend(method_gaps)
+    if req.issuer_accreditations:
+        issuer = ctx.dossier.party(doc.issuer) if doc.issuer is not None else None
+        families = {a.family for a in req.issuer_accreditations}
+        accs = issuer.accreditations if issuer is not None else ()
+        if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
+            held = "; ".join(f"{a.standard} until {a.valid_until}" for a in accs) or "none recorded"
+            name = issuer.name if issuer is not None else doc.issuer
+            gaps.append(Gap("unrecognized-issuer",
+                            f"issuer {doc.issuer} ({name}) of document {doc.id} holds no accreditation to "
+                            f"{_std_list(req.issuer_accreditations)} valid on {ctx.as_of} (accreditations: {held})",
+                            f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
+                            f"issuer's valid accreditation in the dossier.", doc.id))
+    if doc.status != "valid":
+        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status or 'of no stated status'}",
+                        f"Replace document {doc.id} with a valid one.", doc.id))
+    elif doc.issue_date is None:
+        gaps.append(Gap("not-valid", f"document {doc.id} states no issue date",
+                        f"Add the issue date of document {doc.id}.", doc.id))
+    elif doc.issue_date > ctx.as_of:
+        gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
+                        f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
+    elif doc.valid_until is not None and doc.valid_until < ctx.as_of:
+        gaps.append(Gap("not-valid", f"document {doc.id} expired on {doc.valid_until}",
+                        f"Renew document {doc.id}.", doc.id))
+    elif doc.valid_until is not None and req.min_validity_days:
+        needed = ctx.as_of + dt.timedelta(days=req.min_validity_days)
+        if doc.valid_until < needed:
+            gaps.append(Gap("expiring",
+                            f"document {doc.id} expires {doc.valid_until}, before {needed} "
+                            f"({req.min_validity_days} days after {ctx.as_of})",
+                            f"Renew document {doc.id} before {doc.valid_until}.", doc.id))
+    return gaps
+
+
+def _method_gaps(req: Requirement, doc: Document) -> list[Gap]:
+    """A requirement naming calculation methods (e.g. the EU Battery Regulation Art. 7 method) is
+    met only by a document that states one of them; a standard does not stand in for a method."""
+    if not req.methods or any(m.id in req.methods for m in doc.methods):
+        return []
+    wanted = " or ".join(METHODS.get(m, m) for m in req.methods)
+    stated = ", ".join(map(str, doc.methods)) or "none"
+    return [Gap("wrong-method",
+                f"document {doc.id} does not state the {wanted} (methods stated: {stated})",
+                f"Obtain a {req.document_type} that states it follows the {wanted}, or record the method "
+                f"of document {doc.id} if it does.", doc.id)]
+
+
+def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
+    hard = [g for g in gaps if g.kind != "expiring"]
+    open_ = [g for g in hard if g.kind not in _UNDETERMINED_KINDS]
+    grade = 0 if not gaps else 1 if not hard else 2 if not open_ else 3
+    until = doc.valid_until.toordinal() if doc.valid_until else dt.date.max.toordinal()
+    return grade, len(hard), -until, doc.id
+
+
+def check_requirement(ctx: Ctx, profile: BuyerProfile, req: Requirement,
+           product: Product) -> tuple[RequirementCheck | None, str | None]:
+    """The check (None when the requirement does not apply) and a note on its applicability."""
+    start, date_gap = _application_date(ctx, req)
+    in_force = start is None or start <= ctx.as_of
+    base = RequirementCheck(
+        profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=req.document_type,
+        level=req.level, standing=req.standing, in_force=in_force, citation=req.citation,
+        effective_from=start,
+    )
+    if date_gap is not None:
+        base = attrs.evolve(base, gaps=(date_gap,))
+    if req.applies_if_spec is not None and req.applies_if_min is not None:
+        unit = req.applies_if_unit or ""
+        op = ">" if req.applies_if_exclusive else ">="
+        threshold = f"{req.applies_if_spec} {op} {_num(req.applies_if_min)} {unit}".rstrip()
+        spec = product.spec(req.applies_if_spec)
+        value = _quantity(product, req.applies_if_spec, unit) if spec is not None and unit else (
+            spec.value if spec is not None else None)
+        if value is None:
+            stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \
+                f"states no {req.applies_if_spec!r}"
+            return attrs.evolve(base, gaps=(*base.gaps, Gap(
+                "spec-unknown",
+                f"product {product.id} {stated}; requirement {req.id} applies when {threshold}",
+                f"Record the product's {req.applies_if_spec} in {unit or 'the unit of the requirement'} in its specs.",
+            ),)), None
+        if value < req.applies_if_min or (req.applies_if_exclusive and value == req.applies_if_min):
+            return None, (f"{req.id} does not apply: {req.applies_if_spec} {_num(value)} {unit} is not "
+                          f"{'above' if req.applies_if_exclusive else 'at or above'} {_num(req.applies_if_min)} {unit}")
+        if value == req.applies_if_min:
+            return _with_documents(ctx, req, product, base), (
+                f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
+                "threshold; the requirement's note says whether its source's threshold is exclusive")
+    return _with_documents(ctx, req, product, base), None
+
+
+def _application_date(ctx: Ctx, req: Requirement) -> tuple[dt.date | None, Gap | None]:
+    """When the requirement applies: its own date, or the later of it and the host's configured date;
+    a gap when that date must come from the host and does not."""
+    if req.effective_from_reference is None:
+        return req.effective_from, None
+    key = req.effective_from_reference
+    raw = ctx.reference.get(key)
+    try:
+        configured = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        configured = None
+    if configured is None:
+        earliest = f" (not before {req.effective_from})" if req.effective_from else ""
+        told = f"; the configured value {raw!r} is not a date" if raw else ""
+        return req.effective_from, Gap(
+            "application-date-unknown",
+            f"{req.id} applies from a date its source ties to another act{earliest}, which greentrade "
+            f"does not know{told}",
+            f'Configure the application date in the host\'s [reference] table ("{key}" = YYYY-MM-DD) '
+            "from the Official Journal of the EU.")
+    return (max(configured, req.effective_from) if req.effective_from else configured), None
+
+
+def _states(doc: Document, phrases: Sequence[str]) -> list[str]:
+    """The phrases (``a|b``: either) the document's scope does not state."""
+    text = "".join((doc.scope or "").split()).casefold()
+    return [p for p in phrases
+            if not any("".join(alt.split()).casefold() in text for alt in p.split("|"))]
+
+
+def _with_documents(ctx: Ctx, req: Requirement, product: Product, base: RequirementCheck) -> RequirementCheck:
+    candidates = list(ctx.evidence.covering(product, req.document_type, _SITE_DOCUMENT_TYPES))
+    others = ""
+    if req.standards and req.document_type in _PER_STANDARD_TYPES:
+        # A certificate or test report against another standard is another document, not a wrong one.
+        unrelated = [d for d in candidates
+                     if not any(_same_standard(ctx, w, h) for w in req.standards for h in d.standards)]
+        candidates = [d for d in candidates if d not in unrelated]
+        if unrelated:
+            others = " (other {}s covering it: {})".format(req.document_type, ", ".join(
+                f"{d.id} against {', '.join(map(str, d.standards))}" for d in unrelated))
+    if not candidates:
+        std = f" against {_std_list(req.standards)}" if req.standards else ""
+        accredited = _std_list(req.issuer_accreditations)
+        by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
+        keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
+                if req.min_validity_days else "")
+        label = product.model or product.name or "no model stated"
+        return attrs.evolve(base, gaps=(*base.gaps, Gap(
+            "missing-document",
+            f"no {req.document_type}{std} in the dossier covers product {product.id} ({label}){others}",
+            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({label}){keep}.",
+        ),))
+    scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
+                    key=lambda gd: _rank(gd[0], gd[1]))
+    gaps, doc = scored[0]
+    return attrs.evolve(base, document=doc.id, valid_until=doc.valid_until, gaps=(*base.gaps, *gaps))
+
+
+def cell_status(checks: Sequence[RequirementCheck]) -> str:
+    if not checks:
+        return "no-requirements-known"
+    blocking = [c for c in checks if c.blocking]
+    kinds: set[str] = set()
+    for c in blocking:
+        own = {g.kind for g in c.gaps}
+        # Whether the requirement applies at all is open: its document gaps cannot decide the status.
+        kinds |= {"application-date-unknown"} if "application-date-unknown" in own else own
+    if kinds - _UNDETERMINED_KINDS - {"expiring"}:
+        return "gaps"
+    if kinds & _UNDETERMINED_KINDS:
+        return "undetermined"
+    if "expiring" in kinds:
+        return "expiring"
+    if any(c.gaps for c in checks):
+        return "optional-gaps"
+    return "ready"
+
