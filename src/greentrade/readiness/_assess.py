@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from greentrade._version import __version__
 from greentrade.errors import MarketError
 from greentrade.io._load import DossierReadError
-from greentrade.model._entities import Dossier, Product
+from greentrade.model import Dossier, Product
 from greentrade.readiness._markets import resolve_markets
 from greentrade.readiness._requirements import Ctx, cell_status, check_requirement
 from greentrade.readiness._values import (

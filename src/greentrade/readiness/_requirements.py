@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from greentrade.model._entities import Document, Dossier, Product
+from greentrade.model import Document, Dossier, Product
 from greentrade.model._quantity import UnitError
 from greentrade.model._standards import METHODS, StandardDesignator
 from greentrade.readiness._values import UNDETERMINED_KINDS as _UNDETERMINED_KINDS
