@@ -361,3 +361,23 @@ def test_json_form_has_the_bytes_of_the_hand_written_one(engine):
     assert not a.evaluated and a.data_findings
     assert _fixed(a).to_json() == (golden / "data-errors.assessment.json").read_text(encoding="utf-8")
     assert json.loads(a.to_json()) == a.to_dict()  # lists, not tuples; no value JSON would change
+
+
+def test_readiness_date_defaults_to_the_configured_as_of(tmp_path):
+    e = Engine(config={"profiles": [ASIA], "greentrade": {"as_of": "2026-02-17"}})
+    e.register(_Plugin(), name="test-plugin", version="1")
+    configured = assess(e, _dossier())
+    assert configured.as_of == dt.date(2026, 2, 17)
+    assert configured.to_json() == assess(e, _dossier(), as_of=dt.date(2026, 2, 17)).to_json()
+    assert assess(e, _dossier(), as_of=AS_OF).as_of == AS_OF  # an explicit date still wins
+
+
+def test_a_path_is_read_within_the_engines_input_limit(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_bytes(json.dumps(_dossier()).encode() + b" " * 2048)
+    e = Engine(config={"profiles": [ASIA], "greentrade": {"max_input_bytes": 1024}})
+    e.register(_Plugin(), name="test-plugin", version="1")
+    with pytest.raises(DossierReadError, match="input limit"):
+        assess(e, big)
+    with pytest.raises(DossierReadError, match="cannot read"):
+        assess(e, tmp_path / "missing.json")

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 from greentrade._version import __version__
 from greentrade.errors import MarketError
-from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier, Product
 from greentrade.readiness._markets import resolve_markets
 from greentrade.readiness._requirements import Ctx, cell_status, check_requirement
@@ -140,21 +139,18 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
 
     `source` is what `Engine.validate` takes. `markets` are profile regions or ISO 3166-1
     alpha-2 codes (default: every region of the loaded profiles). `as_of` is the readiness
-    date (default: today); the program statuses come from ``engine.validate(source,
-    as_of=as_of)``, i.e. by default as of each shipment's ship date. Raises
+    date (default: the configuration's ``[greentrade] as_of``, else today); the program statuses
+    come from ``engine.validate(source, as_of=as_of)``, i.e. by default as of the configured date
+    or each shipment's ship date. Raises
     `DossierReadError` for unreadable input and `MarketError` for an unknown market; a
     dossier with data errors gives an assessment with ``evaluated`` False and its findings.
     """
-    if isinstance(source, Path):
-        try:
-            source = source.read_bytes()
-        except OSError as exc:
-            raise DossierReadError(f"cannot read {str(source)!r}: {exc.strerror}") from None
     profiles = {p.id: p for p in engine.profiles}
     resolved = resolve_markets(list(profiles.values()), markets)
-    loaded = engine._load(source)  # read once; the report is evaluated from the same entities
+    # Read once (a path within the engine's input limit); the report is evaluated from the same entities.
+    loaded = engine._load(source)
     report = engine._evaluate(loaded, as_of)
-    day = as_of or dt.date.today()
+    day = as_of or engine.as_of or dt.date.today()
     programs = tuple(ProgramInfo(p.id, p.title) for p in engine.programs)
     if loaded.dossier is None or not report.evaluated:
         return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=False,
