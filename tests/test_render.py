@@ -106,7 +106,7 @@ def test_environments_are_built_once_and_html_alone_is_autoescaped() -> None:
 
     assert _environment("html") is _environment("html")
     assert _environment("html").autoescape("assessment.html") is True
-    assert _environment("text").autoescape("assessment.txt") is False
+    assert _environment("terminal").autoescape("assessment.txt") is False
 
 
 def test_a_missing_field_fails_the_render_instead_of_vanishing() -> None:
@@ -141,3 +141,12 @@ def test_templates_are_package_data() -> None:
 
     names = {p.name for p in files("greentrade.render").joinpath("templates").iterdir()}
     assert {"report.txt", "assessment.txt", "assessment.html", "assessment.css"} <= names
+
+
+def test_assessment_text_escapes_controls_like_the_report_text() -> None:
+    """A value cannot move a terminal's cursor or fake a line, whether the text is printed by the
+    command line or by a host that calls `Assessment.to_text()` itself."""
+    data = json.loads(_text(GOLDEN / "escapes.assessment.json"))
+    text = render.assessment_text(data)
+    assert "\x1b" not in text and "\x07" not in text and "\\x1b]0;owned\\x07" in text
+    assert "'single'\\x0anext (solar-street-light)" in text

@@ -14,9 +14,8 @@ a report it stored as JSON, or one a greentrade service sent it, without the eng
 The templates (``templates/``) hold the layout; the few helpers below hold what a template
 cannot say briefly (column widths of a padded table, the deduplicated source list). Escaping:
 
-- ``report.txt``: every value is written through `escape_controls` with newlines escaped, so a
+- ``report.txt``, ``assessment.txt``: every value is written through `escape_controls` with newlines escaped, so a
   value from the input or a plugin cannot move the terminal's cursor or fake a line.
-- ``assessment.txt``: values as they are (the command line escapes the whole text on output).
 - ``assessment.html``: autoescaped; values are escaped the way `html.escape` does it (``&quot;``,
   ``&#x27;``), so the page keeps its bytes from before the templates.
 
@@ -46,7 +45,7 @@ def report_text(report: Mapping[str, Any]) -> str:
 
 def assessment_text(assessment: Mapping[str, Any]) -> str:
     """The text form of an assessment (the dict of `Assessment.to_dict()`)."""
-    return _render("assessment.txt", "text", a=assessment)
+    return _render("assessment.txt", "terminal", a=assessment)
 
 
 def assessment_html(assessment: Mapping[str, Any]) -> str:
@@ -107,7 +106,7 @@ def _terminal_value(value: Any) -> str:
 
 
 _FINALIZE: dict[str, Callable[[Any], Any] | None] = {
-    "terminal": _terminal_value, "text": None, "html": _html_value,
+    "terminal": _terminal_value, "html": _html_value,
 }
 
 
