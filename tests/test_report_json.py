@@ -195,3 +195,17 @@ _reports = st.builds(
 @given(_reports)
 def test_drawn_reports_give_the_published_bytes(report: Report) -> None:
     assert_same_json(report)
+
+
+def test_texts_that_look_like_the_citation_key_keep_their_bytes() -> None:
+    # to_json writes each finding's citation as its index first and then substitutes it: a text
+    # that spells the key and an index, or shares a citation with other findings, must not move.
+    shared = Citation(authority='"citation": 0}', title='x", "citation": 1, "y', reference="r\\\"citation\": 0}")
+    other = Citation(authority="A", title='"citation": 1}', reference="R", date=dt.date(2026, 6, 5), note="n")
+    texts = ['"citation": 0}', '{"citation": 1,', '\\"citation\\": 0}', "\"citation\": 12}"]
+    findings = [Finding(rule=f"T-{i}", severity=Severity.INFO, effect=Effect.NOTE, message=t, pointer=f"/{i}",
+                        subject=t, needs=t, citation=(shared, other, None)[i % 3]) for i, t in enumerate(texts * 3)]
+    report = Report.build(version="0", plugins=[], as_of=None, sha256="", evaluated=True, outcomes=[],
+                          findings=findings, rules=[RuleInfo(id="T-1", title='"citation": 0}', plugin="p",
+                                                             basis="stated")])
+    assert_same_json(report)

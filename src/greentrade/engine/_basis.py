@@ -67,15 +67,23 @@ class Judged:
     fault: str | None = None
 
 
-def judge(rule: Rule, finding: Finding, hit_basis: Basis | None, required: frozenset[str],
-          section: str | None = None) -> Judged:
-    """The basis of a finding of `rule` (checked at the boundary, with the basis its hit
-    claimed), and its effect once only binding rules may yield violations."""
+def applied(rule: Rule, hit_basis: Basis | None, required: frozenset[str]) -> Basis:
+    """The basis a finding of `rule` rests on: the hit's own claim (a hit cannot claim
+    ``stated`` for a rule that is not), ``host`` when the host made an inferred or practice
+    rule binding."""
     basis = rule.basis
     if hit_basis is not None and (hit_basis is not Basis.STATED or rule.basis is Basis.STATED):
         basis = hit_basis
     if basis in (Basis.INFERRED, Basis.PRACTICE) and rule.id in required:
         basis = Basis.HOST
+    return basis
+
+
+def judge(rule: Rule, finding: Finding, hit_basis: Basis | None, required: frozenset[str],
+          section: str | None = None) -> Judged:
+    """The basis of a finding of `rule` (checked at the boundary, with the basis its hit
+    claimed), and its effect once only binding rules may yield violations."""
+    basis = applied(rule, hit_basis, required)
     if finding.effect is not Effect.VIOLATION or basis.binding:
         return Judged(attrs.evolve(finding, basis=basis) if basis is not finding.basis else finding)
     where = f"[plugins.{section}]" if section else "the plugin's [plugins.<section>]"

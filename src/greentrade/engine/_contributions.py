@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from greentrade.engine._basis import applied
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
 from greentrade.rules._profiles import BuyerProfile
@@ -266,8 +267,10 @@ def _opt_str(value: Any, field: str) -> str | None:
     raise Rejected(field, f"expected a string or None, got {type(value).__name__}")
 
 
-def finding_from_hit(rule: Rule, hit: Any, shipment: str | None) -> Finding:
-    """The finding for one hit of `rule`; `Rejected` when the hit cannot be used as it is."""
+def finding_from_hit(rule: Rule, hit: Any, shipment: str | None,
+                     required: frozenset[str] = frozenset()) -> Finding:
+    """The finding for one hit of `rule`, with the basis it rests on (`_basis.applied`; the
+    host's `required` rules); `Rejected` when the hit cannot be used as it is."""
     if type(hit) is not Hit:
         raise Rejected("hit", f"expected Hit, got {type(hit).__name__}")
     effect = hit.effect if type(hit.effect) is Effect else _check_type(hit.effect, Effect, "effect")
@@ -287,11 +290,13 @@ def finding_from_hit(rule: Rule, hit: Any, shipment: str | None) -> Finding:
         raise Rejected("pointer", f"expected a JSON Pointer string, got {type(pointer).__name__}")
     if not _POINTER.fullmatch(pointer):
         raise Rejected("pointer", f"{short(pointer)} is not a JSON Pointer")
+    subject = _opt_str(hit.subject, "subject")
+    needs = _opt_str(hit.needs, "needs")
     return Finding(
         rule=rule.id, severity=severity, effect=effect, message=hit.message,
-        pointer=pointer, subject=_opt_str(hit.subject, "subject"), program=rule.program,
-        shipment=shipment, remediation=rule.remediation or None, needs=_opt_str(hit.needs, "needs"),
-        citation=rule.citation,
+        pointer=pointer, subject=subject, program=rule.program,
+        shipment=shipment, remediation=rule.remediation or None, needs=needs,
+        citation=rule.citation, basis=applied(rule, hit_basis(hit), required),
     )
 
 

@@ -84,6 +84,8 @@ class Engine:
         except ValueError as exc:
             raise ConfigError(f"configuration error at greentrade/as_of: {exc}") from None
         self._cache: Contributions | None = None
+        #: The report's rule list, built once per collection of the contributions.
+        self._infos: tuple[Contributions, tuple[RuleInfo, ...]] | None = None
         # Contributions are collected once, by one thread: hosts share an engine across threads.
         self._collecting = threading.RLock()
 
@@ -201,9 +203,15 @@ class Engine:
         binding = rule.id in required and rule.basis in ("inferred", "practice")
         return "host" if binding else str(rule.basis)
 
-    def _rule_infos(self) -> list[RuleInfo]:
-        return [RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
-                         basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules]
+    def _rule_infos(self) -> tuple[RuleInfo, ...]:
+        c = self._contributions()
+        cached = self._infos
+        if cached is not None and cached[0] is c:
+            return cached[1]
+        infos = tuple(RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
+                               basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules)
+        self._infos = (c, infos)
+        return infos
 
     # -- validation ------------------------------------------------------------------------
     def validate_many(self, sources: Iterable[bytes | str | Path | Mapping[str, Any] | Dossier], *,

@@ -64,6 +64,7 @@ class Run:
         self.c, self.dossier, self.pointers, self.as_of = c, dossier, pointers, as_of
         self.strict = strict
         self.memo: dict[Any, Any] = {}
+        self.programs = sorted(c.programs.values(), key=lambda p: p.id)
         self.budget = Budget(rule_time_budget or None)
 
     def _context(self, as_of: dt.date, shipment: Shipment | None,
@@ -89,23 +90,25 @@ class Run:
             return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
                                            f"{budget.seconds:g} s on this dossier")]
         shipment = ctx.shipment.id if ctx.shipment else None
+        required = self.c.required
         out: list[Finding] = []
         over = False
         try:
             try:
                 budget.start(rule.id)
                 for hit in rule.check(ctx):
-                    finding = boundary.finding_from_hit(rule, hit, shipment)
+                    finding = boundary.finding_from_hit(rule, hit, shipment, required)
                     # Only stated or host rules may yield violations (see _basis).
-                    j = _basis.judge(rule, finding, boundary.hit_basis(hit), self.c.required,
-                                     self.c.rule_owner.get(rule.id))
-                    if j.fault is not None:
-                        if self.strict:
-                            raise PluginError(j.fault)
-                        out.append(engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
-                                                   program=rule.program, shipment=shipment,
-                                                   pointer=finding.pointer))
-                    out.append(j.finding)
+                    if finding.effect is Effect.VIOLATION and not finding.basis.binding:
+                        j = _basis.judge(rule, finding, finding.basis, required, self.c.rule_owner.get(rule.id))
+                        if j.fault is not None:
+                            if self.strict:
+                                raise PluginError(j.fault)
+                            out.append(engine_finding("GT-ENGINE-006", j.fault, rule.id, effect=Effect.NOTE,
+                                                       program=rule.program, shipment=shipment,
+                                                       pointer=finding.pointer))
+                        finding = j.finding
+                    out.append(finding)
                     if len(out) > MAX_HITS_PER_CALL:
                         raise boundary.Rejected("", f"more than {MAX_HITS_PER_CALL} hits in one call")
             finally:
@@ -149,7 +152,7 @@ class Run:
             if rule.scope == "shipment" and rule.program is None and rule.effective.contains(as_of):
                 findings.extend(self._apply(rule, ctx))
         outcomes = []
-        for program in sorted(self.c.programs.values(), key=lambda p: p.id):
+        for program in self.programs:
             f, o = self._program(program, ctx, shipment, as_of)
             findings.extend(f)
             outcomes.append(o)

@@ -91,6 +91,8 @@ class StandardDesignator:
     #: The national standards body of an adoption of an EN standard (``DIN`` in ``DIN EN 15804``);
     #: an adoption is the EN standard, so it takes no part in equality.
     national: str | None = attrs.field(default=None, eq=False, order=False, repr=False)
+    #: The canonical text, formatted once (rules print designators many times per validation).
+    _text: str = attrs.field(init=False, eq=False, order=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         first, _, rest = self.body.partition(" ")
@@ -101,6 +103,7 @@ class StandardDesignator:
         text = self._format()
         if not _CANON.match(text):
             raise DesignatorError(f"{text!r} is not a well-formed standard designator")
+        object.__setattr__(self, "_text", text)
 
     def _format(self) -> str:
         body = f"{self.body}/{self.kind}" if self.kind else self.body
@@ -113,7 +116,7 @@ class StandardDesignator:
         return f"{body} {self.number}{part}{year}{''.join(map(str, self.amendments))}"
 
     def __str__(self) -> str:
-        return self._format()
+        return self._text
 
     @property
     def canonical(self) -> bool:

@@ -137,7 +137,7 @@ def _converter() -> cattrs.Converter:
     findings = conv.get_unstructure_hook(tuple[Finding, ...])
     rules = conv.get_unstructure_hook(tuple[RuleInfo, ...])
 
-    def report(r: Report) -> dict[str, Any]:
+    def head(r: Report) -> dict[str, Any]:
         # Written out: `report_format` and `counts` are not fields, and they sit among them.
         return {
             "report_format": REPORT_FORMAT,
@@ -148,12 +148,41 @@ def _converter() -> cattrs.Converter:
             "evaluated": r.evaluated,
             "counts": r.counts,
             "outcomes": outcomes(r.outcomes),
-            "findings": findings(r.findings),
-            "rules": rules(r.rules),
         }
+
+    def report(r: Report) -> dict[str, Any]:
+        d = head(r)
+        d["findings"] = findings(r.findings)
+        d["rules"] = rules(r.rules)
+        return d
 
     conv.register_unstructure_hook(Report, report)
     return conv
+
+
+def _compact_json(r: Report) -> str:
+    """``json.dumps(r.to_dict(), ensure_ascii=False)``, byte for byte, with each distinct
+    citation encoded once: a finding's citation is its rule's, and encoding them was about a
+    third of the encoder's time. The findings' citations are first written as their index
+    (``"citation": 0``), then replaced by the citation's JSON. Inside a JSON string every
+    ``"`` is escaped, so ``"citation": 0`` followed by ``,`` or ``}`` is always the key itself.
+    Tests compare the two forms."""
+    d = _converter().unstructure(r)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    index: dict[int, int] = {}
+    distinct: list[Any] = []
+    for f, fd in zip(r.findings, d["findings"], strict=True):
+        if "citation" in fd:
+            i = index.get(id(f.citation))
+            if i is None:
+                i = index[id(f.citation)] = len(distinct)
+                distinct.append(fd["citation"])
+            fd["citation"] = i
+    cited = [encode(c) for c in distinct]
+    return _CITED.sub(lambda m: f'"citation": {cited[int(m[1])]}', encode(d))
+
+
+_CITED = re.compile(r'"citation": ([0-9]+)(?=[,}])')
 
 
 @attrs.frozen
@@ -227,6 +256,8 @@ class Report:
 
         Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
         """
+        if indent is None:
+            return _compact_json(self) + "\n"
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
 
     def to_text(self) -> str:
