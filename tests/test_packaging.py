@@ -20,7 +20,7 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         assert f"greentrade/schemas/{schema.name}" in names
     for data in ("hs2022.csv", "codes.json", "categories.json", "LICENSE-hs2022.txt"):
         assert f"greentrade/data/{data}" in names
-    for template in ("report.txt", "assessment.txt", "assessment.html", "assessment.css"):
+    for template in ("report.txt", "report.html", "assessment.txt", "assessment.html", "page.css"):
         assert f"greentrade/render/templates/{template}" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -1,7 +1,8 @@
 """greentrade.render: text and HTML of reports and assessments from Jinja2 templates.
 
 The golden files under tests/data/render were written by the code before the templates
-(Report.to_text, Assessment.to_text and to_html of 0.x): each case stores the public JSON form
+(Report.to_text, Assessment.to_text and to_html of 0.x; ``*.report.html`` is new with the
+templates and is a snapshot of its first version): each case stores the public JSON form
 (``*.report.json``, ``*.assessment.json``) and its expected renderings. They cover every status,
 data errors, tenders, a program that is not loaded, control characters, bidi overrides, line
 separators and HTML specials. Rewrite them only on purpose:
@@ -16,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ FORMS = {
     "report.txt": ("report.json", render.report_text),
     "assessment.txt": ("assessment.json", render.assessment_text),
     "assessment.html": ("assessment.json", render.assessment_html),
+    "report.html": ("report.json", render.report_html),  # new with the templates: a snapshot
 }
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.suffix in {".txt", ".html"})
 EXAMPLES = sorted(p for p in [*ROOT.glob("examples/*.json"), *ROOT.glob("plugins/*/examples/**/*.json")]
@@ -140,7 +143,7 @@ def test_templates_are_package_data() -> None:
     from importlib.resources import files
 
     names = {p.name for p in files("greentrade.render").joinpath("templates").iterdir()}
-    assert {"report.txt", "assessment.txt", "assessment.html", "assessment.css"} <= names
+    assert {"report.txt", "report.html", "assessment.txt", "assessment.html", "page.css"} <= names
 
 
 def test_assessment_text_escapes_controls_like_the_report_text() -> None:
@@ -150,3 +153,66 @@ def test_assessment_text_escapes_controls_like_the_report_text() -> None:
     text = render.assessment_text(data)
     assert "\x1b" not in text and "\x07" not in text and "\\x1b]0;owned\\x07" in text
     assert "'single'\\x0anext (solar-street-light)" in text
+
+
+class _Page(HTMLParser):
+    """Collects the page's text and checks that every table element it opens is closed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in {"table", "thead", "tbody", "tr", "td", "th", "h1", "h2", "p", "div", "span", "code"}:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        elif tag in {"table", "thead", "tbody", "tr", "td", "th", "h1", "h2", "p", "div", "span", "code"}:
+            raise AssertionError(f"</{tag}> closes {self.open[-1:]}")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.mark.parametrize("case", sorted(p.name.split(".")[0] for p in GOLDEN.glob("*.report.json")))
+def test_report_html_shows_every_outcome_and_finding_and_escapes_values(case: str) -> None:
+    data = json.loads(_text(GOLDEN / f"{case}.report.json"))
+    page = _Page()
+    page.feed(render.report_html(data))
+    page.close()
+    assert not page.open, f"unclosed elements: {page.open}"
+    text = "".join(page.text)
+    for o in data["outcomes"]:
+        assert o["subject"] in text and o["summary"] in text
+    for f in data["findings"]:
+        assert f["rule"] in text and f["message"] in text  # the value comes back as written
+    # Values never become markup: the only tags are the template's.
+    assert set(page.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "b", "table",
+                              "thead", "tbody", "tr", "th", "td", "span", "br", "code", "div"}
+
+
+def test_report_html_escapes_markup_in_values() -> None:
+    data = json.loads(_text(GOLDEN / "statuses.report.json"))
+    data["findings"][0]["message"] = '<script>alert("x")</script> & <b onclick=1>'
+    page = render.report_html(data)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b onclick=1&gt;" in page
+
+
+def test_report_to_html_and_the_cli(tmp_path: Path) -> None:
+    from greentrade.cli import main
+
+    engine = Engine()
+    engine.load_entry_points()
+    example = ROOT / "examples" / "zhejiang-solar-portfolio.json"
+    report = engine.validate(example)
+    assert report.to_html() == render.report_html(report.to_dict())
+    out = tmp_path / "report.html"
+    main(["validate", "--format", "html", "--output", str(out), str(example)])
+    assert out.read_text("utf-8") == report.to_html()
+    assert main(["validate", "--format", "html", str(example), str(example)]) == 2  # batches are JSON Lines

@@ -170,8 +170,9 @@ def _progress(total: int | None) -> Any:
 
 def run_command(engine: Engine, args: argparse.Namespace) -> int:
     """Run ``greentrade validate`` in batch mode; returns the exit status."""
-    if args.format == "text":
-        print("greentrade: several dossiers give JSON Lines reports; leave out --format text", file=sys.stderr)
+    if args.format in ("text", "html"):
+        print(f"greentrade: several dossiers give JSON Lines reports; leave out --format {args.format}",
+              file=sys.stderr)
         return EXIT_UNREADABLE
     inputs = [args.dossier, *args.more]
     if inputs.count("-") > 1:

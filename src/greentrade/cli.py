@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("dossier", metavar="DOSSIER.json",
                    help="the dossier file, a directory of them (batch mode), or - for standard input")
     v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
-    v.add_argument("--format", choices=("text", "json"), help="text (default) or json; batches are JSON Lines")
+    v.add_argument("--format", choices=("text", "json", "html"),
+                   help="text (default), json or html (a self-contained page); batches are JSON Lines")
     v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     v.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
     _cli_batch.add_arguments(v)
@@ -118,8 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cli_batch.run_command(engine, args)
         if args.command == "validate":
             report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
-            _write(report.to_json(indent=2) if args.format == "json" else report.to_text(), args.output,
-                   protect=(args.dossier, config))
+            forms = {"json": lambda: report.to_json(indent=2), "html": report.to_html}
+            _write(forms.get(args.format, report.to_text)(), args.output, protect=(args.dossier, config))
             return EXIT_OK if report.ok else EXIT_FINDINGS
         if args.command == "assess":
             return _assess_command(engine, args)

@@ -16,7 +16,7 @@ cannot say briefly (column widths of a padded table, the deduplicated source lis
 
 - ``report.txt``, ``assessment.txt``: every value is written through `escape_controls` with newlines escaped, so a
   value from the input or a plugin cannot move the terminal's cursor or fake a line.
-- ``assessment.html``: autoescaped; values are escaped the way `html.escape` does it (``&quot;``,
+- ``report.html``, ``assessment.html``: autoescaped; values are escaped the way `html.escape` does it (``&quot;``,
   ``&#x27;``), so the page keeps its bytes from before the templates.
 
 Jinja2 is imported when a function is first called, not by ``import greentrade``; each kind of
@@ -35,7 +35,7 @@ from greentrade._files import escape_controls
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["assessment_html", "assessment_text", "citation_text", "report_text"]
+__all__ = ["assessment_html", "assessment_text", "citation_text", "report_html", "report_text"]
 
 
 def report_text(report: Mapping[str, Any]) -> str:
@@ -46,6 +46,12 @@ def report_text(report: Mapping[str, Any]) -> str:
 def assessment_text(assessment: Mapping[str, Any]) -> str:
     """The text form of an assessment (the dict of `Assessment.to_dict()`)."""
     return _render("assessment.txt", "terminal", a=assessment)
+
+
+def report_html(report: Mapping[str, Any]) -> str:
+    """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
+    an e-mail; values are autoescaped."""
+    return _render("report.html", "html", report=report)
 
 
 def assessment_html(assessment: Mapping[str, Any]) -> str:

@@ -263,3 +263,7 @@ class Report:
     def to_text(self) -> str:
         """A readable form for people (`greentrade.render.report_text` of `to_dict()`)."""
         return render.report_text(self.to_dict())
+
+    def to_html(self) -> str:
+        """A self-contained HTML page (`greentrade.render.report_html` of `to_dict()`)."""
+        return render.report_html(self.to_dict())
