@@ -68,3 +68,14 @@ def test_migrate_command(tmp_path, capsys):
     assert "/parties/0" in capsys.readouterr().err
     bad.write_text("[1")
     assert main(["migrate", str(bad)]) == 2
+
+
+def test_migrate_and_import_write_atomically_and_report_unwritable_targets(tmp_path, capsys):
+    source = ROOT / "examples" / "zhejiang-solar-portfolio.json"
+    assert main(["migrate", str(source), "--output", str(tmp_path / "missing" / "x.json")]) == 2
+    assert "greentrade: cannot write" in capsys.readouterr().err  # was a FileNotFoundError traceback
+    inplace = tmp_path / "dossier.json"
+    inplace.write_bytes(source.read_bytes())
+    assert main(["migrate", str(inplace), "--output", str(inplace)]) == 0  # the input may be the output
+    assert json.loads(inplace.read_text("utf-8"))["format"] == "greentrade.dossier/2"
+    assert [p.name for p in tmp_path.iterdir()] == ["dossier.json"]  # no temporary file left behind

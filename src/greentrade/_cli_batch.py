@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from greentrade._files import same_file
+from greentrade._files import refuse_overwrite
 from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
 from greentrade.engine._engine import Engine
+from greentrade.errors import OutputError
 
 __all__ = ["add_arguments", "is_batch", "run_command"]
 
@@ -179,11 +180,10 @@ def run_command(engine: Engine, args: argparse.Namespace) -> int:
         print("greentrade: standard input (-) can be read only once", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.output:
-        protected = [*inputs, getattr(args, "sub_config", None) or args.config]
-        clash = next((p for p in protected if p and p != "-" and same_file(args.output, p)), None)
-        if clash is not None:
-            print(f"greentrade: cannot write {args.output!r}: it is the input or configuration file {clash!r}",
-                  file=sys.stderr)
+        try:
+            refuse_overwrite(args.output, [*inputs, getattr(args, "sub_config", None) or args.config])
+        except OutputError as exc:
+            print(f"greentrade: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
     jobs = args.jobs or usable_cores()
     timeout = args.timeout or None

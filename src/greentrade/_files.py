@@ -14,13 +14,14 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from greentrade.errors import InputError, OutputError
 
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "InputError", "OutputError", "escape_controls", "read_bytes",
-           "same_file", "write_atomic"]
+           "refuse_overwrite", "same_file", "write_atomic"]
 
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 
@@ -65,6 +66,14 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def refuse_overwrite(output: str | Path, protect: Iterable[str | Path | None]) -> None:
+    """`OutputError` when `output` is one of the files in `protect` (inputs, configuration):
+    writing there would replace what was read. ``None`` and ``"-"`` (standard input) are skipped."""
+    for other in protect:
+        if other and other != "-" and same_file(output, other):
+            raise OutputError(f"cannot write {str(output)!r}: it is the input or configuration file {str(other)!r}")
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from greentrade._files import write_atomic
 from greentrade.model import _codes
 
 __all__ = ["COMMANDS", "register", "run"]
@@ -64,8 +65,10 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _write(text: str, output: str | None) -> None:
+    """Replace `output` atomically (it may be the file that was read: `migrate`, `--into`), or
+    write to stdout. A failed write leaves the previous file whole (`OutputError`, exit 2)."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
 

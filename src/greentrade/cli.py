@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from greentrade import _cli_batch, _importcli
-from greentrade._files import InputError, OutputError, escape_controls, read_bytes, same_file, write_atomic
+from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
 from greentrade.engine._engine import Engine, PluginError
 from greentrade.io._config import ConfigError
 from greentrade.io._load import DossierReadError, parse_date
@@ -84,9 +84,7 @@ def _engine(config: str | None) -> Engine:
 def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ()) -> None:
     """Write to `output` atomically (never over a file named in `protect`), or to stdout."""
     if output:
-        for other in protect:
-            if other and other != "-" and same_file(output, other):
-                raise OutputError(f"cannot write {output!r}: it is the input or configuration file {other!r}")
+        refuse_overwrite(output, protect)
         write_atomic(output, text.encode("utf-8"))
         return
     try:
