@@ -16,7 +16,7 @@ from greentrade.plugin import BuyerProfile, Rule, hookimpl
 from greentrade_buyer_profiles import _data
 from greentrade_buyer_profiles.rules import rules
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__", "greentrade_buyer_profiles", "greentrade_rules"]
 

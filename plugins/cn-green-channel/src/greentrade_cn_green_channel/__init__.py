@@ -16,7 +16,7 @@ from greentrade.plugin import CatalogEntry, Category, Program, Rule, hookimpl
 from greentrade_cn_green_channel import rules as _rules
 from greentrade_cn_green_channel._data import SECTION, config_schema, load
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "SECTION",

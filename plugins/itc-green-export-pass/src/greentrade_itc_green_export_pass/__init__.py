@@ -14,7 +14,7 @@ from greentrade.plugin import CatalogEntry, Program, Rule, hookimpl
 from greentrade_itc_green_export_pass import _pilot
 from greentrade_itc_green_export_pass.rules import RULES
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",
