@@ -77,10 +77,15 @@ def test_unstated_arrangement_is_not_recognised():
     assert acc.arrangement is None and not acc.recognised and not acc.arrangement_mismatch
 
 
-def test_format2_refuses_the_format1_flag_and_other_values():
+def test_format2_reads_the_deprecated_flag_but_not_both():
+    """0.2.0's format 2 required iaf_mla_signatory: still read (deprecated), never with arrangement."""
+    old = _dossier("greentrade.dossier/1", "ISO/IEC 17065:2012", True)
+    old["format"] = "greentrade.dossier/2"
+    assert not Engine().validate(old).findings
+    assert structure(old).parties[0].accreditations[0].arrangement == "IAF MLA"
     data = _dossier("greentrade.dossier/2", "ISO/IEC 17025:2017", "ILAC MRA")
     data["parties"][0]["accreditations"][0]["iaf_mla_signatory"] = True
-    assert ("GT-SCHEMA-002", "/parties/0/accreditations/0/iaf_mla_signatory") in {
+    assert ("GT-SCHEMA-001", "/parties/0/accreditations/0") in {
         (f.rule, f.pointer) for f in Engine().validate(data).findings}
     bad = _dossier("greentrade.dossier/2", "ISO/IEC 17025:2017", "ILAC")
     assert "GT-SCHEMA-001" in {f.rule for f in Engine().validate(bad).findings}
