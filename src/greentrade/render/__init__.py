@@ -37,14 +37,37 @@ from greentrade.render._localize import localize_assessment, localize_report, re
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["assessment_html", "assessment_text", "citation_text", "report_html", "report_text"]
+__all__ = ["assessment_html", "assessment_text", "citation_text", "expand_report", "report_html", "report_text"]
+
+
+def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A report's JSON form with each finding's ``citation`` and ``remediation`` copied in from
+    its rule (the citation from ``sources``), as report/1 wrote them: the documented way, for
+    one release, for readers of report/1 to read a report/2 (docs/report.md, "Migrating from
+    report/1"). A report/1 dict is returned as it is (a shallow copy)."""
+    out = dict(report)
+    if report.get("report_format") == "greentrade.report/1":
+        return out
+    rules = {r["id"]: r for r in report.get("rules", ())}
+    sources = report.get("sources", ())
+    findings = []
+    for f in report.get("findings", ()):
+        rule = rules.get(f.get("rule"), {})
+        g = dict(f)
+        if rule.get("remediation") and "remediation" not in g:
+            g["remediation"] = rule["remediation"]
+        if "source" in rule and "citation" not in g:
+            g["citation"] = sources[rule["source"]]
+        findings.append(g)
+    out["findings"] = findings
+    return out
 
 
 def report_text(report: Mapping[str, Any], lang: str | None = None) -> str:
     """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal, in
     `lang` (default: the language the report was written in, its ``lang``)."""
     lang = _lang(lang, report)
-    return _render("report.txt", "terminal", lang, report=localize_report(report, lang))
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)))
 
 
 def assessment_text(assessment: Mapping[str, Any], lang: str | None = None) -> str:
@@ -57,7 +80,7 @@ def report_html(report: Mapping[str, Any], lang: str | None = None) -> str:
     """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
     an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``)."""
     lang = _lang(lang, report)
-    return _render("report.html", "html", lang, report=localize_report(report, lang))
+    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)))
 
 
 def assessment_html(assessment: Mapping[str, Any], lang: str | None = None) -> str:
