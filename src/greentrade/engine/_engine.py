@@ -79,27 +79,18 @@ class Engine:
                               f"not {boundary.short(budget)}")
         self.rule_time_budget = float(budget)
         #: The largest input `validate` reads, in bytes.
-<<<<<<< HEAD
-        self.max_input_bytes = int(
-            max_input_bytes if max_input_bytes is not None
-            else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES)
-        )
-        if self.max_input_bytes < 1:
-            raise ConfigError(f"max_input_bytes must be a positive number of bytes, not {self.max_input_bytes}")
-        #: ``state`` (default): an outcome that rests on an inferred or practice premise lists it
-        #: under ``assumptions``; ``undetermined``: such an outcome is undetermined instead
-        #: (``[greentrade] assumptions``).
-        self.assumptions: str = section.get("assumptions", "state")
-        if self.assumptions not in ("state", "undetermined"):
-            raise ConfigError(f"assumptions must be 'state' or 'undetermined', not {boundary.short(self.assumptions)}")
-=======
         try:
             self.max_input_bytes = check_max_bytes(
                 max_input_bytes if max_input_bytes is not None
                 else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES))
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
->>>>>>> main
+        #: ``state`` (default): an outcome that rests on an inferred or practice premise lists it
+        #: under ``assumptions``; ``undetermined``: such an outcome is undetermined instead
+        #: (``[greentrade] assumptions``).
+        self.assumptions: str = section.get("assumptions", "state")
+        if self.assumptions not in ("state", "undetermined"):
+            raise ConfigError(f"assumptions must be 'state' or 'undetermined', not {boundary.short(self.assumptions)}")
         #: The evaluation date when `validate` is given none (``[greentrade] as_of``).
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
