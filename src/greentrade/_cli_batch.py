@@ -17,8 +17,9 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from greentrade._cli_progress import progress
 from greentrade._files import refuse_overwrite
 from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
 from greentrade.engine._engine import Engine
@@ -59,7 +60,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"batch mode: worker processes (default: the usable cores, here {usable_cores()})")
     p.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                    help="batch mode: time limit per dossier, then the worker is replaced (default 60; 0: none)")
-    p.add_argument("--no-progress", action="store_true", help="batch mode: no progress bar on a terminal")
+    p.add_argument("--no-progress", action="store_true",
+                   help="batch mode: no progress on stderr (default: a bar on a terminal, else a line every "
+                   "10 s or 10%%)")
 
 
 def is_batch(args: argparse.Namespace) -> bool:
@@ -161,16 +164,9 @@ class _Summary:
         return EXIT_FINDINGS if self.total > self.clean else EXIT_OK
 
 
-def _progress(total: int | None) -> Any:
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency; a stripped install goes without
-        return None
-    return tqdm(total=total, unit="dossier", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
-
-
-def run_command(engine: Engine, args: argparse.Namespace) -> int:
-    """Run ``greentrade validate`` in batch mode; returns the exit status."""
+def run_command(engine: Engine, args: argparse.Namespace, config: str | None = None, *, verbosity: int = 0) -> int:
+    """Run ``greentrade validate`` in batch mode; returns the exit status. `config` is the
+    configuration file in use (never overwritten); verbosity -1 leaves out progress and summary."""
     if args.format in ("text", "html"):
         print(f"greentrade: several dossiers give JSON Lines reports; leave out --format {args.format}",
               file=sys.stderr)
@@ -181,13 +177,13 @@ def run_command(engine: Engine, args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     if args.output:
         try:
-            refuse_overwrite(args.output, [*inputs, getattr(args, "sub_config", None) or args.config])
+            refuse_overwrite(args.output, [*inputs, config])
         except OutputError as exc:
             print(f"greentrade: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
     jobs = args.jobs or usable_cores()
     timeout = args.timeout or None
-    bar = _progress(_count(inputs, args.jsonl)) if sys.stderr.isatty() and not args.no_progress else None
+    bar = progress(_count(inputs, args.jsonl), "dossier", enabled=not args.no_progress and verbosity >= 0)
     summary = _Summary()
     out: IO[str] = sys.stdout
     tmp: str | None = None
@@ -226,5 +222,6 @@ def run_command(engine: Engine, args: argparse.Namespace) -> int:
         if tmp is not None:
             out.close()
             os.unlink(tmp)
-    sys.stderr.write(summary.text(jobs))
+    if verbosity >= 0:
+        sys.stderr.write(summary.text(jobs))
     return summary.exit_status()

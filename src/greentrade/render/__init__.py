@@ -38,25 +38,27 @@ if TYPE_CHECKING:
 __all__ = ["assessment_html", "assessment_text", "citation_text", "report_html", "report_text"]
 
 
-def report_text(report: Mapping[str, Any]) -> str:
-    """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal."""
-    return _render("report.txt", "terminal", report=report)
+def report_text(report: Mapping[str, Any], *, verbosity: int = 0, width: int = 100, color: bool = False) -> str:
+    """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal:
+    the outcome summary, errors, warnings (`verbosity` 1 adds info findings, -1 shows errors
+    only), then each source once; lines wrap at `width`; `color` adds ANSI colours."""
+    return _render("report.txt", "terminal", report=report, verbosity=verbosity, width=width, color=color)
 
 
-def assessment_text(assessment: Mapping[str, Any]) -> str:
+def assessment_text(assessment: Mapping[str, Any], *, width: int = 100, color: bool = False) -> str:
     """The text form of an assessment (the dict of `Assessment.to_dict()`)."""
-    return _render("assessment.txt", "terminal", a=assessment)
+    return _render("assessment.txt", "terminal", a=assessment, width=width, color=color)
 
 
-def report_html(report: Mapping[str, Any]) -> str:
+def report_html(report: Mapping[str, Any], *, source: str | None = None) -> str:
     """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
-    an e-mail; values are autoescaped."""
-    return _render("report.html", "html", report=report)
+    an e-mail; values are autoescaped. `source` names the input (a file name) in the title."""
+    return _render("report.html", "html", report=report, source=source)
 
 
-def assessment_html(assessment: Mapping[str, Any]) -> str:
+def assessment_html(assessment: Mapping[str, Any], *, source: str | None = None) -> str:
     """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`)."""
-    return _render("assessment.html", "html", a=assessment)
+    return _render("assessment.html", "html", a=assessment, source=source)
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
