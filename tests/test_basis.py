@@ -32,8 +32,10 @@ def _engine(*rules, config=None, strict=None):
 
 
 def test_a_rule_must_declare_its_basis():
-    with pytest.raises(TypeError):
-        Rule(id="DEMO-001", title="t", severity=Severity.ERROR, check=lambda c: (), citation=CITE)  # type: ignore[call-arg]
+    # Without one it is read as inferred, with a DeprecationWarning (0.3 only; tests/test_deprecations.py).
+    with pytest.warns(DeprecationWarning, match="declares no basis"):
+        r = Rule(id="DEMO-001", title="t", severity=Severity.ERROR, check=lambda c: (), citation=CITE)
+    assert r.basis is Basis.INFERRED and r.no_basis
     with pytest.raises(ValueError):
         _rule("DEMO-001", "guessed", lambda c: ())
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES
 from greentrade._version import __version__
 from greentrade.engine import _contributions as boundary
+from greentrade.engine import _hookapi as hookapi
 from greentrade.engine._budget import DEFAULT_RULE_BUDGET
 from greentrade.engine._collect import Contributions, CorePlugin, collect
 from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
@@ -24,10 +27,14 @@ from greentrade.io._describe import did_you_mean
 from greentrade.io._load import Loaded, load, parse_date
 from greentrade.model import Dossier
 from greentrade.plugin import hookspec
+from greentrade.plugin.hookspec import HOOK_API_VERSION
 from greentrade.rules._catalog import Catalog
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._report import PluginInfo, Report, RuleInfo
 from greentrade.rules._rules import Category, Finding, Program, Rule
+
+if TYPE_CHECKING:
+    from greentrade.readiness import Assessment
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
@@ -99,11 +106,19 @@ class Engine:
         return self._pm
 
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
-        """Register a plugin object or module explicitly; returns its name."""
+        """Register a plugin object or module explicitly; returns its name.
+
+        A plugin whose ``GREENTRADE_HOOK_API`` range excludes this core's
+        `greentrade.plugin.HOOK_API_VERSION` is not registered: it becomes a ``GT-ENGINE-001``
+        finding on every report (strict mode raises `PluginError`)."""
         name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
         with self._collecting:
             if self._pm.has_plugin(name):
                 raise PluginConflictError(f"a plugin named {name!r} is already registered")
+            refusal = _hook_api_refusal(plugin, name)
+            if refusal is not None:  # not registered: a GT-ENGINE-001 finding (PluginError in strict mode)
+                self._fault(PluginError(refusal), "GT-ENGINE-001", refusal, name)
+                return name
             self._pm.register(plugin, name=name)
             self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
             self._cache = None
@@ -215,6 +230,22 @@ class Engine:
         self._infos = (c, infos)
         return infos
 
+    # -- deprecated ------------------------------------------------------------------------
+    def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
+               markets: Iterable[str] | None = None, as_of: dt.date | None = None) -> Assessment:
+        """Deprecated: call ``greentrade.assess(engine, source, markets=..., as_of=...)`` (same
+        result). Removed in 0.2, back as a warning shim in 0.3, removed again in 0.4."""
+        warnings.warn(
+            "Engine.assess() is deprecated: call greentrade.assess(engine, source, markets=..., as_of=...), "
+            "which gives the same result; Engine.assess() is removed in greentrade 0.4",
+            DeprecationWarning, stacklevel=2,
+        )
+        # The readiness layer builds on the engine: imported by name at call time, so that the
+        # engine keeps no import of it (the layers contract) for the one release of this shim.
+        readiness = importlib.import_module("greentrade.readiness")
+        assessment: Assessment = readiness.assess(self, source, markets=markets, as_of=as_of)
+        return assessment
+
     # -- validation ------------------------------------------------------------------------
     def validate_many(self, sources: Iterable[bytes | str | Path | Mapping[str, Any] | Dossier], *,
                       jobs: int = 1, as_of: dt.date | None = None,
@@ -260,3 +291,17 @@ class Engine:
             outcomes=outcomes,
             findings=findings,
         )
+
+
+def _hook_api_refusal(plugin: object, name: str) -> str | None:
+    """Why `plugin` is refused for the hook-API range it states, or None."""
+    spec = getattr(plugin, hookapi.ATTRIBUTE, None)
+    if spec is None:
+        return None
+    try:
+        if hookapi.accepts(spec, HOOK_API_VERSION):
+            return None
+    except hookapi.HookApiRangeError as exc:
+        return f"plugin {name!r} states an unreadable hook API range {hookapi.ATTRIBUTE}: {exc}; not loaded"
+    return (f"plugin {name!r} is written for hook API {spec} and this greentrade {__version__} provides hook "
+            f"API {HOOK_API_VERSION}; not loaded (install a version of the plugin written for it)")

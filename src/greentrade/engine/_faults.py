@@ -70,6 +70,13 @@ ENGINE_RULES: dict[str, Rule] = {
             basis="stated",
             remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
         ),
+        Rule(
+            id="GT-ENGINE-009", title="Plugins use no deprecated part of the plugin API",
+            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report it to the plugin's authors: what it uses still works in this release and is "
+                         "removed in a later one (docs/compatibility.md)."),
+        ),
     )
 }
 

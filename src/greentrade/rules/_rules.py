@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -176,6 +177,14 @@ def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
 
 
+#: The default of `Rule.basis`: the rule was built without one (deprecated, see `Rule`).
+_NO_BASIS: Any = object()
+
+
+def _basis(value: Any) -> Basis:
+    return value if value is _NO_BASIS else Basis(value)
+
+
 @attrs.frozen
 class Rule:
     """A rule: id, severity, source and a check that yields hits.
@@ -187,7 +196,8 @@ class Rule:
     other rules are not run for that shipment.
 
     ``basis`` (required) says what the rule's verdicts rest on (see `Basis`): only a
-    ``stated`` or ``host`` rule may yield a violation.
+    ``stated`` or ``host`` rule may yield a violation. A rule without it still loads in 0.3,
+    read as ``inferred``, with a `DeprecationWarning` (deprecated; an error from 0.4 on).
     """
 
     id: str = attrs.field(validator=_rule_id)
@@ -201,7 +211,21 @@ class Rule:
     scope: Literal["shipment", "dossier"] = "shipment"
     role: Literal["scope", "check", "data"] = "check"
     description: str = ""
-    basis: Basis = attrs.field(kw_only=True, converter=Basis)
+    basis: Basis = attrs.field(kw_only=True, default=_NO_BASIS, converter=_basis)
+    #: True for a rule built without ``basis`` (deprecated in 0.3: read as ``inferred``, with a
+    #: DeprecationWarning and a GT-ENGINE-009 note naming the plugin; an error from 0.4 on).
+    no_basis: bool = attrs.field(kw_only=True, default=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.basis is _NO_BASIS:
+            warnings.warn(
+                f"Rule {self.id!r} declares no basis; it is read as basis='inferred'. A Rule without "
+                "basis= is deprecated since greentrade 0.3 and an error from 0.4 on: say basis='stated', "
+                "'inferred', 'practice' or 'host' (docs/hooks.md)",
+                DeprecationWarning, stacklevel=3,
+            )
+            object.__setattr__(self, "basis", Basis.INFERRED)
+            object.__setattr__(self, "no_basis", True)
 
 
 @attrs.frozen
