@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from greentrade._files import DEFAULT_MAX_INPUT_BYTES
+from greentrade._files import DEFAULT_MAX_INPUT_BYTES, check_max_bytes
 from greentrade._version import __version__
 from greentrade.engine import _contributions as boundary
 from greentrade.engine import _hookapi as hookapi
-from greentrade.engine._budget import DEFAULT_RULE_BUDGET
+from greentrade.engine._budget import DEFAULT_RULE_BUDGET, MAX_RULE_BUDGET
 from greentrade.engine._collect import Contributions, CorePlugin, collect
 from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.engine._run import evaluate
@@ -73,19 +73,19 @@ class Engine:
             raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {boundary.short(self.unknown_keys)}")
         section = self._config.get("greentrade", {})
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
-        self.rule_time_budget = float(
-            rule_time_budget if rule_time_budget is not None
-            else section.get("rule_time_budget", DEFAULT_RULE_BUDGET)
-        )
-        if not self.rule_time_budget >= 0 or self.rule_time_budget == float("inf"):
-            raise ConfigError(f"rule_time_budget must be a number of seconds >= 0, not {self.rule_time_budget!r}")
+        budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
+                                                                                    DEFAULT_RULE_BUDGET)
+        if type(budget) not in (int, float) or not 0 <= budget <= MAX_RULE_BUDGET:
+            raise ConfigError(f"rule_time_budget must be a number of seconds from 0 to {MAX_RULE_BUDGET:g}, "
+                              f"not {boundary.short(budget)}")
+        self.rule_time_budget = float(budget)
         #: The largest input `validate` reads, in bytes.
-        self.max_input_bytes = int(
-            max_input_bytes if max_input_bytes is not None
-            else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES)
-        )
-        if self.max_input_bytes < 1:
-            raise ConfigError(f"max_input_bytes must be a positive number of bytes, not {self.max_input_bytes}")
+        try:
+            self.max_input_bytes = check_max_bytes(
+                max_input_bytes if max_input_bytes is not None
+                else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         #: The evaluation date when `validate` is given none (``[greentrade] as_of``).
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
