@@ -5,6 +5,7 @@
     python3 tasks.py test    # set up with the dev tools, then run every test (core and plugins)
     python3 tasks.py lint    # set up with the dev tools, then ruff, mypy (strict on core and plugins), lint-imports
     python3 tasks.py bench   # set up with the dev tools, then run the benchmarks (every performance target)
+    python3 tasks.py catalogs  # extract the messages, update the .po files, compile the .mo files
 
 The environment lives in .venv (override with GREENTRADE_VENV) and holds the core and every
 plugin under plugins/, installed in editable mode. `demo` installs only what the command line
@@ -29,7 +30,7 @@ VENV = Path(os.environ.get("GREENTRADE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / "greentrade-install.json"
 EXAMPLE = ROOT / "examples" / "zhejiang-solar-portfolio.json"
-JOBS = {"demo": (), "test": ("dev",), "lint": ("dev",), "bench": ("dev",)}
+JOBS = {"demo": (), "test": ("dev",), "lint": ("dev",), "bench": ("dev",), "catalogs": ("dev",)}
 
 
 def run(*cmd: str | Path) -> int:
@@ -92,6 +93,8 @@ def main(argv: list[str]) -> int:
                    "validate", EXAMPLE, *argv[1:])
     if job == "test":
         return run(BIN / "python", "-m", "pytest", "-q", *argv[1:])
+    if job == "catalogs":  # every domain: the core's and each first-party plugin's (docs/languages.md)
+        return run(BIN / "python", "-c", "from greentrade.testing.catalogs import main; main()", *argv[1:])
     if job == "lint":
         return run(BIN / "ruff", "check", ".") or run(BIN / "mypy") or run(BIN / "lint-imports")
     return (run(BIN / "python", ROOT / "bench" / "bench_validate.py", *argv[1:])

@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("toml", "json"), default="toml")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
+    s.add_argument("--format-version", type=int, metavar="N",
+                   help="for `report`: the schema of report format N (1 or 2; default: the current one)")
     serve_cli.add_parser(sub)
     _importcli.register(sub)
     comp = sub.add_parser("completion", help="print a shell completion script",
@@ -171,7 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _write(_cli_parse.completion(parser, args.shell), None)
         return EXIT_OK
     if args.command == "schema":
-        _write(json.dumps(schema(args.name), indent=2) + "\n", None)
+        name = args.name
+        if args.format_version is not None:
+            if name != "report" or args.format_version not in (1, 2):
+                parser.error("--format-version applies to `schema report`, with 1 or 2")
+            name = "report" if args.format_version == 2 else "report-1"
+        _write(json.dumps(schema(name), indent=2) + "\n", None)
         return EXIT_OK
     from greentrade.readiness._assess import MarketError
 
@@ -220,13 +227,13 @@ def _validate(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
 def _text(report: dict[str, Any], opts: Options) -> str:
     from greentrade import render
 
-    return render.report_text(report, verbosity=opts.verbosity, width=opts.width, color=opts.color)
+    return render.report_text(report)
 
 
 def _html(report: dict[str, Any], name: str) -> str:
     from greentrade import render
 
-    return render.report_html(report, source="standard input" if name == "-" else Path(name).name)
+    return render.report_html(report)
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
@@ -237,11 +244,10 @@ def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> 
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
     assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
-    name = "standard input" if args.dossier == "-" else Path(args.dossier).name
     forms: dict[str, Callable[[], str]] = {
         "json": assessment.to_json,
-        "html": lambda: render.assessment_html(assessment.to_dict(), source=name),
-        "text": lambda: render.assessment_text(assessment.to_dict(), width=opts.width, color=opts.color),
+        "html": lambda: render.assessment_html(assessment.to_dict()),
+        "text": lambda: render.assessment_text(assessment.to_dict()),
     }
     _write(forms[args.format](), args.output, protect=(args.dossier, opts.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
