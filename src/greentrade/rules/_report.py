@@ -301,10 +301,11 @@ class Report:
             return _ENCODE(_report(self)) + "\n"
         return json.dumps(_report(self), indent=indent, ensure_ascii=False) + "\n"
 
-    def to_text(self) -> str:
-        """A readable form for people (`greentrade.render.report_text` of `to_dict()`)."""
-        return render.report_text(self.to_dict())
+    def to_text(self, lang: str | None = None) -> str:
+        """A readable form for people (`greentrade.render.report_text` of `to_dict()`), in `lang`
+        (a BCP 47 tag of a shipped language, `greentrade.i18n.SHIPPED`; default: the report's)."""
+        return render.report_text(self.to_dict(), lang)
 
-    def to_html(self) -> str:
-        """A self-contained HTML page (`greentrade.render.report_html` of `to_dict()`)."""
-        return render.report_html(self.to_dict())
+    def to_html(self, lang: str | None = None) -> str:
+        """A self-contained HTML page (`greentrade.render.report_html` of `to_dict()`), in `lang`."""
+        return render.report_html(self.to_dict(), lang)
