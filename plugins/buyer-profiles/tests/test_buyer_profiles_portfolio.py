@@ -78,7 +78,8 @@ def test_gap_kinds_in_europe():
         return sorted({g.kind for _r, g in a.cell(p, "europe").gaps})
 
     assert kinds("P03") == ["missing-document"]
-    assert kinds("P06") == ["application-date-unknown", "wrong-declaration"]  # ISO 14067 only
+    # ISO 14067 only; the battery passport (Art. 77, not yet in force) is missing too
+    assert kinds("P06") == ["application-date-unknown", "missing-document", "wrong-declaration"]
     assert kinds("P07") == ["application-date-unknown", "missing-document"]  # 215 kWh: no declaration
     assert kinds("P09") == ["application-date-unknown", "spec-unknown"]  # capacity not stated
     assert kinds("P10") == ["expiring"]  # the preferred EPD
@@ -96,6 +97,7 @@ def test_battery_article7_not_before_its_date():
 
 
 ART7_DATE = "eu-battery-regulation.art7-application-date"
+ART77_DATE = "eu-battery-regulation.art77-application-date"
 
 
 def test_battery_article7_needs_the_configured_application_date_and_an_article_7_declaration():
@@ -105,18 +107,19 @@ def test_battery_article7_needs_the_configured_application_date_and_an_article_7
     (gap,) = [g for g in check.gaps if g.kind == "application-date-unknown"]
     assert ART7_DATE in gap.action
     # With it: not before that date, and an ISO 14067 declaration is not an Article 7 declaration.
-    engine = _engine({"reference": {ART7_DATE: "2027-03-01"}})
+    engine = _engine({"reference": {ART7_DATE: "2027-03-01", ART77_DATE: "2031-01-01"}})
     before = assess(engine, PORTFOLIO, markets=["europe"], as_of=dt.date(2027, 2, 28))
     assert [before.cell(p, "europe").status for p in ("P06", "P07")] == [OG, OG]
     after = assess(engine, PORTFOLIO, markets=["europe"], as_of=dt.date(2027, 3, 1))
     assert [after.cell(p, "europe").status for p in ("P06", "P07")] == [G, G]
-    assert sorted({g.kind for _r, g in after.cell("P06", "europe").gaps}) == ["wrong-declaration"]
+    art7 = [r for r in after.cell("P06", "europe").requirements if r.requirement == "EU-ESS-CFD-BATT-ART7"]
+    assert sorted({g.kind for r in art7 for g in r.gaps}) == ["wrong-declaration"]
     # A declaration that states Article 7 of Regulation (EU) 2023/1542 meets it.
     data = json.loads(PORTFOLIO.read_text())
     cfd = next(d for d in data["documents"] if d["id"] == "CFD-ESS5")
     cfd["scope"] = "Carbon footprint declaration under Regulation (EU) 2023/1542, Article 7(1)"
     fixed = assess(engine, data, markets=["europe"], as_of=dt.date(2027, 3, 1))
-    assert fixed.cell("P06", "europe").status == R
+    assert fixed.cell("P06", "europe").status == OG  # only the passport, not in force before 2031 here
 
 
 def test_construction_products_need_a_declaration_of_performance_and_epd_is_practice():
@@ -124,7 +127,7 @@ def test_construction_products_need_a_declaration_of_performance_and_epd_is_prac
     reqs = {r.id: r for r in profiles["eu-green-public-procurement"].requirements}
     epd, dop = reqs["EU-GBM-EPD-EN15804"], reqs["EU-GBM-DOP-CPR"]
     assert (epd.level, epd.standing) == ("preferred", "common-practice")
-    assert (dop.level, dop.standing, dop.document_type) == ("required", "law", "declaration-of-conformity")
+    assert (dop.level, dop.standing, dop.document_type) == ("required", "law", "declaration-of-performance")
     assert "305/2011" in dop.citation.title and "2024/3110" in dop.citation.title
     assert "CELEX 32011R0305" in dop.citation.reference and "CELEX 32024R3110" in dop.citation.reference
     assert dop.citation.date == dt.date(2011, 3, 9) and "8 January 2026" in (dop.citation.note or "")
@@ -151,7 +154,10 @@ def test_eu_battery_item_reads_the_art7_method():
         if doc["type"] == "carbon-footprint-declaration" and any(c["product"] == "P06" for c in doc["products"]):
             doc["methods"] = [{"id": "eu-battery-art7"}]
     b = assess(engine, data, markets=["europe"], as_of=AS_OF)
-    assert b.cell("P06", "europe").status == R
+    # Met; what is left is the battery passport (Art. 77), not in force before 2027-02-18.
+    assert b.cell("P06", "europe").status == OG
+    left = [r for r in b.cell("P06", "europe").requirements if r.gaps]
+    assert [(r.requirement, r.in_force) for r in left] == [("EU-ESS-BATT-PASSPORT-ART77", False)]
 
 
 def test_first_party_profiles():

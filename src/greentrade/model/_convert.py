@@ -65,6 +65,12 @@ def _structure_int(value: Any, _t: Any) -> int:
     return value
 
 
+def _structure_str_or_bool(value: Any, _t: Any) -> str | bool:
+    if type(value) is str or type(value) is bool:
+        return value
+    raise TypeError(f"expected a string or true/false, got {type(value).__name__}")
+
+
 def _structure_designator(value: Any, _t: Any) -> StandardDesignator:
     if type(value) is not str:
         raise TypeError(f"expected a standard designator string, got {type(value).__name__}")
@@ -195,6 +201,7 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
         conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
         conv.register_structure_hook_factory(_is_optional, _fast_optional_factory(conv))
     conv.register_structure_hook(StandardDesignator, _structure_designator)
+    conv.register_structure_hook(str | bool, _structure_str_or_bool)
     conv.register_structure_hook(str | DeclaredUnit | None, _unit_hook(conv))
     conv.register_unstructure_hook(StandardDesignator, _unstructure_designator)
 

@@ -18,6 +18,7 @@ from greentrade.model._standards import Method, StandardDesignator
 __all__ = [
     "DOCUMENT_STATUSES",
     "DOCUMENT_TYPES",
+    "FORMAT1_DOCUMENT_TYPES",
     "CoveredProduct",
     "Document",
     "DocumentStatus",
@@ -32,8 +33,14 @@ DocumentType = Literal[
     "test-report",
     "factory-audit",
     "declaration-of-conformity",
+    # Format 2: a declaration of performance (EU CPR Article 4) and a battery passport (EU Battery
+    # Regulation Article 77), which are neither certificates nor declarations of conformity.
+    "declaration-of-performance",
+    "battery-passport",
 ]
 DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
+#: The document types dossier format 1 knows (format 2 adds the last two).
+FORMAT1_DOCUMENT_TYPES: tuple[str, ...] = DOCUMENT_TYPES[:6]
 DocumentStatus = Literal["valid", "suspended", "withdrawn"]
 DOCUMENT_STATUSES: tuple[str, ...] = DocumentStatus.__args__  # type: ignore[attr-defined]
 

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from greentrade.model import _codes
-from greentrade.model._base import FieldError, SourceRecord, nonempty, optional_code
+from greentrade.model._base import FieldError, SourceRecord, nonempty, optional_code, optional_literal
 
 __all__ = [
+    "CprCoverage",
     "Product",
     "ProductIdentifier",
     "Spec",
@@ -38,6 +41,11 @@ class ProductIdentifier:
             raise FieldError("value", problem)
 
 
+#: Whether a construction product is covered by a harmonised standard or a European Assessment
+#: Document (EU CPR; a declaration of performance is required only then), or by neither.
+CprCoverage = Literal["harmonised-standard", "european-assessment-document", "none"]
+
+
 @attrs.frozen
 class Product:
     """A product; in format 2 only the id is required, the rest as far as a source states it."""
@@ -55,6 +63,13 @@ class Product:
     identifiers: tuple[ProductIdentifier, ...] = ()
     description: str | None = None
     source: SourceRecord | None = None
+    #: Format 2: what the product's source states about its coverage under the EU CPR (None: not
+    #: stated, so whether a declaration of performance is required is undetermined).
+    cpr_coverage: CprCoverage | None = attrs.field(default=None, kw_only=True,
+                                                   validator=optional_literal(CprCoverage))
+    #: Format 2: a rechargeable industrial battery with exclusively external storage (EU Battery
+    #: Regulation Art. 7(1): a later application date, not an exemption); None: not stated.
+    exclusively_external_storage: bool | None = attrs.field(default=None, kw_only=True)
 
     def spec(self, name: str) -> Spec | None:
         return next((s for s in self.specs if s.name == name), None)

@@ -37,6 +37,12 @@ class RequiredDocument:
     standards: tuple[StandardDesignator, ...] = ()
     products: tuple[str, ...] = ()
     note: str | None = None
+    #: The tender states that the document must stay valid through this date (TENDER-004 then
+    #: rests on it; without it, "valid through delivery" is greentrade's reading).
+    valid_through: dt.date | None = None
+    #: The tender states that the document must name the offered product as recorded (model,
+    #: HS code, manufacturing site; TENDER-002 then rests on it, otherwise it is a reading).
+    match_product: bool | None = None
 
 
 @attrs.frozen

@@ -197,8 +197,22 @@ def check_requirement(ctx: Ctx, profile: BuyerProfile, req: Requirement,
     base = RequirementCheck(
         profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=req.document_type,
         level=req.level, standing=req.standing, in_force=in_force, citation=req.citation,
-        effective_from=start,
+        effective_from=start, basis="inferred" if req.basis == "inferred" else None,
     )
+    check, note = _applicable(ctx, req, product, base, date_gap)
+    if check is not None and req.basis == "inferred":
+        # An inferred item (e.g. which certificate shows conformity "with GB/T 33761") cannot say
+        # that another edition fails: the reading is ours, so it is undetermined.
+        check = attrs.evolve(check, gaps=tuple(
+            attrs.evolve(g, kind="edition-undetermined", message=g.message + " (which document and edition "
+                         "count is greentrade's reading here, so this is undetermined)")
+            if g.kind == "wrong-edition" else g for g in check.gaps))
+    return check, note
+
+
+def _applicable(ctx: Ctx, req: Requirement, product: Product, base: RequirementCheck,
+                date_gap: Gap | None) -> tuple[RequirementCheck | None, str | None]:
+    note: str | None = None
     if date_gap is not None:
         base = attrs.evolve(base, gaps=(date_gap,))
     if req.applies_if_spec is not None and req.applies_if_min is not None:
@@ -220,10 +234,25 @@ def check_requirement(ctx: Ctx, profile: BuyerProfile, req: Requirement,
             return None, (f"{req.id} does not apply: {req.applies_if_spec} {_num(value)} {unit} is not "
                           f"{'above' if req.applies_if_exclusive else 'at or above'} {_num(req.applies_if_min)} {unit}")
         if value == req.applies_if_min:
-            return _with_documents(ctx, req, product, base), (
-                f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
-                "threshold; the requirement's note says whether its source's threshold is exclusive")
-    return _with_documents(ctx, req, product, base), None
+            note = (f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
+                    "threshold; the requirement's note says whether its source's threshold is exclusive")
+    if req.applies_if_field is not None:
+        value = getattr(product, req.applies_if_field, None)
+        wanted = " or ".join(map(_value_text, req.applies_if_values))
+        if value is None:
+            return attrs.evolve(base, gaps=(*base.gaps, Gap(
+                "field-unknown",
+                f"product {product.id} does not state {req.applies_if_field}; requirement {req.id} applies when it "
+                f"is {wanted}",
+                f"Record the product's {req.applies_if_field} (dossier format 2) from its technical documentation.",
+            ),)), None
+        if value not in req.applies_if_values:
+            return None, f"{req.id} does not apply: {req.applies_if_field} is {_value_text(value)}, not {wanted}"
+    return _with_documents(ctx, req, product, base), note
+
+
+def _value_text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _application_date(ctx: Ctx, req: Requirement) -> tuple[dt.date | None, Gap | None]:

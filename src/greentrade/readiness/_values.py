@@ -64,12 +64,14 @@ GAP_KINDS: tuple[str, ...] = (
     "spec-unknown",
     "undated-standard",
     "adoption-undetermined",
+    "edition-undetermined",
+    "field-unknown",
     "expiring",
     "application-date-unknown",
     "wrong-declaration",
 )
 UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "adoption-undetermined",
-                                "application-date-unknown"})
+                                "edition-undetermined", "field-unknown", "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
 
@@ -98,6 +100,8 @@ class RequirementCheck:
     in_force: bool
     citation: Citation
     effective_from: dt.date | None = None
+    #: ``inferred`` when the requirement is greentrade's reading of its source (None: stated).
+    basis: str | None = None
     document: str | None = None
     valid_until: dt.date | None = None
     gaps: tuple[Gap, ...] = ()
@@ -259,8 +263,8 @@ _ORDER: dict[type, tuple[str, ...]] = {
     Assessment: ("assessment_format", "greentrade_version", "plugins", "as_of", "input_sha256", "evaluated",
                  "statuses", "counts", "markets", "programs", "products", "tenders", "data_findings"),
     Cell: ("market", "status", "earliest_expiry", "limiting_document", "requirements", "notes", "pathways"),
-    RequirementCheck: ("profile", "requirement", "title", "document_type", "level", "standing", "in_force", "met",
-                       "effective_from", "document", "valid_until", "gaps", "citation"),
+    RequirementCheck: ("profile", "requirement", "title", "document_type", "level", "standing", "basis", "in_force",
+                       "met", "effective_from", "document", "valid_until", "gaps", "citation"),
     Citation: ("authority", "title", "date", "reference", "note"),
 }
 _COMPUTED: dict[type, dict[str, Callable[[Any], Any]]] = {

@@ -53,6 +53,13 @@ class Requirement:
     effective_from_reference: str | None = None
     #: Phrases the document's ``scope`` must state (case and spaces ignored; ``a|b`` for either).
     document_states: tuple[str, ...] = ()
+    #: Only products whose field `applies_if_field` (``cpr_coverage``, ``exclusively_external_storage``)
+    #: has one of `applies_if_values`; a product that does not state it: undetermined.
+    applies_if_field: str | None = None
+    applies_if_values: tuple[str | bool, ...] = ()
+    #: What the item rests on: ``stated`` (its citation says it) or ``inferred`` (greentrade's reading
+    #: of its source, explained in `note`; its gaps never decide more than `undetermined` on their own).
+    basis: Literal["stated", "inferred"] = "stated"
 
 
 @attrs.frozen

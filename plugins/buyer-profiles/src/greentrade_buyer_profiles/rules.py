@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from greentrade.model import Document, Product, RequiredDocument, StandardDesignator, Tender
 from greentrade.plugin import (
     SITE_DOCUMENT_TYPES,
+    Basis,
     EvidenceIndex,
     Hit,
     Rule,
@@ -69,13 +70,24 @@ def _written(d: StandardDesignator) -> str:
     return f"{d} (written {d.written!r})" if d.written else str(d)
 
 
-def _validity_problem(doc: Document, ctx: RuleContext, until: dt.date) -> str | None:
+def _validity_problem(doc: Document, ctx: RuleContext, req: RequiredDocument,
+                      delivery: dt.date) -> tuple[str, bool] | None:
+    """Why the document does not stay valid as needed, and whether a stated source says so (the
+    document is not valid now, or the tender states `valid_through`); validity through the
+    delivery date without `valid_through` is our reading."""
     if doc.status != "valid":
-        return f"document {doc.id} is {doc.status}"
+        return f"document {doc.id} is {doc.status}", True
     if doc.issue_date is not None and doc.issue_date > ctx.as_of:
-        return f"document {doc.id} is issued {doc.issue_date}, after the as-of date {ctx.as_of}"
-    if doc.valid_until is not None and doc.valid_until < until:
-        return f"document {doc.id} expires {doc.valid_until}, before the delivery date {until}"
+        return f"document {doc.id} is issued {doc.issue_date}, after the as-of date {ctx.as_of}", True
+    if req.valid_through is not None:
+        if doc.valid_until is not None and doc.valid_until < req.valid_through:
+            return (f"document {doc.id} expires {doc.valid_until}, before {req.valid_through}, the date "
+                    "the tender requires it valid through"), True
+        return None
+    if doc.valid_until is not None and doc.valid_until < delivery:
+        return (f"document {doc.id} expires {doc.valid_until}, before the delivery date {delivery} (the tender "
+                "does not state how long the document must stay valid: reading it as through delivery is "
+                "greentrade's, not the tender's)"), False
     return None
 
 
@@ -110,8 +122,13 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
         if stage == 2:
             for d in found:
                 cov = index.entry(d, product.id)
-                yield ctx.violation(
-                    f"{head}; document {d.id} states {mismatch[id(d)]}", cov or d, subject=sub)
+                text = f"{head}; document {d.id} states {mismatch[id(d)]}"
+                if req.match_product:
+                    yield ctx.violation(text + " (the tender requires the document to name the offered product)",
+                                        cov or d, subject=sub)
+                else:
+                    yield _reading(ctx, "TENDER-002", text + " (the tender does not state how the document must "
+                                   "match the product: that it must is greentrade's reading)", cov or d, subject=sub)
         return
     if req.standards:
         # What satisfies a required standard is decided by the same function `assess` uses.
@@ -122,10 +139,26 @@ def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Pro
                 yield ctx.violation(f"{head}; {have}{tail}", req, "standards", subject=sub)
             return
         matching = cited
-    if stage == 4 and all(_validity_problem(d, ctx, tender.delivery_date) for d in matching):
-        why = "; ".join(str(_validity_problem(d, ctx, tender.delivery_date)) for d in matching)
-        yield ctx.violation(f"{head}, valid through delivery on {tender.delivery_date}: {why}{tail}",
-                            matching[0], "valid_until" if matching[0].status == "valid" else "status", subject=sub)
+    if stage != 4:
+        return
+    problems = [_validity_problem(d, ctx, req, tender.delivery_date) for d in matching]
+    if all(p is not None for p in problems):
+        why = "; ".join(p[0] for p in problems if p is not None)
+        until = req.valid_through or tender.delivery_date
+        text = f"{head}, valid through {until}: {why}{tail}"
+        at = ("valid_until" if matching[0].status == "valid" else "status",)
+        if all(p is not None and p[1] for p in problems):
+            yield ctx.violation(text, matching[0], *at, subject=sub)
+        else:
+            yield _reading(ctx, "TENDER-004", text, matching[0], *at, subject=sub)
+
+
+def _reading(ctx: RuleContext, rule_id: str, message: str, at: object, *path: str | int, subject: str) -> Hit:
+    """A finding that rests on greentrade's reading of the tender: a warning with basis inferred, an
+    error (basis host) when the host made the rule binding (require = ["TENDER-00x"])."""
+    if ctx.binding(rule_id):
+        return ctx.violation(message, at, *path, subject=subject, basis=Basis.INFERRED)
+    return ctx.warning(message, at, *path, subject=subject, basis=Basis.INFERRED)
 
 
 def _present(ctx: RuleContext) -> Iterator[Hit]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from greentrade.model import Dossier, Party, Product, Shipment, ShipmentLine
 from greentrade.model._convert import unstructure
-from greentrade.model._documents import DOCUMENT_TYPES
+from greentrade.model._documents import FORMAT1_DOCUMENT_TYPES as DOCUMENT_TYPES
 from greentrade.testing.strategies._base import (
     DEFAULT_SHIP_DATES,
     MAX_DATE,

@@ -26,7 +26,8 @@ from greentrade.model import (
     Spec,
     _codes,
 )
-from greentrade.model._documents import DOCUMENT_STATUSES, DOCUMENT_TYPES
+from greentrade.model._documents import DOCUMENT_STATUSES
+from greentrade.model._documents import FORMAT1_DOCUMENT_TYPES as DOCUMENT_TYPES
 from greentrade.model._parties import PARTY_ROLES
 from greentrade.model._standards import StandardDesignator
 from greentrade.testing.strategies._base import (

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from hypothesis import strategies as st
 
 from greentrade.model import Document, Product, Promise, RequiredDocument, Tender, TenderItem
-from greentrade.model._documents import DOCUMENT_TYPES
+from greentrade.model._documents import FORMAT1_DOCUMENT_TYPES as DOCUMENT_TYPES
 from greentrade.testing.strategies._base import (
     DEFAULT_LEAVES,
     Leaves,
