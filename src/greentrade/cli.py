@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from greentrade import _cli_batch, _importcli
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
@@ -23,6 +23,7 @@ from greentrade.server import _cli as serve_cli
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+_T = TypeVar("_T")
 
 
 def print(*values: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
@@ -84,8 +85,7 @@ def _engine(config: str | None) -> Engine:
 def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ()) -> None:
     """Write to `output` atomically (never over a file named in `protect`), or to stdout."""
     if output:
-        refuse_overwrite(output, protect)
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), protect=protect)
         return
     try:
         sys.stdout.write(text)
@@ -99,6 +99,17 @@ def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ())
 def _source(engine: Engine, dossier: str) -> bytes | Path:
     """Standard input (read within the engine's input limit) or the dossier's path."""
     return read_bytes(sys.stdin.buffer, engine.max_input_bytes) if dossier == "-" else Path(dossier)
+
+
+def _named(name: str, work: Callable[[], _T]) -> _T:
+    """`work()`, with a `DossierReadError` that names the file it is about (once)."""
+    try:
+        return work()
+    except DossierReadError as exc:
+        label = "standard input" if name == "-" else name
+        if label in str(exc):
+            raise
+        raise DossierReadError(f"{label}: {exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate" and _cli_batch.is_batch(args):
             return _cli_batch.run_command(engine, args)
         if args.command == "validate":
-            report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
+            if args.output:  # before the work: never over the input or the configuration
+                refuse_overwrite(args.output, (args.dossier, config))
+            report = _named(args.dossier, lambda: engine.validate(_source(engine, args.dossier), as_of=args.as_of))
             forms = {"json": lambda: report.to_json(indent=2), "html": report.to_html}
             _write(forms.get(args.format, report.to_text)(), args.output, protect=(args.dossier, config))
             return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -149,13 +162,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace) -> int:
+    protect = (args.dossier, getattr(args, "sub_config", None) or args.config)
+    if args.output:
+        refuse_overwrite(args.output, protect)
     source = _source(engine, args.dossier)
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
-    assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
+    assessment = _named(args.dossier, lambda: assess(engine, source, markets=args.market, as_of=args.as_of))
     forms: dict[str, Callable[[], str]] = {"json": assessment.to_json, "html": assessment.to_html,
                                            "text": lambda: escape_controls(assessment.to_text())}
-    _write(forms[args.format](), args.output, protect=(args.dossier, getattr(args, "sub_config", None) or args.config))
+    _write(forms[args.format](), args.output, protect=protect)
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
 
 
