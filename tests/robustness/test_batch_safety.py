@@ -350,3 +350,32 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     proc.kill()
     proc.communicate(timeout=60)
     assert _gone(workers)
+
+
+# -- Dask ------------------------------------------------------------------------------------------
+_DASK = '''
+import sys
+from pathlib import Path
+import dask.bag as db
+from greentrade import Engine
+from greentrade.dask import validate_bag
+items = [Path(sys.argv[1]), Path(sys.argv[2]), b"[1]", b"{}"]
+for r in validate_bag(db.from_sequence(items, npartitions=2), Engine(), form="report").compute(scheduler="sync"):
+    print(r.findings[-1].rule, r.findings[-1].message)
+'''
+
+
+@POSIX
+def test_dask_items_are_read_through_the_one_reader_and_named(tmp_path: Path) -> None:
+    pytest.importorskip("dask.bag")
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")  # looked at, never read
+    result = subprocess.run([sys.executable, "-c", _DASK, str(fifo), str(zero)], capture_output=True, text=True,
+                            timeout=120, preexec_fn=_limited)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and all(line.startswith("GT-ENGINE-007 ") for line in lines)
+    assert "pipe.json" in lines[0] and "FIFO" in lines[0] and "character device" in lines[1]
+    assert "partition 1, item 0: not a dossier" in lines[2] and "partition 1, item 1: not a dossier" in lines[3]
