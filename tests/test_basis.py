@@ -96,7 +96,7 @@ def test_host_makes_an_inferred_rule_binding():
     assert report.status("demo", SHIPMENT) is Status.NOT_ELIGIBLE
     meta = {r["id"]: r for r in report.to_dict()["rules"]}
     assert meta["DEMO-001"] == {"id": "DEMO-001", "title": "DEMO-001", "plugin": "demo", "basis": "host",
-                                "program": "demo", "declared_basis": "inferred"}
+                                "program": "demo", "declared_basis": "inferred", "source": 0}
     assert meta["GT-SCHEMA-001"]["basis"] == "stated"
     # Without the requirement the same rule only warns.
     plain = _engine(_rule("DEMO-001", "inferred", check)).validate(DOSSIER)

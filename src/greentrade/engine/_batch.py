@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from greentrade._version import __version__
-from greentrade.engine._faults import engine_finding, exc_summary
+from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_summary
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
@@ -166,6 +166,7 @@ def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
         plugins=[PluginInfo(n, v) for n, v in engine._versions.items()],
         as_of=as_of, sha256=sha256, evaluated=False, outcomes=[],
         findings=[*engine._load_faults, *c.faults, engine_finding(rule_id, message, effect=effect)],
+        known_rules=ENGINE_RULE_INFOS,
     )
 
 

@@ -18,7 +18,7 @@ from greentrade.engine import _contributions as boundary
 from greentrade.engine import _hookapi as hookapi
 from greentrade.engine._budget import DEFAULT_RULE_BUDGET, MAX_RULE_BUDGET
 from greentrade.engine._collect import Contributions, CorePlugin, collect
-from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
+from greentrade.engine._faults import ENGINE_RULE_INFOS, ENGINE_RULES, engine_finding, exc_summary
 from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
@@ -85,6 +85,12 @@ class Engine:
                 else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES))
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        #: ``state`` (default): an outcome that rests on an inferred or practice premise lists it
+        #: under ``assumptions``; ``undetermined``: such an outcome is undetermined instead
+        #: (``[greentrade] assumptions``).
+        self.assumptions: str = section.get("assumptions", "state")
+        if self.assumptions not in ("state", "undetermined"):
+            raise ConfigError(f"assumptions must be 'state' or 'undetermined', not {boundary.short(self.assumptions)}")
         #: The evaluation date when `validate` is given none (``[greentrade] as_of``).
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
@@ -224,7 +230,8 @@ class Engine:
         if cached is not None and cached[0] is c:
             return cached[1]
         infos = tuple(RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
-                               basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules)
+                               basis=self.rule_basis(r), declared_basis=str(r.basis), citation=r.citation,
+                               remediation=r.remediation or None) for r in self.rules)
         self._infos = (c, infos)
         return infos
 
@@ -278,11 +285,13 @@ class Engine:
         as_of = as_of if as_of is not None else self.as_of
         evaluated, outcomes, findings = evaluate(
             self._contributions(), loaded, as_of, strict=self.strict,
-            rule_time_budget=self.rule_time_budget, load_faults=self._load_faults)
+            rule_time_budget=self.rule_time_budget, load_faults=self._load_faults,
+            assumptions=self.assumptions)
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
             rules=self._rule_infos(),
+            known_rules=ENGINE_RULE_INFOS,
             as_of=as_of,
             sha256=loaded.sha256,
             evaluated=evaluated,

@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from greentrade.rules._report import RuleInfo
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, Severity
 
 _ENGINE = Citation(
@@ -90,6 +91,14 @@ def engine_finding(rule_id: str, message: str, subject: str | None = None, **kw:
     )
 
 
+#: The engine's rules as a report lists them (report/2 cites each rule once, in `rules`).
+ENGINE_RULE_INFOS: dict[str, RuleInfo] = {
+    r.id: RuleInfo(id=r.id, title=r.title, plugin="greentrade", basis=str(r.basis),
+                   citation=r.citation, remediation=r.remediation or None)
+    for r in ENGINE_RULES.values()
+}
+
+
 def exc_summary(exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
@@ -107,5 +116,6 @@ def omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
         rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
         message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
                 f"(at most {cap} per rule; the outcomes count all of them)",
+        message_id="GT-ENGINE-005.omitted", args={"count": count, "rule": rule_id, "cap": cap},
         remediation=rule.remediation, citation=rule.citation,
     )

@@ -133,6 +133,19 @@ class CatalogEntry:
     note: str | None = None
 
 
+#: A message's named arguments, as sorted (name, value) pairs (hashable, so findings stay
+#: hashable); values are strings, numbers or booleans.
+Args = tuple[tuple[str, str | int | float | bool], ...]
+
+
+def args_tuple(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Args:
+    """`Args` from a mapping (or pairs); keys sorted, values kept as given."""
+    if not value:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted(((str(k), v) for k, v in items), key=lambda kv: kv[0]))
+
+
 @attrs.frozen
 class Hit:
     """What a rule's check yields; the engine turns it into a `Finding`."""
@@ -147,6 +160,16 @@ class Hit:
     #: configuration decided it, ``inferred`` or ``practice`` for a weaker reading. A hit
     #: cannot claim ``stated`` for a rule that is not.
     basis: Basis | None = attrs.field(default=None, converter=attrs.converters.optional(Basis))
+    #: The stable id of the message's template (report/2 ``message_id``); None: the rule's id,
+    #: and the message is rendered only as written.
+    message_id: str | None = None
+    #: The named arguments of the template (report/2 ``args``); also those of `needs_id`.
+    args: Args = attrs.field(factory=tuple, converter=args_tuple)
+    #: The stable id of the `needs` text's template (report/2 ``needs_id``).
+    needs_id: str | None = None
+    #: True for a premise the outcome rests on (`RuleContext.assume`): listed as one of the
+    #: outcome's ``assumptions`` when the program is eligible or not applicable.
+    assumption: bool = False
 
 
 @attrs.frozen
@@ -165,6 +188,13 @@ class Finding:
     needs: str | None = None
     citation: Citation | None = None
     basis: Basis = Basis.STATED
+    #: report/2: the message's template id (the rule id when the rule gave none) and arguments.
+    message_id: str | None = None
+    args: Args = attrs.field(default=(), converter=args_tuple)
+    needs_id: str | None = None
+    #: A premise its outcome rests on (from `RuleContext.assume`); not written to the JSON form
+    #: of a finding: the outcome lists it under ``assumptions``.
+    assumption: bool = attrs.field(default=False, eq=False)
 
 
 Check = Callable[["RuleContext"], Iterable[Hit]]
@@ -317,3 +347,12 @@ class RuleContext:
     def note(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
         """Information that does not change the status (e.g. out-of-scope lines)."""
         return self._hit(Effect.NOTE, message, at, path, **kw)
+
+    def assume(self, message: str, at: object, *path: str | int, needs: str, **kw: Any) -> Hit:
+        """A premise of ours the outcome rests on: an ``inferred`` or ``practice`` reading that
+        decides ``eligible`` or ``not_applicable`` (say, an accreditation standing in for
+        "recognized"). It is an info note; the outcome lists it under ``assumptions``, and a
+        host with ``[greentrade] assumptions = "undetermined"`` gets ``undetermined`` instead,
+        naming `needs` (what would decide it)."""
+        kw.setdefault("basis", Basis.INFERRED)
+        return self._hit(Effect.NOTE, message, at, path, needs=needs, assumption=True, **kw)
