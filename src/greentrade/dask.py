@@ -94,5 +94,5 @@ def validate_bag(bag: Any, engine: Engine, *, as_of: dt.date | None = None, form
     key = hashlib.sha256(pickle.dumps(spec)).hexdigest()
     # A bag of the partition numbers, partitioned alike: each report of an unreadable item says
     # where the item is ("partition 3, item 12").
-    numbers = dask.bag.from_sequence(range(bag.npartitions), npartitions=bag.npartitions)
+    numbers = cast(Any, dask.bag).from_sequence(range(bag.npartitions), npartitions=bag.npartitions)
     return cast(Any, bag).map_partitions(_partition, numbers, spec, key, as_of, form)

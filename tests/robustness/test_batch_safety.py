@@ -238,7 +238,7 @@ def test_symlinked_folders_are_followed_once(inputs: Path, tmp_path: Path) -> No
 # -- signals ---------------------------------------------------------------------------------------
 _SLOW_HOST = '''
 import sys, time
-from greentrade import Citation, Engine, Period, Program, Rule, hookimpl
+from greentrade import Citation, Engine, Period, Program, Rule, Severity, hookimpl
 from greentrade import cli
 
 C = Citation(authority="test", title="slow rule (test fixture)", reference="tests")
@@ -254,7 +254,8 @@ class Slow:
 
     @hookimpl
     def greentrade_rules(self):
-        return [Rule(id="SLOW-001", title="Slow", check=slow, citation=C, program="slow", basis="stated")]
+        return [Rule(id="SLOW-001", title="Slow", severity=Severity.ERROR, check=slow, citation=C, program="slow",
+                     basis="stated")]
 
 def engine(_config):
     e = Engine()
@@ -333,7 +334,7 @@ def test_sigterm_with_stdout_marks_the_output_incomplete(tmp_path: Path) -> None
     workers = _children(proc.pid)
     proc.send_signal(signal.SIGTERM)
     rest, err = proc.communicate(timeout=60)
-    lines = (first + rest).decode().splitlines()
+    lines = (first + rest).decode().split("\n")[:-1]
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert json.loads(lines[-1])["incomplete"] is True and "incomplete" in json.loads(lines[-1])["message"]
     assert all("report_format" in json.loads(line) for line in lines[:-1])
