@@ -19,7 +19,20 @@ from typing import Any
 
 import pytest
 
-from greentrade import Citation, Effect, Engine, Hit, Period, PluginError, Program, Rule, Severity, Status, cli, hookimpl
+from greentrade import (
+    Citation,
+    Effect,
+    Engine,
+    Hit,
+    Period,
+    PluginError,
+    Program,
+    Rule,
+    Severity,
+    Status,
+    cli,
+    hookimpl,
+)
 from greentrade.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

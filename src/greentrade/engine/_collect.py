@@ -7,6 +7,7 @@ against their annotations by `greentrade.engine._contributions`.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
@@ -339,7 +340,7 @@ class _Collection:
                 )
             check = SchemaValidator(schemas[section])
             plain = _basis.without_require(value)
-            errors = [] if check.is_valid(plain) else list(check.iter_errors(plain))
+            errors = [] if check.is_valid(plain) else list(itertools.islice(check.iter_errors(plain), 1))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))

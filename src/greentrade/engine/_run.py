@@ -36,6 +36,7 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
     found.extend(c.faults)
     found.extend(loaded.findings)
     found.add_omitted(loaded.omitted)
+    found.incomplete |= loaded.incomplete
     outcomes: list[Outcome] = []
     dossier = loaded.dossier
     evaluated = dossier is not None and not any(
@@ -55,7 +56,8 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
-    findings = [*found.kept, *(omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
+    findings = [*found.kept, *(omission(rule, n, worst, found.cap, at_least=rule in found.incomplete)
+                               for rule, (n, worst) in found.omitted.items())]
     return evaluated, outcomes, findings
 
 
