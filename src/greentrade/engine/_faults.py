@@ -70,6 +70,13 @@ ENGINE_RULES: dict[str, Rule] = {
             basis="stated",
             remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
         ),
+        Rule(
+            id="GT-ENGINE-010", title="A dossier has shipments to judge", severity=Severity.INFO,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data", basis="stated",
+            remediation=("Attach the documents to a shipment (docs/import.md shows the path: import, attach, "
+                         "validate), or import into a dossier that has shipments with `greentrade import ... "
+                         "--into DOSSIER`, and validate again."),
+        ),
     )
 }
 

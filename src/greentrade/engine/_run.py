@@ -45,6 +45,11 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
                 found.extend(f)
                 outcomes.extend(o)
             found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+        if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
+            found.append(engine_finding(
+                "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
+                "a shipment or merge them into a dossier with shipments (greentrade import --into DOSSIER), see "
+                "docs/import.md", effect=Effect.NOTE))
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
