@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from greentrade.rules._report import RuleInfo
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, Severity
 
 _ENGINE = Citation(
@@ -71,6 +72,13 @@ ENGINE_RULES: dict[str, Rule] = {
             remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
         ),
         Rule(
+            id="GT-ENGINE-009", title="Plugins use no deprecated part of the plugin API",
+            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report it to the plugin's authors: what it uses still works in this release and is "
+                         "removed in a later one (docs/compatibility.md)."),
+        ),
+        Rule(
             id="GT-ENGINE-010", title="A dossier has shipments to judge", severity=Severity.INFO,
             check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data", basis="stated",
             remediation=("Attach the documents to a shipment (docs/import.md shows the path: import, attach, "
@@ -90,6 +98,14 @@ def engine_finding(rule_id: str, message: str, subject: str | None = None, **kw:
     )
 
 
+#: The engine's rules as a report lists them (report/2 cites each rule once, in `rules`).
+ENGINE_RULE_INFOS: dict[str, RuleInfo] = {
+    r.id: RuleInfo(id=r.id, title=r.title, plugin="greentrade", basis=str(r.basis),
+                   citation=r.citation, remediation=r.remediation or None)
+    for r in ENGINE_RULES.values()
+}
+
+
 def exc_summary(exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" ({Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
@@ -107,5 +123,6 @@ def omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
         rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
         message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
                 f"(at most {cap} per rule; the outcomes count all of them)",
+        message_id="GT-ENGINE-005.omitted", args={"count": count, "rule": rule_id, "cap": cap},
         remediation=rule.remediation, citation=rule.citation,
     )

@@ -45,7 +45,7 @@ from greentrade.plugin._documents import declared_unit_text, footprint_values
 from greentrade.plugin._hits import unstated, warn_unless_binding
 from greentrade.plugin._parties import PartyMatch, match_party
 from greentrade.plugin._shipments import line_products
-from greentrade.plugin.hookspec import hookimpl
+from greentrade.plugin.hookspec import HOOK_API_VERSION, hookimpl
 from greentrade.rules import (
     Basis,
     BuyerProfile,
@@ -77,6 +77,7 @@ from greentrade.rules._refdata import COUNTRY_GROUPS, country_group
 
 __all__ = [
     "COUNTRY_GROUPS",
+    "HOOK_API_VERSION",
     "SITE_DOCUMENT_TYPES",
     "Basis",
     "BuyerProfile",

@@ -6,7 +6,7 @@ Imports only greentrade.model (see docs/architecture.md).
 
 from greentrade.rules._catalog import Catalog, EditionCheck
 from greentrade.rules._profiles import BuyerProfile, Pathway, Requirement
-from greentrade.rules._report import Outcome, PluginInfo, Report, RuleInfo
+from greentrade.rules._report import Assumption, Outcome, PluginInfo, Report, RuleInfo
 from greentrade.rules._rules import (
     Basis,
     CatalogEntry,
@@ -23,6 +23,7 @@ from greentrade.rules._rules import (
 )
 
 __all__ = [
+    "Assumption",
     "Basis",
     "BuyerProfile",
     "Catalog",
