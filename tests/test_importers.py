@@ -271,6 +271,9 @@ def test_merge_into_a_dossier_adds_without_overwriting(engine):
     imported = import_pact(PACT2, options=ImportOptions(hs_code="940541", category="solar-street-light")).dossier
     merged, _notes = merge(base, imported)
     assert merged["format"] == "greentrade.dossier/2"
+    from greentrade.io._migrate import migrate
+
+    base = migrate(base)  # a format-1 base is migrated first
     for coll in ("parties", "products", "documents", "shipments"):
         ids = [e["id"] for e in merged.get(coll, [])]
         assert len(ids) == len(set(ids))
