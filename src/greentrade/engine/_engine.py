@@ -23,6 +23,7 @@ from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
 from greentrade.io._datarules import CORE_RULES
+from greentrade.io._describe import did_you_mean
 from greentrade.io._load import Loaded, load, parse_date
 from greentrade.model import Dossier
 from greentrade.plugin import hookspec
@@ -95,7 +96,7 @@ class Engine:
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
         except ValueError as exc:
-            raise ConfigError(f"configuration error at greentrade/as_of: {exc}") from None
+            raise ConfigError(f"configuration error at greentrade/as_of: {exc}", keys=("greentrade", "as_of")) from None
         self._cache: Contributions | None = None
         #: The report's rule list, built once per collection of the contributions.
         self._infos: tuple[Contributions, tuple[RuleInfo, ...]] | None = None
@@ -146,8 +147,9 @@ class Engine:
         eps = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
         seen = {ep.name for ep in eps}
         for missing in sorted((allowed or set()) - seen):
-            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed"),
-                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed", missing)
+            near = did_you_mean(missing, seen)
+            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed{near}"),
+                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed{near}", missing)
         for ep in eps:
             if allowed is not None and ep.name not in allowed:
                 continue

@@ -63,11 +63,13 @@ GAP_KINDS: tuple[str, ...] = (
     "not-valid",
     "spec-unknown",
     "undated-standard",
+    "adoption-undetermined",
     "expiring",
     "application-date-unknown",
     "wrong-declaration",
 )
-UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "application-date-unknown"})
+UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "adoption-undetermined",
+                                "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
 

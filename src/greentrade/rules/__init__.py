@@ -4,6 +4,7 @@ and what rules yield (hits, findings, outcomes, the report).
 Imports only greentrade.model (see docs/architecture.md).
 """
 
+from greentrade.rules._adoptions import Adoption, adoption_of
 from greentrade.rules._catalog import Catalog, EditionCheck
 from greentrade.rules._profiles import BuyerProfile, Pathway, Requirement
 from greentrade.rules._report import Assumption, Outcome, PluginInfo, Report, RuleInfo
@@ -23,6 +24,7 @@ from greentrade.rules._rules import (
 )
 
 __all__ = [
+    "Adoption",
     "Assumption",
     "Basis",
     "BuyerProfile",
@@ -45,4 +47,5 @@ __all__ = [
     "RuleInfo",
     "Severity",
     "Status",
+    "adoption_of",
 ]

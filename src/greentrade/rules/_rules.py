@@ -207,6 +207,17 @@ def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
 
 
+#: What a rule may declare it yields (`Rule.yields`): ``pass`` (nothing but notes) and the kinds
+#: of finding (a note of severity warning counts as ``warning``). Rule-case coverage counts them.
+YIELDS = ("pass", "violation", "warning", "undetermined", "not_applicable", "note")
+
+
+def _yields(_inst: Any, _attr: Any, value: tuple[str, ...]) -> None:
+    unknown = [v for v in value if v not in YIELDS]
+    if unknown:
+        raise ValueError(f"yields {unknown!r}: each must be one of {', '.join(YIELDS)}")
+
+
 #: The default of `Rule.basis`: the rule was built without one (deprecated, see `Rule`).
 _NO_BASIS: Any = object()
 
@@ -245,6 +256,9 @@ class Rule:
     #: True for a rule built without ``basis`` (deprecated in 0.3: read as ``inferred``, with a
     #: DeprecationWarning and a GT-ENGINE-009 note naming the plugin; an error from 0.4 on).
     no_basis: bool = attrs.field(kw_only=True, default=False, eq=False, repr=False)
+    #: The effects the rule can yield (`YIELDS`), when its check's code suggests more than it
+    #: can reach; empty: read from the code. Used by rule-case coverage (docs/testing.md).
+    yields: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=tuple, validator=_yields)
 
     def __attrs_post_init__(self) -> None:
         if self.basis is _NO_BASIS:
