@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from greentrade._files import write_atomic
+from greentrade._files import InputError, refuse_overwrite, write_atomic
 from greentrade.model import _codes
 
 __all__ = ["COMMANDS", "register", "run"]
 
 COMMANDS = ("import", "migrate")
+BUILTIN = ("pact", "catenax", "openepd", "ilcd", "batterypass")
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -54,11 +56,10 @@ def _migrate(args: argparse.Namespace) -> int:
     from greentrade.io._load import DossierReadError
     from greentrade.io._migrate import MigrationError, migrate_text
 
-    notes: list[str] = []
     try:
-        text = migrate_text(Path(args.dossier), notes)
+        text = migrate_text(Path(args.dossier))
     except DossierReadError as exc:
-        print(f"greentrade: {exc}", file=sys.stderr)
+        print(f"greentrade: {_named(args.dossier, exc)}", file=sys.stderr)
         return EXIT_UNREADABLE
     except MigrationError as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
@@ -66,16 +67,22 @@ def _migrate(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return EXIT_FINDINGS
     _write(text, args.output)
-    for note in notes:
-        print(f"greentrade: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
-def _write(text: str, output: str | None) -> None:
-    """Replace `output` atomically (it may be the file that was read: `migrate`, `--into`), or
-    write to stdout. A failed write leaves the previous file whole (`OutputError`, exit 2)."""
+def _named(name: str, exc: BaseException) -> str:
+    """An error message that names its file once."""
+    text = str(exc)
+    return text if name in text else f"{name}: {text}"
+
+
+def _write(text: str, output: str | None, protect: Sequence[str | None] = ()) -> None:
+    """Write `output` through the one writer (`_files.Output`), never over a file in `protect`
+    (the sources of an import), or to stdout. The file that was read (`migrate`, `--into`) may
+    be the output: it is replaced as a whole. A failed write leaves the previous file whole
+    (`OutputError`, exit 2)."""
     if output:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), protect=protect)
     else:
         sys.stdout.write(text)
 
@@ -85,7 +92,8 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
 
     from greentrade.engine._engine import Engine
     from greentrade.importers import ImportOptions, importers, merge
-    from greentrade.io._load import DossierReadError, read
+    from greentrade.io._load import DossierReadError
+    from greentrade.io._read import Document, read, read_json
 
     problems = []
     if args.hs_code and _codes.check_hs_code(args.hs_code):
@@ -105,15 +113,26 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
         return EXIT_UNREADABLE
     options = ImportOptions(hs_code=args.hs_code, category=args.category, country=args.country,
                             issuer=args.issuer.strip() if args.issuer else None)
-    result = importers()[args.format](*args.files, options=options)
+    if args.output:  # before any work: the output may not be one of the sources
+        refuse_overwrite(args.output, args.files)
+    documents: list[Any] = []
+    for name in args.files:  # through the one reader: regular files, the input limit, strict JSON
+        try:
+            doc = read_json(name, max_bytes=engine.max_input_bytes, utf16=True)
+        except InputError as exc:
+            print(f"greentrade: {_named(name, exc)}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        # The built-in importers take the document as read; a plugin's importer takes its JSON data.
+        documents.append(Document(Path(name).name, doc.data, doc.sha256) if args.format in BUILTIN else doc.data)
+    result = importers()[args.format](*documents, options=options)
     notes = list(result.notes)
     dossier = result.dossier
     if args.into and result.ok:
         try:
-            base, _ = read(Path(args.into))
+            base, _ = read(Path(args.into), engine.max_input_bytes)
             dossier, merged = merge(base, dossier)
         except DossierReadError as exc:
-            print(f"greentrade: {args.into}: {exc}", file=sys.stderr)
+            print(f"greentrade: {_named(args.into, exc)}", file=sys.stderr)
             return EXIT_UNREADABLE
         except Exception as exc:  # MigrationError: the base is not a valid dossier
             print(f"greentrade: {args.into}: {exc}", file=sys.stderr)
@@ -125,7 +144,7 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
     _report_notes(notes, summary, args)
     if not result.ok:
         return EXIT_FINDINGS
-    _write(json.dumps(dossier, indent=2, ensure_ascii=False) + "\n", args.output)
+    _write(json.dumps(dossier, indent=2, ensure_ascii=False) + "\n", args.output, protect=args.files)
     return EXIT_OK
 
 

@@ -19,7 +19,9 @@ from typing import Any
 
 import attrs
 
+from greentrade._files import InputError, read_bytes
 from greentrade.errors import SourceImportError as ImportError_
+from greentrade.io._read import Document, parse_json
 
 __all__ = [
     "FORMAT_2",
@@ -112,40 +114,27 @@ def pointer(path: Sequence[str | int]) -> str:
 
 
 def decode_json(raw: bytes, name: str) -> Any:
-    """Parse JSON bytes in UTF-8 (with or without BOM) or UTF-16 (as Battery Pass publishes)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif len(raw) >= 2 and raw[0] == 0 and raw[1] != 0:
-        encoding = "utf-16-be"
-    elif len(raw) >= 2 and raw[1] == 0 and raw[0] != 0:
-        encoding = "utf-16-le"
-    else:
-        encoding = "utf-8-sig"
+    """Parse JSON bytes in UTF-8 (with or without BOM) or UTF-16 (as Battery Pass publishes),
+    through greentrade's one strict reader (no duplicate keys, NaN, huge integers or lone
+    surrogates; each error one line with the file and the position)."""
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ImportError_(f"{name}: not {encoding.upper()} text: byte {exc.start}: {exc.reason}") from None
-    try:
-        return json.loads(text.lstrip("\ufeff"), parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ImportError_(f"{name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise ImportError_(f"{name}: not readable: JSON nested too deeply") from None
+        return parse_json(raw, name, utf16=True)
+    except InputError as exc:
+        raise ImportError_(str(exc)) from None
 
 
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
-def read_source(source: str | Path | bytes | Mapping[str, Any] | list[Any], name: str | None = None
+def read_source(source: str | Path | bytes | Mapping[str, Any] | list[Any] | Document, name: str | None = None
                 ) -> tuple[Any, str]:
-    """(parsed JSON, display name) for a path, raw bytes or already-parsed data."""
+    """(parsed JSON, display name) for a path, raw bytes, a `Document` the command line read
+    through the one reader, or already-parsed data."""
+    if isinstance(source, Document):
+        return source.data, name or source.name
     if isinstance(source, str | Path):
         path = Path(source)
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ImportError_(f"cannot read {str(path)!r}: {exc.strerror}") from None
+            raw = read_bytes(path)  # a regular file within the input limit: never a FIFO or a device
+        except InputError as exc:
+            raise ImportError_(str(exc)) from None
         return decode_json(raw, name or path.name), name or path.name
     if isinstance(source, bytes | bytearray):
         label = name or "<bytes>"
