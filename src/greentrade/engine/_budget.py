@@ -22,9 +22,12 @@ from collections.abc import Callable, Iterator
 from types import FrameType, TracebackType
 from typing import Any
 
-__all__ = ["DEFAULT_RULE_BUDGET", "Budget", "Cancelled", "RuleTimeout", "cancel_check", "raise_if_cancelled"]
+__all__ = ["DEFAULT_RULE_BUDGET", "MAX_RULE_BUDGET", "Budget", "Cancelled", "RuleTimeout", "cancel_check",
+           "raise_if_cancelled"]
 
 DEFAULT_RULE_BUDGET = 5.0
+#: The largest budget that can be set (one day): beyond it timers overflow.
+MAX_RULE_BUDGET = 86400.0
 
 
 class RuleTimeout(BaseException):

@@ -22,13 +22,14 @@ from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError
 from greentrade.io._datarules import CORE_RULES
+from greentrade.io._describe import describe, did_you_mean
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.plugin import hookspec
 from greentrade.rules._catalog import Catalog
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._refdata import core_reference, with_groups
-from greentrade.rules._rules import Category, Finding, Program, Rule
+from greentrade.rules._rules import Category, Effect, Finding, Program, Rule
 
 __all__ = ["Contributions", "CorePlugin", "collect"]
 
@@ -193,6 +194,16 @@ class _Collection:
                     owner))
                 continue
             rules.append(r)
+        no_basis: dict[str, list[str]] = {}
+        for r in rules:
+            if r.no_basis:
+                no_basis.setdefault(owners[r.id], []).append(r.id)
+        for owner, ids in sorted(no_basis.items()):
+            faults.append(engine_finding(
+                "GT-ENGINE-009",
+                f"plugin {owner!r}: {len(ids)} rule(s) declare no basis and are read as basis 'inferred' "
+                f"({', '.join(ids[:10])}{', ...' if len(ids) > 10 else ''}); a Rule without basis= is deprecated "
+                "since greentrade 0.3 and refused from 0.4 on", owner, effect=Effect.NOTE))
         for owner, hook in sorted(self._hook_failed):
             if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
                 break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")
@@ -314,8 +325,8 @@ class _Collection:
                 known = ", ".join(sorted(schemas)) or "none"
                 raise ConfigError(
                     f"configuration section [plugins.{section if len(section) <= 100 else section[:97] + '...'}] "
-                    "belongs to no loaded plugin "
-                    f"(sections of loaded plugins: {known})"
+                    f"belongs to no loaded plugin{did_you_mean(section, schemas)} "
+                    f"(sections of loaded plugins: {known})", keys=("plugins", section)
                 )
             check = SchemaValidator(schemas[section])
             plain = _basis.without_require(value)
@@ -324,7 +335,8 @@ class _Collection:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
                 raise ConfigError(
-                    f"configuration error in [plugins.{section}] {where}: {boundary.short(e.message, 300)}")
+                    f"configuration error in [plugins.{section}] {where}: {boundary.short(describe(e), 300)}",
+                    keys=("plugins", section, *e.absolute_path))
         settings: dict[str, Any] = {}
         for section, schema in schemas.items():
             value = dict(_basis.without_require(given.get(section, {})))

@@ -478,7 +478,7 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
                 f"{as_written(acc.standard)} is superseded by {newer}" if newer is not None
                 else f"{as_written(acc.standard)} is not one of {names}"
             )
-        if not acc.iaf_mla_signatory:
+        if acc.arrangement != "IAF MLA":
             issues.append(f"accreditation body {acc.accreditation_body} is not recorded as an "
                           "IAF MLA signatory for it")
         if not acc.valid_on(ctx.as_of):
