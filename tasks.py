@@ -5,6 +5,7 @@
     python3 tasks.py test    # set up, then run every test (core and plugins)
     python3 tasks.py lint    # set up, then ruff, mypy (strict on core and plugins), lint-imports
     python3 tasks.py bench   # set up, then run the benchmarks (every performance target)
+    python3 tasks.py catalogs  # extract the messages, update the .po files, compile the .mo files
 
 The environment lives in .venv (override with GREENTRADE_VENV) and holds the core and every
 plugin under plugins/, installed in editable mode.
@@ -46,7 +47,7 @@ def setup() -> None:
 
 def main(argv: list[str]) -> int:
     job = argv[0] if argv else "help"
-    if job not in {"demo", "test", "lint", "bench"}:
+    if job not in {"demo", "test", "lint", "bench", "catalogs"}:
         print(__doc__)
         return 2
     setup()
@@ -56,6 +57,8 @@ def main(argv: list[str]) -> int:
                    "validate", EXAMPLE, *argv[1:])
     if job == "test":
         return run(BIN / "python", "-m", "pytest", "-q", *argv[1:])
+    if job == "catalogs":  # every domain: the core's and each first-party plugin's (docs/languages.md)
+        return run(BIN / "python", "-c", "from greentrade.testing.catalogs import main; main()", *argv[1:])
     if job == "lint":
         return run(BIN / "ruff", "check", ".") or run(BIN / "mypy") or run(BIN / "lint-imports")
     return (run(BIN / "python", ROOT / "bench" / "bench_validate.py", *argv[1:])

@@ -32,8 +32,10 @@ def _engine(*rules, config=None, strict=None):
 
 
 def test_a_rule_must_declare_its_basis():
-    with pytest.raises(TypeError):
-        Rule(id="DEMO-001", title="t", severity=Severity.ERROR, check=lambda c: (), citation=CITE)  # type: ignore[call-arg]
+    # Without one it is read as inferred, with a DeprecationWarning (0.3 only; tests/test_deprecations.py).
+    with pytest.warns(DeprecationWarning, match="declares no basis"):
+        r = Rule(id="DEMO-001", title="t", severity=Severity.ERROR, check=lambda c: (), citation=CITE)
+    assert r.basis is Basis.INFERRED and r.no_basis
     with pytest.raises(ValueError):
         _rule("DEMO-001", "guessed", lambda c: ())
 
@@ -94,7 +96,7 @@ def test_host_makes_an_inferred_rule_binding():
     assert report.status("demo", SHIPMENT) is Status.NOT_ELIGIBLE
     meta = {r["id"]: r for r in report.to_dict()["rules"]}
     assert meta["DEMO-001"] == {"id": "DEMO-001", "title": "DEMO-001", "plugin": "demo", "basis": "host",
-                                "program": "demo", "declared_basis": "inferred"}
+                                "program": "demo", "declared_basis": "inferred", "source": 0}
     assert meta["GT-SCHEMA-001"]["basis"] == "stated"
     # Without the requirement the same rule only warns.
     plain = _engine(_rule("DEMO-001", "inferred", check)).validate(DOSSIER)

@@ -187,7 +187,7 @@ def test_cli_directory_recursive_sorted_jsonl_out(tree: Path, capsys: Any):
     assert json.loads(lines[2])["findings"][0]["rule"] == "GT-ENGINE-007"
     assert rc == 2  # one unreadable input
     assert "greentrade: 3 dossier(s) in" in err
-    assert "2 without errors, 0 with errors, 1 unreadable, 0 engine fault(s)" in err
+    assert "2 without errors, 0 with errors, 1 unreadable, 0 not a dossier, 0 engine fault(s)" in err
     assert "failed: " + str(tree / "d" / "c.json") + ": not valid JSON" in err
 
 

@@ -20,4 +20,5 @@ def test_the_top_level_holds_only_the_public_face_and_the_hosts() -> None:
     packages = sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").is_file())
     assert {"model", "rules", "io", "plugin", "engine", "readiness", "testing"} <= set(packages)
     assert set(flat) <= {"__init__.py", "errors.py", "cli.py", "_cli_batch.py", "_importcli.py", "codes.py",
-                         "dask.py", "_files.py", "_version.py"}, flat
+                         "dask.py", "_files.py", "_version.py",
+                         "hookspec.py"}  # hookspec.py: deprecated alias of greentrade.plugin.hookspec (0.3 only), flat

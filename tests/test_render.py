@@ -107,9 +107,9 @@ def test_drawn_invalid_dossiers_render_the_same_through_their_json(mutation: Any
 def test_environments_are_built_once_and_html_alone_is_autoescaped() -> None:
     from greentrade.render import _environment
 
-    assert _environment("html") is _environment("html")
-    assert _environment("html").autoescape("assessment.html") is True
-    assert _environment("terminal").autoescape("assessment.txt") is False
+    assert _environment("html", "en") is _environment("html", "en")
+    assert _environment("html", "zh-CN").autoescape("assessment.html") is True
+    assert _environment("terminal", "en").autoescape("assessment.txt") is False
 
 
 def test_a_missing_field_fails_the_render_instead_of_vanishing() -> None:

@@ -1,6 +1,6 @@
-"""The report's JSON form is a public contract (schemas/report.schema.json): it comes from a cattrs
-converter, and its bytes are those of the hand-written form it replaced (`published_form` below,
-kept here verbatim as the reference): key order, left-out fields, enums as strings, ISO dates.
+"""The report's JSON form is a public contract (schemas/report.schema.json, greentrade.report/2):
+its bytes are those of `published_form` below, a second, independent writing of the contract
+(docs/report.md): key order, left-out fields, enums as strings, ISO dates, each source once.
 
 Checked on every bundled example dossier (with and without the host configuration beside it),
 on drawn dossiers run through the first-party plugins (valid, mixed and defective ones), and on
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from greentrade import Engine
 from greentrade.rules import Basis, Citation, Effect, Finding, Outcome, PluginInfo, Report, RuleInfo, Severity, Status
+from greentrade.rules._report import Assumption
 from greentrade.testing import engine_for
 from greentrade.testing import strategies as gts
 
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ("cn-green-channel", "itc-green-export-pass", "buyer-profiles")
 
 
-# -- the reference: the hand-written form, as it was before cattrs --------------------------------
+# -- the reference: report/2 written out independently of greentrade's own code -------------------
 def _citation(c: Citation) -> dict[str, Any]:
     d: dict[str, Any] = {"authority": c.authority, "title": c.title}
     if c.date is not None:
@@ -39,37 +40,54 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
-def _rule(r: RuleInfo) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
-    if r.program:
-        d["program"] = r.program
-    if r.declared_basis and r.declared_basis != r.basis:
-        d["declared_basis"] = r.declared_basis
-    return d
-
-
 def _finding(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {
         "rule": f.rule,
         "severity": str(f.severity),
         "effect": str(f.effect),
         "message": f.message,
+        "message_id": f.message_id or f.rule,
+        "args": dict(f.args),
         "pointer": f.pointer,
         "basis": str(f.basis),
     }
-    for key in ("subject", "program", "shipment", "remediation", "needs"):
+    for key in ("subject", "program", "shipment", "needs"):
         value = getattr(f, key)
         if value:
             d[key] = value
-    if f.citation is not None:
-        d["citation"] = _citation(f.citation)
+    if f.needs and f.needs_id:
+        d["needs_id"] = f.needs_id
     return d
 
 
 def published_form(report: Report) -> dict[str, Any]:
+    used = {f.rule for f in report.findings}
+    for o in report.outcomes:
+        used |= set(o.reasons) | {a.rule for a in o.assumptions}
+    sources: list[dict[str, Any]] = []
+    rules = []
+    for r in report.rules:
+        d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+        if r.program:
+            d["program"] = r.program
+        if r.declared_basis and r.declared_basis != r.basis:
+            d["declared_basis"] = r.declared_basis
+        if r.id in used:
+            # A rule that names no citation (only possible for findings built outside the
+            # engine) is cited as the greentrade documentation.
+            c = _citation(r.citation) if r.citation is not None else {
+                "authority": "greentrade", "title": "greentrade documentation",
+                "reference": "greentrade documentation, docs/report.md"}
+            if c not in sources:
+                sources.append(c)
+            d["source"] = sources.index(c)
+            if r.remediation:
+                d["remediation"] = r.remediation
+        rules.append(d)
     return {
-        "report_format": "greentrade.report/1",
+        "report_format": "greentrade.report/2",
         "greentrade_version": report.greentrade_version,
+        "lang": report.lang,
         "plugins": [{"name": p.name, "version": p.version} for p in report.plugins],
         "as_of": report.as_of.isoformat() if report.as_of else None,
         "input_sha256": report.input_sha256,
@@ -82,21 +100,32 @@ def published_form(report: Report) -> dict[str, Any]:
                 "status": str(o.status),
                 "as_of": o.as_of.isoformat(),
                 "summary": o.summary,
+                "summary_id": o.summary_id,
+                "summary_args": dict(o.summary_args),
                 "reasons": list(o.reasons),
+                "assumptions": [
+                    {"rule": a.rule, "basis": str(a.basis), "text": a.text, "text_id": a.text_id,
+                     "args": dict(a.args), **({"needs": a.needs} if a.needs else {})}
+                    for a in o.assumptions
+                ],
             }
             for o in report.outcomes
         ],
         "findings": [_finding(f) for f in report.findings],
-        "rules": [_rule(r) for r in report.rules],
+        "rules": rules,
+        "sources": sources,
     }
 
 
 def assert_same_json(report: Report) -> None:
     expected = published_form(report)
-    for indent in (None, 2):
-        assert report.to_json(indent=indent) == json.dumps(expected, indent=indent, ensure_ascii=False) + "\n"
+    assert report.to_json() == json.dumps(expected, separators=(",", ":"), ensure_ascii=False) + "\n"
+    assert report.to_json(indent=2) == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     got = report.to_dict()
     assert got == expected
+    # Every rule a finding names is listed, with its source.
+    listed = {r["id"]: r for r in got["rules"]}
+    assert all("source" in listed[f["rule"]] for f in got["findings"])
     # Plain strings, not enum members: to_dict is JSON data, whatever a caller does with it.
     assert all(type(f[k]) is str for f in got["findings"] for k in ("severity", "effect", "basis"))
     assert all(type(o["status"]) is str for o in got["outcomes"])
@@ -174,15 +203,22 @@ _dates = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
 _citations = st.builds(Citation, authority=_text, title=_text, reference=_text,
                        date=st.none() | _dates, note=_maybe_text)
 _bases = st.sampled_from([str(b) for b in Basis])
+_args = st.dictionaries(_text, st.text(max_size=4) | st.integers() | st.booleans()
+                        | st.floats(allow_nan=False, allow_infinity=False), max_size=3)
 _findings = st.builds(
     Finding, rule=_text, severity=st.sampled_from(Severity), effect=st.sampled_from(Effect), message=_text,
     pointer=_text, subject=_maybe_text, program=_maybe_text, shipment=_maybe_text, remediation=_maybe_text,
     needs=_maybe_text, citation=st.none() | _citations, basis=st.sampled_from(Basis),
+    message_id=_maybe_text, args=_args, needs_id=_maybe_text,
 )
+_assumptions = st.builds(Assumption, rule=_text, basis=st.sampled_from(Basis), text=_text, text_id=_text,
+                         args=_args, needs=_maybe_text)
 _outcomes = st.builds(Outcome, program=_text, subject=_text, status=st.sampled_from(Status), as_of=_dates,
-                      summary=_text, reasons=st.lists(_text, max_size=2).map(tuple))
+                      summary=_text, reasons=st.lists(_text, max_size=2).map(tuple), summary_id=_text,
+                      summary_args=_args, assumptions=st.lists(_assumptions, max_size=2).map(tuple))
 _rules = st.builds(RuleInfo, id=_text, title=_text, plugin=_text, basis=_bases, program=_maybe_text,
-                   declared_basis=st.none() | st.just("") | _bases)
+                   declared_basis=st.none() | st.just("") | _bases, citation=st.none() | _citations,
+                   remediation=_maybe_text)
 _plugins = st.builds(PluginInfo, name=_text, version=_text, rules=st.integers(0, 9))
 _reports = st.builds(
     Report.build, version=_text, plugins=st.lists(_plugins, max_size=2), as_of=st.none() | _dates,
@@ -197,15 +233,22 @@ def test_drawn_reports_give_the_published_bytes(report: Report) -> None:
     assert_same_json(report)
 
 
-def test_texts_that_look_like_the_citation_key_keep_their_bytes() -> None:
-    # to_json writes each finding's citation as its index first and then substitutes it: a text
-    # that spells the key and an index, or shares a citation with other findings, must not move.
-    shared = Citation(authority='"citation": 0}', title='x", "citation": 1, "y', reference="r\\\"citation\": 0}")
-    other = Citation(authority="A", title='"citation": 1}', reference="R", date=dt.date(2026, 6, 5), note="n")
-    texts = ['"citation": 0}', '{"citation": 1,', '\\"citation\\": 0}', "\"citation\": 12}"]
-    findings = [Finding(rule=f"T-{i}", severity=Severity.INFO, effect=Effect.NOTE, message=t, pointer=f"/{i}",
-                        subject=t, needs=t, citation=(shared, other, None)[i % 3]) for i, t in enumerate(texts * 3)]
+def test_sources_are_written_once_and_rules_refer_to_them() -> None:
+    shared = Citation(authority="A", title="T", reference="R", date=dt.date(2026, 6, 5), note="n")
+    other = Citation(authority="B", title="U", reference="S")
+    rules = [RuleInfo(id=f"T-{i}", title="t", plugin="p", basis="stated", citation=(shared, other)[i % 2],
+                      remediation="fix it" if i else None) for i in range(4)]
+    findings = [Finding(rule=f"T-{i}", severity=Severity.INFO, effect=Effect.NOTE, message="m", pointer=f"/{i}",
+                        citation=(shared, other)[i % 2]) for i in range(3)]
+    findings.append(Finding(rule="X-9", severity=Severity.INFO, effect=Effect.NOTE, message="m", pointer="",
+                            citation=shared, remediation="r"))
     report = Report.build(version="0", plugins=[], as_of=None, sha256="", evaluated=True, outcomes=[],
-                          findings=findings, rules=[RuleInfo(id="T-1", title='"citation": 0}', plugin="p",
-                                                             basis="stated")])
+                          findings=findings, rules=rules)
     assert_same_json(report)
+    d = report.to_dict()
+    assert d["sources"] == [_citation(shared), _citation(other)]
+    by_id = {r["id"]: r for r in d["rules"]}
+    assert [by_id[f"T-{i}"].get("source") for i in range(4)] == [0, 1, 0, None]  # T-3 has no finding
+    assert by_id["X-9"] == {"id": "X-9", "title": "X-9", "plugin": "greentrade", "basis": "stated", "source": 0,
+                            "remediation": "r"}
+    assert "remediation" not in by_id["T-0"] and "remediation" not in by_id["T-3"]

@@ -1,33 +1,45 @@
 """``greentrade validate`` with many inputs: JSON Lines reports in input order, a summary on stderr.
 
 Batch mode starts when more than one input is given, an input is a directory (its ``*.json``
-files, recursively, in sorted order) or ``--jsonl`` is set (each line of a file, or of standard
-input for ``-``, is one dossier). One report per dossier goes to stdout or ``--output`` as
-one compact JSON line; a dossier that cannot be read or validated still gets its line (a
-``GT-ENGINE-007``/``GT-ENGINE-008`` report), so line N of the output is input N.
+files, recursively, in sorted order; symbolic links to folders followed once) or ``--jsonl`` is
+set (each line of a file, or of standard input for ``-``, is one dossier). One report per
+dossier goes to stdout or ``--output`` as one compact JSON line; a dossier that cannot be read
+or validated still gets its line (a ``GT-ENGINE-007``/``GT-ENGINE-008`` report), and so does a
+directory that cannot be listed, so line N of the output is input N.
+
+Everything is read through the one reader (`greentrade._files`: regular files and standard
+input only, within the input limit) and written through the one writer (`_files.Output`).
+SIGINT, SIGTERM and SIGHUP end a batch alike: the workers are stopped, a partial ``--output``
+is removed (the previous file stays), and on standard output a last line says the output is
+incomplete.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import contextlib
+import json
+import signal
 import sys
-import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
-from greentrade._files import refuse_overwrite
+from greentrade._files import InputError, Output, OutputError, check_stream, open_input, read_bytes, read_lines
 from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
 from greentrade.engine._engine import Engine
-from greentrade.errors import OutputError
+from greentrade.io._walk import Walk
 
 __all__ = ["add_arguments", "is_batch", "run_command"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 _LISTED = 10  # failures named in the summary; the rest are counted
+MAX_JOBS = 512
+MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it the OS's timers overflow
 
 
 def _jobs(text: str) -> int:
@@ -35,8 +47,8 @@ def _jobs(text: str) -> int:
         n = int(text)
     except ValueError:
         n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of jobs")
+    if not 1 <= n <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of jobs from 1 to {MAX_JOBS}")
     return n
 
 
@@ -45,8 +57,9 @@ def _seconds(text: str) -> float:
         s = float(text)
     except ValueError:
         s = -1
-    if not s >= 0 or s == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0: no limit)")
+    if not 0 <= s <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds from 0 to {MAX_TIMEOUT:g} "
+                                         "(0: no limit)")
     return s
 
 
@@ -66,54 +79,63 @@ def is_batch(args: argparse.Namespace) -> bool:
     return bool(args.more or args.jsonl or (args.dossier != "-" and Path(args.dossier).is_dir()))
 
 
-def _json_files(root: Path) -> Iterator[Path]:
-    """``*.json`` files under `root`, in sorted path order (symbolic links to folders are not followed)."""
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _json_files(Path(entry.path))
-        elif entry.name.endswith(".json"):
-            yield Path(entry.path)
+class _Inputs:
+    """The items of a batch, read lazily, with what the reading found along the way."""
 
+    def __init__(self, inputs: list[str], jsonl: bool, max_bytes: int, output: Output | None) -> None:
+        self.inputs, self.jsonl, self.max_bytes = inputs, jsonl, max_bytes
+        self.walk = Walk(output.name if output else None, output.identity if output else None)
+        self.empty: list[str] = []  # directories without a *.json file
 
-def _lines(stream: IO[bytes], label: str) -> Iterator[Item]:
-    for number, line in enumerate(stream, 1):
-        line = line.rstrip(b"\r\n")
-        if line.strip():
-            yield Item(f"{label}:{number}", line)
-
-
-def _items(inputs: list[str], jsonl: bool) -> Iterator[Item]:
-    for name in inputs:
-        path = Path(name)
-        if name == "-":
-            if jsonl:
-                yield from _lines(sys.stdin.buffer, "<stdin>")
+    def __iter__(self) -> Iterator[Item]:
+        for name in self.inputs:
+            if name == "-":
+                yield from self._stdin()
+            elif Path(name).is_dir():
+                found = 0
+                for f in self.walk.files(Path(name)):
+                    found += 1
+                    yield Item(str(f.path), f.path, problem=f.problem)
+                if not found:
+                    self.empty.append(name)
+            elif self.jsonl:
+                try:
+                    stream = open_input(name)
+                except InputError as exc:
+                    yield Item(name, b"", problem=str(exc))
+                    continue
+                with stream:
+                    yield from self._lines(stream, name)
             else:
-                yield Item("<stdin>", sys.stdin.buffer.read())
-        elif path.is_dir():
-            for file in _json_files(path):
-                yield Item(str(file), file)
-        elif jsonl:
-            try:
-                stream = path.open("rb")
-            except OSError:
-                yield Item(name, path)  # reading it again gives the report its message
-                continue
-            with stream:
-                yield from _lines(stream, name)
-        else:
-            yield Item(name, path)
+                yield Item(name, Path(name))
+
+    def _stdin(self) -> Iterator[Item]:
+        try:
+            if self.jsonl:
+                check_stream(sys.stdin.buffer)
+                yield from self._lines(sys.stdin.buffer, "<stdin>")
+                return
+            yield Item("<stdin>", read_bytes(sys.stdin.buffer, self.max_bytes))
+        except InputError as exc:
+            yield Item("<stdin>", b"", problem=str(exc))
+
+    def _lines(self, stream: IO[bytes], label: str) -> Iterator[Item]:
+        try:
+            for number, line in read_lines(stream, self.max_bytes):  # type: ignore[arg-type]
+                if isinstance(line, InputError):
+                    yield Item(f"{label}:{number}", b"", problem=str(line))
+                else:
+                    yield Item(f"{label}:{number}", line)
+        except OSError as exc:
+            yield Item(label, b"", problem=f"cannot read: {exc.strerror}")
 
 
 def _count(inputs: list[str], jsonl: bool) -> int | None:
     """How many dossiers, when that is known without reading them (for the progress ETA)."""
     if jsonl or "-" in inputs:
         return None
-    return sum(sum(1 for _ in _json_files(Path(n))) if Path(n).is_dir() else 1 for n in inputs)
+    walk = Walk()
+    return sum(sum(1 for _ in walk.files(Path(n))) if Path(n).is_dir() else 1 for n in inputs)
 
 
 class _Summary:
@@ -140,23 +162,28 @@ class _Summary:
             else:
                 self.unlisted += 1
 
-    def text(self, jobs: int) -> str:
+    def text(self, jobs: int, notes: list[str], interrupted: str = "") -> str:
         seconds = time.perf_counter() - self.start
         rate = self.total / seconds if seconds > 0 else 0.0
+        p = self.problems
         lines = [
             f"greentrade: {self.total} dossier(s) in {seconds:.2f} s ({rate:.0f}/s, {jobs} job(s)): "
             f"{self.clean} without errors, {self.with_errors} with errors, "
-            f"{self.problems['unreadable']} unreadable, {self.problems['fault']} engine fault(s)"
+            f"{p['unreadable']} unreadable, {p['not-a-dossier']} not a dossier, {p['fault']} engine fault(s)"
+            + (f", {len(notes)} skipped" if notes else "")
         ]
+        if interrupted:
+            lines.insert(0, f"greentrade: {interrupted}")
         if self.statuses:
             lines.append("  outcomes: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
         lines.extend(f"  failed: {f}" for f in self.failures)
         if self.unlisted:
             lines.append(f"  ... and {self.unlisted} more")
+        lines.extend(f"  skipped: {n}" for n in notes)
         return "\n".join(lines) + "\n"
 
     def exit_status(self) -> int:
-        if self.problems["unreadable"]:
+        if self.problems["unreadable"] or self.problems["not-a-dossier"]:
             return EXIT_UNREADABLE
         return EXIT_FINDINGS if self.total > self.clean else EXIT_OK
 
@@ -169,6 +196,40 @@ def _progress(total: int | None) -> Any:
     return tqdm(total=total, unit="dossier", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
 
 
+class _Interrupted(BaseException):
+    """SIGTERM or SIGHUP: the batch ends as on ^C (KeyboardInterrupt)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise(signum: int, _frame: FrameType | None) -> None:
+    raise _Interrupted(signum)
+
+
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+@contextlib.contextmanager
+def _signals_end_the_batch() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a host calling from another thread keeps its own signal handling
+        return
+    previous = {s: signal.signal(s, _raise) for s in _SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError):  # a closed terminal (SIGHUP) must not hide the exit status
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+
 def run_command(engine: Engine, args: argparse.Namespace) -> int:
     """Run ``greentrade validate`` in batch mode; returns the exit status."""
     if args.format in ("text", "html"):
@@ -179,52 +240,86 @@ def run_command(engine: Engine, args: argparse.Namespace) -> int:
     if inputs.count("-") > 1:
         print("greentrade: standard input (-) can be read only once", file=sys.stderr)
         return EXIT_UNREADABLE
-    if args.output:
-        try:
-            refuse_overwrite(args.output, [*inputs, getattr(args, "sub_config", None) or args.config])
-        except OutputError as exc:
-            print(f"greentrade: {exc}", file=sys.stderr)
-            return EXIT_UNREADABLE
     jobs = args.jobs or usable_cores()
-    timeout = args.timeout or None
-    bar = _progress(_count(inputs, args.jsonl)) if sys.stderr.isatty() and not args.no_progress else None
     summary = _Summary()
-    out: IO[str] = sys.stdout
-    tmp: str | None = None
-    results = run(engine, _items(inputs, args.jsonl), jobs=jobs, as_of=args.as_of, timeout=timeout, form="json")
+    output: Output | None = None
+    items: _Inputs | None = None
+    bar = None
+    results = None
+    interrupted = ""
     try:
-        if args.output:
-            target = Path(args.output)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            out = os.fdopen(fd, "w", encoding="utf-8")
-        for result in results:
-            out.write(result.payload)
-            summary.add(result)
-            if bar is not None:
-                bar.update()
-        if tmp is not None:
-            out.close()
-            os.replace(tmp, args.output)
-            tmp = None
-        else:
-            out.flush()
-    except KeyboardInterrupt:
-        print("greentrade: interrupted", file=sys.stderr)
-        return 130
+        with _signals_end_the_batch():
+            try:
+                if args.output:
+                    output = Output(args.output, protect=[*inputs, getattr(args, "sub_config", None) or args.config])
+                items = _Inputs(inputs, args.jsonl, engine.max_input_bytes, output)
+                bar = _progress(_count(inputs, args.jsonl)) if sys.stderr.isatty() and not args.no_progress else None
+                results = run(engine, iter(items), jobs=jobs, as_of=args.as_of, timeout=args.timeout or None,
+                              form="json")
+                for result in results:
+                    if output is not None:
+                        output.write(result.payload.encode("utf-8"))
+                    else:
+                        _stdout(result.payload)
+                    summary.add(result)
+                    if bar is not None:
+                        bar.update()
+                results.close()
+                for name in items.empty:
+                    print(f"greentrade: no dossier found in {name} (looked for *.json)", file=sys.stderr)
+                if items.empty and output is not None:
+                    output.abort()  # nothing to replace the previous output with
+                elif output is not None:
+                    output.commit()
+                else:
+                    _stdout("", flush=True)
+            except (KeyboardInterrupt, _Interrupted) as exc:
+                for s in _SIGNALS:  # cleaning up is not interrupted again
+                    signal.signal(s, signal.SIG_IGN)
+                name = signal.Signals(exc.signum).name if isinstance(exc, _Interrupted) else "SIGINT"
+                interrupted = _interrupted(name, summary.total, output, results)
+                return 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
+            finally:
+                if results is not None:
+                    results.close()
+                if output is not None:
+                    output.abort()  # after commit() a no-op; otherwise the previous file stays
+                if bar is not None:
+                    bar.close()
+                if interrupted:
+                    _say(summary.text(jobs, items.walk.notes if items else [], interrupted))
     except BrokenPipeError:
         raise
-    except (BatchError, OSError) as exc:
-        print(f"greentrade: {exc}", file=sys.stderr)
+    except (BatchError, OutputError) as exc:
+        _say(f"greentrade: {exc}\n")
         return EXIT_UNREADABLE
-    finally:
-        results.close()
-        if bar is not None:
-            bar.close()
-        if tmp is not None:
-            out.close()
-            os.unlink(tmp)
-    sys.stderr.write(summary.text(jobs))
+    except OSError as exc:  # standard output
+        _say(f"greentrade: cannot write to standard output: {exc.strerror or exc}\n")
+        return EXIT_UNREADABLE
+    assert items is not None
+    _say(summary.text(jobs, items.walk.notes))
+    if items.empty:
+        return EXIT_UNREADABLE
     return summary.exit_status()
+
+
+def _stdout(text: str, *, flush: bool = False) -> None:
+    sys.stdout.write(text)
+    if flush:
+        sys.stdout.flush()
+
+
+def _interrupted(name: str, done: int, output: Output | None, results: Any) -> str:
+    """End an interrupted batch: workers stopped, the output left as it was (a file) or marked
+    incomplete (standard output); returns the summary's first line."""
+    if results is not None:
+        results.close()  # stops the workers
+    if output is not None:
+        output.abort()
+        return f"interrupted by {name} after {done} report(s); {output.name!r} was left as it was"
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()  # the reports written so far end with a whole line
+        sys.stdout.write(json.dumps({"incomplete": True, "message": f"greentrade: interrupted by {name} after "
+                                     f"{done} report(s); this output is incomplete"}) + "\n")
+        sys.stdout.flush()
+    return f"interrupted by {name} after {done} report(s); the output is incomplete"

@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
     i.add_argument("--issuer", metavar="NAME", help="issuer of the imported documents (a party of that name)")
     i.add_argument("--output", metavar="FILE", help="write the dossier here instead of stdout")
     i.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
-    m = sub.add_parser("migrate", help="rewrite a format-1 dossier as format 2, losslessly")
+    m = sub.add_parser("migrate", help="rewrite a format-1 dossier as format 2 (checked; notes on stderr)")
     m.add_argument("dossier", metavar="DOSSIER.json")
     m.add_argument("--output", metavar="FILE", help="write here instead of stdout (may be the input file)")
 
@@ -50,8 +50,9 @@ def _migrate(args: argparse.Namespace) -> int:
     from greentrade.io._load import DossierReadError
     from greentrade.io._migrate import MigrationError, migrate_text
 
+    notes: list[str] = []
     try:
-        text = migrate_text(Path(args.dossier))
+        text = migrate_text(Path(args.dossier), notes)
     except DossierReadError as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -61,6 +62,8 @@ def _migrate(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return EXIT_FINDINGS
     _write(text, args.output)
+    for note in notes:
+        print(f"greentrade: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 

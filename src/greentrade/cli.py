@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
+    s.add_argument("--format-version", type=int, metavar="N",
+                   help="for `report`: the schema of report format N (1 or 2; default: the current one)")
     serve_cli.add_parser(sub)
     _importcli.register(sub)
     return p
@@ -102,13 +104,19 @@ def _source(engine: Engine, dossier: str) -> bytes | Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     config = getattr(args, "sub_config", None) or args.config
     try:
         if args.command == "serve":
             return serve_cli.serve(args, config)
         if args.command == "schema":
-            _write(json.dumps(schema(args.name), indent=2) + "\n", None)
+            name = args.name
+            if args.format_version is not None:
+                if name != "report" or args.format_version not in (1, 2):
+                    parser.error("--format-version applies to `schema report`, with 1 or 2")
+                name = "report" if args.format_version == 2 else "report-1"
+            _write(json.dumps(schema(name), indent=2) + "\n", None)
             return EXIT_OK
         if args.command in _importcli.COMMANDS:
             return _importcli.run(args, config)

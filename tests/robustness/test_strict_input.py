@@ -150,10 +150,15 @@ def _run_cli(*args, stdin=None, timeout=60):
 def test_stdin_is_read_within_the_cap(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text("[greentrade]\nmax_input_bytes = 1000\nplugins = []\n")
+    result = subprocess.run([sys.executable, "-m", "greentrade.cli", "--config", str(config), "validate", "-"],
+                            input=b" " * 5000, capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert b"standard input is larger than the input limit" in result.stderr and b"Traceback" not in result.stderr
+    # A device on standard input (here /dev/zero, only read) never ends: refused before reading.
     with open("/dev/zero", "rb") as zero:
         result = _run_cli("--config", str(config), "validate", "-", stdin=zero)
     assert result.returncode == 2
-    assert "standard input is larger than the input limit" in result.stderr and "Traceback" not in result.stderr
+    assert "standard input: it is a device" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only: named pipes")

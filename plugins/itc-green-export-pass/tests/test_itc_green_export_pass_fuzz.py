@@ -43,7 +43,10 @@ def dossiers(draw: st.DrawFn) -> Any:
         d["products"][0].pop("manufacturing_site", None)
     for party in d["parties"]:
         for acc in party.get("accreditations", []):
-            acc["iaf_mla_signatory"] = draw(st.booleans())
+            if d["format"] == "greentrade.dossier/1":
+                acc["iaf_mla_signatory"] = draw(st.booleans())
+            else:
+                acc["arrangement"] = draw(st.sampled_from([None, "IAF MLA", "ILAC MRA"]))
     return d
 
 

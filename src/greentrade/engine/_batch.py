@@ -13,18 +13,11 @@ report (``GT-ENGINE-008``); nothing else is lost and the order of the reports is
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import hashlib
 import importlib
-import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
-import signal
-import sys
-import threading
-import time
 import types
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Mapping
@@ -34,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from greentrade._version import __version__
-from greentrade.engine._faults import engine_finding, exc_summary
+from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_summary
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
@@ -114,10 +107,15 @@ def engine_spec(engine: Engine) -> EngineSpec:
 # -- one dossier --------------------------------------------------------------------------------
 @attrs.frozen
 class Item:
-    """One input of a batch: a label for messages (a path, ``path:line``) and the source."""
+    """One input of a batch: a label for messages (a path, ``path:line``) and the source.
+
+    `problem` says why an input cannot be read before anything is read (a directory that cannot
+    be listed, a line over the input limit): such an item gets its ``GT-ENGINE-007`` report
+    without being read."""
 
     label: str
     source: Source
+    problem: str = ""
 
 
 @attrs.frozen
@@ -128,23 +126,34 @@ class Result:
     label: str
     payload: Any  # a Report, or its JSON text
     ok: bool
-    #: None, "unreadable" or "fault".
+    #: None, "unreadable", "not-a-dossier" or "fault".
     problem: str | None = None
     message: str = ""
     statuses: tuple[tuple[str, int], ...] = ()
 
 
 def _digest(source: Any) -> str:
-    if isinstance(source, Path):
-        try:
-            source = source.read_bytes()
-        except OSError:
-            source = b""
+    """The sha256 of an item's bytes, for its problem report. A path is never read here: the
+    item was refused, and reading it again could block (a FIFO) or never end (``/dev/zero``)."""
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     if not isinstance(source, bytes | bytearray):
         source = b""
     return hashlib.sha256(bytes(source)).hexdigest()
+
+
+#: The members of a dossier (any format): a JSON object with none of them is not a dossier.
+DOSSIER_MEMBERS = frozenset({"$schema", "format", "parties", "products", "documents", "shipments", "tenders"})
+
+
+def not_a_dossier(data: Any) -> str | None:
+    """Why a JSON object read in a batch is not a dossier at all (None when it may be one)."""
+    if not isinstance(data, Mapping) or data.keys() & DOSSIER_MEMBERS:
+        return None
+    if "report_format" in data:
+        return "not a dossier: it is a greentrade report (it has report_format)"
+    return ("not a dossier: a JSON object with none of a dossier's members "
+            "(format, parties, products, documents, shipments, tenders)")
 
 
 def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
@@ -157,6 +166,7 @@ def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
         plugins=[PluginInfo(n, v) for n, v in engine._versions.items()],
         as_of=as_of, sha256=sha256, evaluated=False, outcomes=[],
         findings=[*engine._load_faults, *c.faults, engine_finding(rule_id, message, effect=effect)],
+        known_rules=ENGINE_RULE_INFOS,
     )
 
 
@@ -170,12 +180,23 @@ def _result(index: int, label: str, report: Report, form: Form, problem: str | N
 
 
 def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Form) -> Result:
+    if item.problem:
+        message = f"{item.label}: {item.problem}"
+        report = problem_report(engine, "GT-ENGINE-007", message, _digest(b""), as_of)
+        return _result(index, item.label, report, form, "unreadable", message)
     try:
-        report = engine.validate(item.source, as_of=as_of)
+        loaded = engine._load(item.source)
+        why = not_a_dossier(loaded.data)
+        if why is not None:
+            message = f"{item.label}: {why}"
+            report = problem_report(engine, "GT-ENGINE-007", message, loaded.sha256, as_of)
+            return _result(index, item.label, report, form, "not-a-dossier", message)
+        report = engine._evaluate(loaded, as_of)
     except DossierReadError as exc:
         message = f"{item.label}: {exc}"
         report = problem_report(engine, "GT-ENGINE-007", message, _digest(item.source), as_of)
-        return _result(index, item.label, report, form, "unreadable", message)
+        kind = "not-a-dossier" if str(exc).startswith("not a dossier") else "unreadable"
+        return _result(index, item.label, report, form, kind, message)
     except PluginError:  # strict mode: the host asked for plugin faults to raise
         raise
     except Exception as exc:
@@ -192,177 +213,6 @@ def _as_item(i: int, source: Any) -> Item:
     return Item(label, source)
 
 
-# -- worker processes ---------------------------------------------------------------------------
-def _worker_main(conn: multiprocessing.connection.Connection, engine: Any, as_of: dt.date | None,
-                 form: Form) -> None:
-    """A worker process: build (or inherit) the engine once, then validate what it is sent,
-    in the order sent. Messages are plain tuples: cheaper to pickle than objects."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and ends the workers
-    try:
-        if isinstance(engine, EngineSpec):
-            engine = engine.build()
-    except BaseException as exc:
-        conn.send(("fail", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        index, label, source = message
-        try:
-            r = _one(engine, index, Item(label, source), as_of, form)
-        except Exception as exc:  # PluginError in strict mode; the parent raises it
-            conn.send(("raise", (type(exc).__name__, str(exc))))
-            continue
-        conn.send(("done", (r.index, r.label, r.payload, r.ok, r.problem, r.message, r.statuses)))
-
-
-def _use_fork() -> bool:
-    """Fork only where it is safe: Linux, and no other thread that a fork could break."""
-    return (sys.platform.startswith("linux") and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
-
-
-#: Dossiers sent to a worker ahead of its results: the next one waits in the pipe while the
-#: current one is validated, so the worker never idles on a round trip to the parent.
-_DEPTH = 2
-#: Only a small dossier (or a path) is sent ahead: it fits in the pipe's buffer, so the parent
-#: never blocks on it while the worker blocks on sending a large report back.
-_AHEAD_BYTES = 16 * 1024
-
-
-def _small(item: Item) -> bool:
-    return isinstance(item.source, Path) or (
-        isinstance(item.source, bytes | str) and len(item.source) <= _AHEAD_BYTES)
-
-
-class _Worker:
-    def __init__(self, ctx: Any, engine: Any, as_of: dt.date | None, form: Form) -> None:
-        parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, engine, as_of, form), daemon=True)
-        self.process.start()
-        child.close()
-        self.conn: multiprocessing.connection.Connection = parent
-        self.ready = False
-        self.jobs: collections.deque[tuple[int, Item]] = collections.deque()
-        self.head_since = 0.0  # when the worker started on jobs[0]
-
-    def send(self, index: int, item: Item, now: float) -> None:
-        self.conn.send((index, item.label, item.source))
-        if not self.jobs:
-            self.head_since = now
-        self.jobs.append((index, item))
-
-    def stop(self, *, kill: bool = False) -> None:
-        if not kill:
-            try:
-                self.conn.send(None)
-            except (OSError, ValueError):
-                kill = True
-        if kill:
-            self.process.kill()
-        self.process.join(timeout=None if kill else 2)
-        if self.process.is_alive():  # pragma: no cover - a worker that ignores the stop message
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-
-def _parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date | None,
-              timeout: float | None, form: Form, start: str | None) -> Generator[Result, None, None]:
-    fork = _use_fork() if start is None else start == "fork"
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    engine._contributions()  # conflicts surface here, and forked workers start warm
-    payload: Any = engine if fork else engine_spec(engine)
-    limit = float("inf") if timeout is None else timeout
-    workers = [_Worker(ctx, payload, as_of, form) for _ in range(jobs)]
-    window = jobs * _DEPTH * 2  # dossiers sent or waiting to be yielded: memory stays bounded
-    done: dict[int, Result] = {}
-    retry: collections.deque[tuple[int, Item]] = collections.deque()  # sent to a worker that died
-    pending: tuple[int, Item] | None = None  # taken from the input, not sent yet
-    next_in = next_out = 0
-    exhausted = False
-    try:
-        while True:
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-            if exhausted and pending is None and not retry and not done and not any(w.jobs for w in workers):
-                return
-            now = time.monotonic()
-            for w in workers:
-                while w.ready and len(w.jobs) < _DEPTH and (not w.jobs or pending is None or _small(pending[1])):
-                    if pending is None and retry:
-                        pending = retry.popleft()
-                    elif pending is None:
-                        if exhausted or next_in - next_out >= window:
-                            break
-                        try:
-                            pending = (next_in, next(items))
-                        except StopIteration:
-                            exhausted = True
-                            break
-                        next_in += 1
-                    if w.jobs and not _small(pending[1]):
-                        break  # a large dossier waits for an idle worker
-                    w.send(*pending, now)
-                    pending = None
-            waiting = [w for w in workers if w.jobs or not w.ready]
-            if not waiting:
-                continue
-            deadlines = [w.head_since + limit for w in waiting if w.jobs]
-            wait_for = min(deadlines, default=float("inf")) - time.monotonic()
-            ready = multiprocessing.connection.wait(
-                [w.conn for w in waiting] + [w.process.sentinel for w in waiting],
-                None if wait_for == float("inf") else max(0.0, wait_for))
-            for k, w in enumerate(workers):
-                got_message = False
-                if w.conn in ready or w.process.sentinel in ready:
-                    try:
-                        while w.conn.poll():
-                            kind, body = w.conn.recv()
-                            got_message = True
-                            if kind == "ready":
-                                w.ready = True
-                            elif kind == "done":
-                                w.jobs.popleft()
-                                w.head_since = time.monotonic()
-                                done[body[0]] = Result(*body)
-                            elif kind == "fail":
-                                raise BatchError(f"a worker process could not build its engine: {body}")
-                            elif kind == "raise":
-                                raise PluginError(f"{body[0]}: {body[1]}")
-                    except (EOFError, OSError):
-                        pass
-                if got_message and w.process.is_alive():
-                    continue
-                crashed = w.process.sentinel in ready or not w.process.is_alive()
-                late = bool(w.jobs) and time.monotonic() >= w.head_since + limit
-                if not (crashed or late):
-                    continue
-                if not w.jobs:
-                    w.process.join(timeout=5)
-                    raise BatchError(f"a worker process ended before it was ready (exit code {w.process.exitcode})")
-                index, item = w.jobs.popleft()  # the dossier it was validating
-                w.stop(kill=True)
-                if late and not crashed:
-                    why = f"the worker exceeded the time limit of {timeout:g} s per dossier and was stopped"
-                else:
-                    why = f"the worker process ended unexpectedly (exit code {w.process.exitcode})"
-                message = f"{item.label}: {why}; the dossier was not validated"
-                report = problem_report(engine, "GT-ENGINE-008", message, _digest(item.source), as_of)
-                done[index] = _result(index, item.label, report, form, "fault", message)
-                retry.extend(w.jobs)  # sent after it, not started: another worker takes them
-                workers[k] = _Worker(ctx, payload, as_of, form)
-    finally:
-        for w in workers:
-            w.stop(kill=bool(w.jobs))
-
-
 def run(engine: Engine, items: Iterable[Any], *, jobs: int = 1, as_of: dt.date | None = None,
         timeout: float | None = None, form: Form = "report", start: str | None = None) -> Generator[Result, None, None]:
     """`Result`s in input order. In-process when ``jobs == 1`` and there is no time limit.
@@ -376,7 +226,9 @@ def run(engine: Engine, items: Iterable[Any], *, jobs: int = 1, as_of: dt.date |
     stream = (_as_item(i, s) for i, s in enumerate(items))
     if jobs == 1 and timeout is None:
         return (_one(engine, i, item, as_of, form) for i, item in enumerate(stream))
-    return _parallel(engine, stream, jobs, as_of, timeout, form, start)
+    from greentrade.engine._workers import parallel
+
+    return parallel(engine, stream, jobs, as_of, timeout, form, start)
 
 
 def validate_many(engine: Engine, sources: Iterable[Any], *, jobs: int = 1, as_of: dt.date | None = None,

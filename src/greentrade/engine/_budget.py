@@ -19,9 +19,11 @@ import time
 from types import FrameType, TracebackType
 from typing import Any
 
-__all__ = ["DEFAULT_RULE_BUDGET", "Budget", "RuleTimeout"]
+__all__ = ["DEFAULT_RULE_BUDGET", "MAX_RULE_BUDGET", "Budget", "RuleTimeout"]
 
 DEFAULT_RULE_BUDGET = 5.0
+#: The largest budget that can be set (one day): beyond it timers overflow.
+MAX_RULE_BUDGET = 86400.0
 
 
 class RuleTimeout(BaseException):

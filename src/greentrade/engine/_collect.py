@@ -28,7 +28,7 @@ from greentrade.plugin import hookspec
 from greentrade.rules._catalog import Catalog
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._refdata import core_reference, with_groups
-from greentrade.rules._rules import Category, Finding, Program, Rule
+from greentrade.rules._rules import Category, Effect, Finding, Program, Rule
 
 __all__ = ["Contributions", "CorePlugin", "collect"]
 
@@ -193,6 +193,16 @@ class _Collection:
                     owner))
                 continue
             rules.append(r)
+        no_basis: dict[str, list[str]] = {}
+        for r in rules:
+            if r.no_basis:
+                no_basis.setdefault(owners[r.id], []).append(r.id)
+        for owner, ids in sorted(no_basis.items()):
+            faults.append(engine_finding(
+                "GT-ENGINE-009",
+                f"plugin {owner!r}: {len(ids)} rule(s) declare no basis and are read as basis 'inferred' "
+                f"({', '.join(ids[:10])}{', ...' if len(ids) > 10 else ''}); a Rule without basis= is deprecated "
+                "since greentrade 0.3 and refused from 0.4 on", owner, effect=Effect.NOTE))
         for owner, hook in sorted(self._hook_failed):
             if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
                 break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")

@@ -292,12 +292,31 @@ def finding_from_hit(rule: Rule, hit: Any, shipment: str | None,
         raise Rejected("pointer", f"{short(pointer)} is not a JSON Pointer")
     subject = _opt_str(hit.subject, "subject")
     needs = _opt_str(hit.needs, "needs")
+    message_id = _opt_str(hit.message_id, "message_id")
+    needs_id = _opt_str(hit.needs_id, "needs_id")
+    args = hit.args
+    if args:
+        _check_args(args)
     return Finding(
         rule=rule.id, severity=severity, effect=effect, message=hit.message,
         pointer=pointer, subject=subject, program=rule.program,
         shipment=shipment, remediation=rule.remediation or None, needs=needs,
         citation=rule.citation, basis=applied(rule, hit_basis(hit), required),
+        message_id=message_id, args=args, needs_id=needs_id, assumption=hit.assumption is True,
     )
+
+
+def _check_args(args: Any) -> None:
+    """A hit's message arguments: (name, value) pairs with string names and JSON scalar values."""
+    if type(args) is not tuple:
+        raise Rejected("args", f"expected a mapping of names to values, got {type(args).__name__}")
+    for pair in args:
+        if type(pair) is not tuple or len(pair) != 2 or type(pair[0]) is not str:
+            raise Rejected("args", "expected a mapping of names to values")
+        value = pair[1]
+        if type(value) not in (str, int, bool) and not (type(value) is float and value == value
+                                                       and value not in (float("inf"), float("-inf"))):
+            raise Rejected(f"args/{pair[0]}", f"expected a string, number or boolean, got {type(value).__name__}")
 
 
 def hit_basis(hit: Hit) -> Basis | None:

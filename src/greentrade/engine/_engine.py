@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from greentrade._files import DEFAULT_MAX_INPUT_BYTES
+from greentrade._files import DEFAULT_MAX_INPUT_BYTES, check_max_bytes
 from greentrade._version import __version__
 from greentrade.engine import _contributions as boundary
-from greentrade.engine._budget import DEFAULT_RULE_BUDGET
+from greentrade.engine import _hookapi as hookapi
+from greentrade.engine._budget import DEFAULT_RULE_BUDGET, MAX_RULE_BUDGET
 from greentrade.engine._collect import Contributions, CorePlugin, collect
-from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
+from greentrade.engine._faults import ENGINE_RULE_INFOS, ENGINE_RULES, engine_finding, exc_summary
 from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
@@ -23,10 +26,14 @@ from greentrade.io._datarules import CORE_RULES
 from greentrade.io._load import Loaded, load, parse_date
 from greentrade.model import Dossier
 from greentrade.plugin import hookspec
+from greentrade.plugin.hookspec import HOOK_API_VERSION
 from greentrade.rules._catalog import Catalog
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._report import PluginInfo, Report, RuleInfo
 from greentrade.rules._rules import Category, Finding, Program, Rule
+
+if TYPE_CHECKING:
+    from greentrade.readiness import Assessment
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginConflictError", "PluginError"]
 
@@ -65,19 +72,25 @@ class Engine:
             raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {boundary.short(self.unknown_keys)}")
         section = self._config.get("greentrade", {})
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
-        self.rule_time_budget = float(
-            rule_time_budget if rule_time_budget is not None
-            else section.get("rule_time_budget", DEFAULT_RULE_BUDGET)
-        )
-        if not self.rule_time_budget >= 0 or self.rule_time_budget == float("inf"):
-            raise ConfigError(f"rule_time_budget must be a number of seconds >= 0, not {self.rule_time_budget!r}")
+        budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
+                                                                                    DEFAULT_RULE_BUDGET)
+        if type(budget) not in (int, float) or not 0 <= budget <= MAX_RULE_BUDGET:
+            raise ConfigError(f"rule_time_budget must be a number of seconds from 0 to {MAX_RULE_BUDGET:g}, "
+                              f"not {boundary.short(budget)}")
+        self.rule_time_budget = float(budget)
         #: The largest input `validate` reads, in bytes.
-        self.max_input_bytes = int(
-            max_input_bytes if max_input_bytes is not None
-            else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES)
-        )
-        if self.max_input_bytes < 1:
-            raise ConfigError(f"max_input_bytes must be a positive number of bytes, not {self.max_input_bytes}")
+        try:
+            self.max_input_bytes = check_max_bytes(
+                max_input_bytes if max_input_bytes is not None
+                else section.get("max_input_bytes", DEFAULT_MAX_INPUT_BYTES))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        #: ``state`` (default): an outcome that rests on an inferred or practice premise lists it
+        #: under ``assumptions``; ``undetermined``: such an outcome is undetermined instead
+        #: (``[greentrade] assumptions``).
+        self.assumptions: str = section.get("assumptions", "state")
+        if self.assumptions not in ("state", "undetermined"):
+            raise ConfigError(f"assumptions must be 'state' or 'undetermined', not {boundary.short(self.assumptions)}")
         #: The evaluation date when `validate` is given none (``[greentrade] as_of``).
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
@@ -98,11 +111,19 @@ class Engine:
         return self._pm
 
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str:
-        """Register a plugin object or module explicitly; returns its name."""
+        """Register a plugin object or module explicitly; returns its name.
+
+        A plugin whose ``GREENTRADE_HOOK_API`` range excludes this core's
+        `greentrade.plugin.HOOK_API_VERSION` is not registered: it becomes a ``GT-ENGINE-001``
+        finding on every report (strict mode raises `PluginError`)."""
         name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
         with self._collecting:
             if self._pm.has_plugin(name):
                 raise PluginConflictError(f"a plugin named {name!r} is already registered")
+            refusal = _hook_api_refusal(plugin, name)
+            if refusal is not None:  # not registered: a GT-ENGINE-001 finding (PluginError in strict mode)
+                self._fault(PluginError(refusal), "GT-ENGINE-001", refusal, name)
+                return name
             self._pm.register(plugin, name=name)
             self._versions[name] = version or str(getattr(plugin, "__version__", "unknown"))
             self._cache = None
@@ -209,9 +230,26 @@ class Engine:
         if cached is not None and cached[0] is c:
             return cached[1]
         infos = tuple(RuleInfo(id=r.id, title=r.title, plugin=self.rule_owner(r.id), program=r.program,
-                               basis=self.rule_basis(r), declared_basis=str(r.basis)) for r in self.rules)
+                               basis=self.rule_basis(r), declared_basis=str(r.basis), citation=r.citation,
+                               remediation=r.remediation or None) for r in self.rules)
         self._infos = (c, infos)
         return infos
+
+    # -- deprecated ------------------------------------------------------------------------
+    def assess(self, source: bytes | str | Path | Mapping[str, Any] | Dossier, *,
+               markets: Iterable[str] | None = None, as_of: dt.date | None = None) -> Assessment:
+        """Deprecated: call ``greentrade.assess(engine, source, markets=..., as_of=...)`` (same
+        result). Removed in 0.2, back as a warning shim in 0.3, removed again in 0.4."""
+        warnings.warn(
+            "Engine.assess() is deprecated: call greentrade.assess(engine, source, markets=..., as_of=...), "
+            "which gives the same result; Engine.assess() is removed in greentrade 0.4",
+            DeprecationWarning, stacklevel=2,
+        )
+        # The readiness layer builds on the engine: imported by name at call time, so that the
+        # engine keeps no import of it (the layers contract) for the one release of this shim.
+        readiness = importlib.import_module("greentrade.readiness")
+        assessment: Assessment = readiness.assess(self, source, markets=markets, as_of=as_of)
+        return assessment
 
     # -- validation ------------------------------------------------------------------------
     def validate_many(self, sources: Iterable[bytes | str | Path | Mapping[str, Any] | Dossier], *,
@@ -247,14 +285,30 @@ class Engine:
         as_of = as_of if as_of is not None else self.as_of
         evaluated, outcomes, findings = evaluate(
             self._contributions(), loaded, as_of, strict=self.strict,
-            rule_time_budget=self.rule_time_budget, load_faults=self._load_faults)
+            rule_time_budget=self.rule_time_budget, load_faults=self._load_faults,
+            assumptions=self.assumptions)
         return Report.build(
             version=__version__,
             plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
             rules=self._rule_infos(),
+            known_rules=ENGINE_RULE_INFOS,
             as_of=as_of,
             sha256=loaded.sha256,
             evaluated=evaluated,
             outcomes=outcomes,
             findings=findings,
         )
+
+
+def _hook_api_refusal(plugin: object, name: str) -> str | None:
+    """Why `plugin` is refused for the hook-API range it states, or None."""
+    spec = getattr(plugin, hookapi.ATTRIBUTE, None)
+    if spec is None:
+        return None
+    try:
+        if hookapi.accepts(spec, HOOK_API_VERSION):
+            return None
+    except hookapi.HookApiRangeError as exc:
+        return f"plugin {name!r} states an unreadable hook API range {hookapi.ATTRIBUTE}: {exc}; not loaded"
+    return (f"plugin {name!r} is written for hook API {spec} and this greentrade {__version__} provides hook "
+            f"API {HOOK_API_VERSION}; not loaded (install a version of the plugin written for it)")

@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from greentrade.rules._report import RuleInfo
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, Severity
 
 _ENGINE = Citation(
@@ -70,6 +71,13 @@ ENGINE_RULES: dict[str, Rule] = {
             basis="stated",
             remediation="Validate the dossier alone to see the fault; raise the time limit if it is large.",
         ),
+        Rule(
+            id="GT-ENGINE-009", title="Plugins use no deprecated part of the plugin API",
+            severity=Severity.INFO, check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data",
+            basis="stated",
+            remediation=("Report it to the plugin's authors: what it uses still works in this release and is "
+                         "removed in a later one (docs/compatibility.md)."),
+        ),
     )
 }
 
@@ -81,6 +89,14 @@ def engine_finding(rule_id: str, message: str, subject: str | None = None, **kw:
         message=message, pointer=kw.pop("pointer", ""), subject=subject,
         remediation=rule.remediation, citation=rule.citation, **kw,
     )
+
+
+#: The engine's rules as a report lists them (report/2 cites each rule once, in `rules`).
+ENGINE_RULE_INFOS: dict[str, RuleInfo] = {
+    r.id: RuleInfo(id=r.id, title=r.title, plugin="greentrade", basis=str(r.basis),
+                   citation=r.citation, remediation=r.remediation or None)
+    for r in ENGINE_RULES.values()
+}
 
 
 def exc_summary(exc: BaseException) -> str:
@@ -100,5 +116,6 @@ def omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
         rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
         message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
                 f"(at most {cap} per rule; the outcomes count all of them)",
+        message_id="GT-ENGINE-005.omitted", args={"count": count, "rule": rule_id, "cap": cap},
         remediation=rule.remediation, citation=rule.citation,
     )

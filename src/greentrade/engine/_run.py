@@ -17,14 +17,15 @@ from greentrade.errors import PluginError
 from greentrade.io._bounds import Bounded
 from greentrade.io._load import Loaded
 from greentrade.model import Dossier, Shipment
-from greentrade.rules._report import Outcome
+from greentrade.rules._report import Assumption, Outcome, finding_key
 from greentrade.rules._rules import Effect, Finding, Program, Rule, RuleContext, Severity, Status
 
 __all__ = ["MAX_HITS_PER_CALL", "Run", "evaluate"]
 
 
 def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict: bool,
-             rule_time_budget: float, load_faults: Sequence[Finding]) -> tuple[bool, list[Outcome], list[Finding]]:
+             rule_time_budget: float, load_faults: Sequence[Finding],
+             assumptions: str = "state") -> tuple[bool, list[Outcome], list[Finding]]:
     """Run the rules on a loaded dossier: (whether it was evaluated, outcomes, findings).
     A dossier with data errors is not evaluated: its findings are the reader's and the engine's."""
     found = Bounded()
@@ -38,7 +39,8 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
         f.severity is Severity.ERROR for f in loaded.findings
     ) and not any(s is Severity.ERROR for _n, s in loaded.omitted.values())
     if dossier is not None and evaluated:
-        run = Run(c, dossier, loaded.pointers, as_of, strict=strict, rule_time_budget=rule_time_budget)
+        run = Run(c, dossier, loaded.pointers, as_of, strict=strict, rule_time_budget=rule_time_budget,
+                  assumptions=assumptions)
         with run.budget:
             for shipment in dossier.shipments:
                 f, o = run.shipment(shipment)
@@ -60,9 +62,12 @@ class Run:
     """One validation: rules applied to one dossier."""
 
     def __init__(self, c: Contributions, dossier: Dossier, pointers: Mapping[int, str],
-                 as_of: dt.date | None, *, strict: bool, rule_time_budget: float) -> None:
+                 as_of: dt.date | None, *, strict: bool, rule_time_budget: float,
+                 assumptions: str = "state") -> None:
         self.c, self.dossier, self.pointers, self.as_of = c, dossier, pointers, as_of
         self.strict = strict
+        #: "state": assumptions are listed on the outcome; "undetermined": they make it undetermined.
+        self.assume_undetermined = assumptions == "undetermined"
         self.memo: dict[Any, Any] = {}
         self.programs = sorted(c.programs.values(), key=lambda p: p.id)
         self.budget = Budget(rule_time_budget or None)
@@ -160,14 +165,26 @@ class Run:
 
     def _program(self, program: Program, ctx: RuleContext, shipment: Shipment,
                  as_of: dt.date) -> tuple[list[Finding], Outcome]:
-        def outcome(status: Status, summary: str, reasons: Sequence[str] = ()) -> Outcome:
-            return Outcome(program.id, shipment.id, status, as_of, summary, tuple(sorted(set(reasons))))
+        def outcome(status: Status, summary: str, reasons: Sequence[str] = (), *, summary_id: str,
+                    args: Mapping[str, Any] | None = None,
+                    assumptions: Sequence[Finding] = ()) -> Outcome:
+            if assumptions and self.assume_undetermined:
+                needs = sorted({f.needs or f.rule for f in assumptions})
+                return Outcome(program.id, shipment.id, Status.UNDETERMINED, as_of,
+                               "rests on assumptions; needs: " + "; ".join(needs),
+                               tuple(sorted({f.rule for f in assumptions})),
+                               summary_id="outcome.assumed", summary_args={"needs": "; ".join(needs)},
+                               assumptions=_assumptions(assumptions))
+            return Outcome(program.id, shipment.id, status, as_of, summary, tuple(sorted(set(reasons))),
+                           summary_id=summary_id, summary_args=args, assumptions=_assumptions(assumptions))
 
         if not program.effective.contains(as_of):
             start = program.effective.start.isoformat() if program.effective.start else "open"
             end = program.effective.end.isoformat() if program.effective.end else "open"
             return [], outcome(Status.NOT_APPLICABLE,
-                               f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})")
+                               f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})",
+                               summary_id="outcome.outside-period",
+                               args={"as_of": as_of.isoformat(), "start": start, "end": end})
         rules = [r for r in self.c.by_program.get(program.id, ()) if r.effective.contains(as_of)]
         findings: list[Finding] = []
         for rule in rules:
@@ -178,7 +195,9 @@ class Run:
             shown = "; ".join(f.message for f in out_of_scope[:10])
             if len(out_of_scope) > 10:
                 shown += f"; and {len(out_of_scope) - 10} more"
-            return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope])
+            return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope],
+                                     summary_id="outcome.not-applicable", args={"reasons": shown},
+                                     assumptions=[f for f in findings if f.assumption])
         for why in self.c.broken.get(program.id, ()):
             findings.append(engine_finding(
                 "GT-ENGINE-002", f"program {program.id!r} cannot be decided: {why}", program.id,
@@ -191,10 +210,26 @@ class Run:
         if errors:
             ids = sorted({f.rule for f in errors})
             return findings, outcome(Status.NOT_ELIGIBLE,
-                                     f"{len(errors)} error finding(s): {', '.join(ids)}", ids)
+                                     f"{len(errors)} error finding(s): {', '.join(ids)}", ids,
+                                     summary_id="outcome.errors",
+                                     args={"count": len(errors), "rules": ", ".join(ids)})
         open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
         if open_:
             needs = sorted({f.needs or f.rule for f in open_})
             return findings, outcome(Status.UNDETERMINED, "needs: " + "; ".join(needs),
-                                     [f.rule for f in open_])
-        return findings, outcome(Status.ELIGIBLE, program.eligible_summary)
+                                     [f.rule for f in open_], summary_id="outcome.needs",
+                                     args={"needs": "; ".join(needs)})
+        return findings, outcome(Status.ELIGIBLE, program.eligible_summary,
+                                 summary_id=f"{program.id}.eligible",
+                                 assumptions=[f for f in findings if f.assumption])
+
+
+def _assumptions(findings: Sequence[Finding]) -> tuple[Assumption, ...]:
+    """The premises an outcome rests on, once each, in the order of the report's findings."""
+    seen: dict[tuple[str, str], Assumption] = {}
+    for f in sorted(findings, key=finding_key):
+        key = (f.rule, f.message)
+        if key not in seen:
+            seen[key] = Assumption(rule=f.rule, basis=f.basis, text=f.message, text_id=f.message_id or f.rule,
+                                   args=f.args, needs=f.needs)
+    return tuple(seen.values())

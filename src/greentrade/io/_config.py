@@ -39,13 +39,15 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
 
         path = Path(source)
         try:
-            data: Any = tomllib.loads(read_bytes(path, DEFAULT_MAX_INPUT_BYTES).decode("utf-8"))
+            # A byte order mark (as some Windows editors write) is not part of the TOML text.
+            data: Any = tomllib.loads(read_bytes(path, DEFAULT_MAX_INPUT_BYTES).decode("utf-8-sig"))
         except InputError as exc:
             raise ConfigError(f"configuration: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"configuration {str(path)!r} is not valid TOML: {_short(str(exc))}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"configuration {str(path)!r} is not UTF-8 text") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"configuration {str(path)!r} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
         except RecursionError:
             raise ConfigError(f"configuration {str(path)!r} is nested too deeply") from None
     else:

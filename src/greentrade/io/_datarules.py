@@ -24,9 +24,10 @@ def _builtin(_ctx: RuleContext) -> Iterator[Any]:
     return iter(())
 
 
-def _data_rule(id: str, title: str, remediation: str, citation: Citation = _FORMAT) -> Rule:
+def _data_rule(id: str, title: str, remediation: str, citation: Citation = _FORMAT,
+               severity: Severity = Severity.ERROR) -> Rule:
     return Rule(
-        id=id, title=title, severity=Severity.ERROR, check=_builtin, citation=citation,
+        id=id, title=title, severity=severity, check=_builtin, citation=citation,
         remediation=remediation, scope="dossier", role="data", basis="stated",
     )
 
@@ -59,6 +60,22 @@ CORE_RULES: dict[str, Rule] = {
                     "https://www.wcoomd.org); GB 32100-2015 (SAC); ISO 17442-1:2020"
                 ),
             ),
+        ),
+        _data_rule(
+            "GT-DATA-002", "An accreditation's recognition arrangement fits its standard",
+            "State the arrangement that covers the standard: the ILAC MRA for testing laboratories "
+            "(ISO/IEC 17025) and inspection bodies (ISO/IEC 17020), the IAF MLA for certification "
+            "bodies (ISO/IEC 17065, ISO/IEC 17021-1) and validation and verification bodies (ISO/IEC "
+            "17029, ISO 14065); in format 1, which cannot state the ILAC MRA, migrate to format 2 "
+            "(greentrade migrate). Until then the mark is not counted.",
+            Citation(
+                authority="IAF; ILAC",
+                title="IAF Multilateral Recognition Arrangement (IAF MLA) and ILAC Mutual Recognition "
+                      "Arrangement (ILAC MRA): scopes of recognition",
+                reference="IAF MLA (https://iaf.nu/en/about-iaf-mla/); ILAC MRA "
+                          "(https://ilac.org/ilac-mra-and-signatories/)",
+            ),
+            Severity.WARNING,
         ),
         _data_rule(
             "GT-REF-001", "References resolve",

@@ -9,6 +9,7 @@ from typing import Any
 from greentrade.io._bounds import Bounded
 from greentrade.io._datarules import finding
 from greentrade.model import Dossier
+from greentrade.model._parties import arrangement_bodies
 
 __all__ = ["integrity", "pointer_map"]
 
@@ -52,7 +53,8 @@ def pointer_map(dossier: Dossier) -> dict[int, str]:
 
 
 def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozenset[str]) -> Bounded:
-    """Findings of GT-REF-001 (references), -002 (unique ids) and -003 (known categories)."""
+    """Findings of GT-REF-001 (references), -002 (unique ids) and -003 (known categories), and
+    GT-DATA-002 (an accreditation marked with the arrangement that does not cover its standard)."""
     out = Bounded()
     at = pointers.__getitem__
 
@@ -85,6 +87,16 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
     for p in dossier.parties:
         for acc in p.accreditations:
             ref(acc.accreditation_body, party, "accreditation body", at(id(acc)) + "/accreditation_body", p.id)
+            if acc.arrangement_mismatch:
+                key = "iaf_mla_signatory" if dossier.format == "greentrade.dossier/1" else "arrangement"
+                expected = acc.expected_arrangement or ""
+                out.append(finding(
+                    "GT-DATA-002",
+                    f"accreditation {acc.number or acc.standard} of {p.id} to {acc.standard} is marked "
+                    f"{acc.arrangement}, but {arrangement_bodies(expected)} are recognised under the "
+                    f"{expected}: the mark is not counted",
+                    at(id(acc)) + "/" + key, p.id,
+                ))
     def unique_specs(owner: Any, base: str, subject: str) -> None:
         seen: set[str] = set()
         for k, spec in enumerate(owner.specs):

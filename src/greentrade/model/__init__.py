@@ -19,15 +19,17 @@ from greentrade.model._footprints import (
     LifecycleStageValue,
     Verification,
 )
-from greentrade.model._parties import Accreditation, Identifier, Party, Site
+from greentrade.model._parties import ARRANGEMENTS, Accreditation, Arrangement, Identifier, Party, Site, arrangement_for
 from greentrade.model._products import Product, ProductIdentifier, Spec
 from greentrade.model._shipments import Shipment, ShipmentLine
 from greentrade.model._standards import Amendment, DesignatorError, Method, StandardDesignator
 from greentrade.model._tenders import Promise, RequiredDocument, Tender, TenderItem
 
 __all__ = [
+    "ARRANGEMENTS",
     "Accreditation",
     "Amendment",
+    "Arrangement",
     "BatteryFootprint",
     "CarbonFootprint",
     "CoveredProduct",
@@ -55,6 +57,7 @@ __all__ = [
     "Tender",
     "TenderItem",
     "Verification",
+    "arrangement_for",
     "structure",
     "unstructure",
 ]

@@ -15,10 +15,11 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from greentrade.model._entities import Dossier
 from greentrade.model._footprints import DeclaredUnit
+from greentrade.model._parties import Accreditation
 from greentrade.model._standards import StandardDesignator
 
 __all__ = ["structure", "structure_detailed", "unstructure"]
@@ -86,6 +87,60 @@ def _unit_hook(conv: cattrs.Converter) -> Any:
         raise TypeError(f"expected a declared unit (text, or amount and unit), got {type(value).__name__}")
 
     return structure_unit
+
+
+#: Format 1 wrote an accreditation's arrangement as this flag (true: "IAF MLA").
+LEGACY_ARRANGEMENT_KEY = "iaf_mla_signatory"
+FORMAT_1 = "greentrade.dossier/1"
+
+
+def _accreditation_hook(conv: cattrs.Converter) -> Any:
+    base = make_dict_structure_fn(
+        Accreditation, conv, _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=conv.detailed_validation,
+    )
+
+    def structure_accreditation(value: Any, _t: Any) -> Accreditation:
+        # Format 1's flag reads as what it says ("IAF MLA" or not stated); a flag on a
+        # laboratory's accreditation is kept as written and reported (GT-DATA-002).
+        if isinstance(value, dict) and LEGACY_ARRANGEMENT_KEY in value:
+            if "arrangement" in value:
+                raise ValueError(f"give either arrangement or {LEGACY_ARRANGEMENT_KEY} (format 1), not both")
+            value = dict(value)
+            flag = value.pop(LEGACY_ARRANGEMENT_KEY)
+            if type(flag) is not bool:
+                raise TypeError(f"{LEGACY_ARRANGEMENT_KEY}: expected true or false, got {type(flag).__name__}")
+            value["arrangement"] = "IAF MLA" if flag else None
+        return base(value, Accreditation)
+
+    return structure_accreditation
+
+
+def _format1_accreditations(d: dict[str, Any]) -> dict[str, Any]:
+    """A format-1 dossier's accreditations written with format 1's flag."""
+    for party in d.get("parties", ()):
+        accs = party.get("accreditations")
+        if accs:
+            party["accreditations"] = [
+                {(LEGACY_ARRANGEMENT_KEY if k == "arrangement" else k): (v == "IAF MLA" if k == "arrangement" else v)
+                 for k, v in _with_arrangement(a).items()}
+                for a in accs
+            ]
+    return d
+
+
+def _with_arrangement(acc: dict[str, Any]) -> dict[str, Any]:
+    # The flag is required in format 1: an unstated arrangement is written as false, in place.
+    if "arrangement" in acc:
+        return acc
+    out: dict[str, Any] = {}
+    for k, v in acc.items():
+        out[k] = v
+        if k == "valid_until":
+            out["arrangement"] = None
+    if "arrangement" not in out:  # pragma: no cover - valid_until is required
+        out["arrangement"] = None
+    return out
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
@@ -161,6 +216,14 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
         return unstructure
 
     conv.register_unstructure_hook_factory(attrs.has, omit_empty_factory)
+    conv.register_structure_hook(Accreditation, _accreditation_hook(conv))
+    dossier_base = omit_empty_factory(Dossier)
+
+    def unstructure_dossier(obj: Dossier) -> dict[str, Any]:
+        d = dossier_base(obj)
+        return _format1_accreditations(d) if obj.format == FORMAT_1 else d
+
+    conv.register_unstructure_hook(Dossier, unstructure_dossier)
     return conv
 
 

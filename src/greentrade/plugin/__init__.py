@@ -45,8 +45,9 @@ from greentrade.plugin._documents import declared_unit_text, footprint_values
 from greentrade.plugin._hits import unstated, warn_unless_binding
 from greentrade.plugin._parties import PartyMatch, match_party
 from greentrade.plugin._shipments import line_products
-from greentrade.plugin.hookspec import hookimpl
+from greentrade.plugin.hookspec import HOOK_API_VERSION, hookimpl
 from greentrade.rules import (
+    Adoption,
     Basis,
     BuyerProfile,
     CatalogEntry,
@@ -61,12 +62,14 @@ from greentrade.rules import (
     RuleContext,
     Severity,
     Status,
+    adoption_of,
 )
 from greentrade.rules._evidence import (
     SITE_DOCUMENT_TYPES,
     EvidenceIndex,
     StandardMatch,
     evidence,
+    international,
     lists_other_sites,
     model_key,
     models_match,
@@ -77,7 +80,9 @@ from greentrade.rules._refdata import COUNTRY_GROUPS, country_group
 
 __all__ = [
     "COUNTRY_GROUPS",
+    "HOOK_API_VERSION",
     "SITE_DOCUMENT_TYPES",
+    "Adoption",
     "Basis",
     "BuyerProfile",
     "CatalogEntry",
@@ -98,6 +103,7 @@ __all__ = [
     "StandardMatch",
     "Status",
     "UnitError",
+    "adoption_of",
     "as_written",
     "convert",
     "country_group",
@@ -108,6 +114,7 @@ __all__ = [
     "hookimpl",
     "hs_display",
     "hs_label",
+    "international",
     "line_products",
     "lists_other_sites",
     "load_data",

@@ -23,7 +23,14 @@ from greentrade.rules._rules import CatalogEntry, Category, Program, Rule
 hookspec = pluggy.HookspecMarker("greentrade")
 hookimpl = pluggy.HookimplMarker("greentrade")
 
-__all__ = ["hookimpl", "hookspec"]
+#: The version of the hook API (``MAJOR.MINOR``): the hooks below, their arguments and
+#: results, and what rules get (`RuleContext`, `Hit`, the helpers of `greentrade.plugin`).
+#: MINOR grows when something is added, MAJOR when something is removed or changes meaning
+#: (after a deprecation). A plugin states the range it was written for in a module attribute,
+#: ``GREENTRADE_HOOK_API = ">=1.0,<2"``; the engine refuses a plugin outside it (docs/hooks.md).
+HOOK_API_VERSION = "1.0"
+
+__all__ = ["HOOK_API_VERSION", "hookimpl", "hookspec"]
 
 
 @hookspec

@@ -17,6 +17,7 @@ from greentrade.model._quantity import UnitError
 from greentrade.model._standards import METHODS, StandardDesignator
 from greentrade.readiness._values import UNDETERMINED_KINDS as _UNDETERMINED_KINDS
 from greentrade.readiness._values import Gap, RequirementCheck
+from greentrade.rules._adoptions import adoption_of
 from greentrade.rules._evidence import SITE_DOCUMENT_TYPES as _SITE_DOCUMENT_TYPES
 from greentrade.rules._evidence import EvidenceIndex, models_match, standard_match
 from greentrade.rules._profiles import BuyerProfile, Requirement
@@ -76,6 +77,13 @@ def _edition_gap(ctx: Ctx, doc: Document, want: StandardDesignator, have: Standa
         return Gap("wrong-edition",
                    f"document {doc.id} cites {have}, a superseded edition (current: {m.current})",
                    f"Have document {doc.id} reissued against {m.current}.", doc.id)
+    if m.verdict == "adoption-undetermined":
+        a = adoption_of(have)
+        why = a.describe() if a is not None else f"{have} is not an established identical adoption of {want}"
+        return Gap("adoption-undetermined",
+                   f"document {doc.id} cites {have}; the requirement names {want}: {why}, so whether it "
+                   "counts is not stated",
+                   f"Ask whether {have} is accepted for {want}, or obtain a document issued against {want}.", doc.id)
     if m.verdict == "undated":
         return Gap("undated-standard",
                    f"document {doc.id} cites {have} without an edition; the requirement names {want}",

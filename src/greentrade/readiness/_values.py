@@ -63,11 +63,13 @@ GAP_KINDS: tuple[str, ...] = (
     "not-valid",
     "spec-unknown",
     "undated-standard",
+    "adoption-undetermined",
     "expiring",
     "application-date-unknown",
     "wrong-declaration",
 )
-UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "application-date-unknown"})
+UNDETERMINED_KINDS = frozenset({"spec-unknown", "undated-standard", "adoption-undetermined",
+                                "application-date-unknown"})
 PROGRAM_NO_SHIPMENT = "no-shipment"
 PROGRAM_MIXED = "mixed"
 
@@ -233,13 +235,14 @@ class Assessment:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def to_text(self) -> str:
-        """The text form (`greentrade.render.assessment_text` of `to_dict()`)."""
-        return render.assessment_text(self.to_dict())
+    def to_text(self, lang: str | None = None) -> str:
+        """The text form (`greentrade.render.assessment_text` of `to_dict()`), in `lang` (a BCP 47
+        tag of a shipped language; default English)."""
+        return render.assessment_text(self.to_dict(), lang)
 
-    def to_html(self) -> str:
-        """A self-contained HTML page (`greentrade.render.assessment_html` of `to_dict()`)."""
-        return render.assessment_html(self.to_dict())
+    def to_html(self, lang: str | None = None) -> str:
+        """A self-contained HTML page (`greentrade.render.assessment_html` of `to_dict()`), in `lang`."""
+        return render.assessment_html(self.to_dict(), lang)
 
 
 # -- the JSON form ---------------------------------------------------------------------------------

@@ -31,32 +31,62 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
+from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, resolve, translate
+from greentrade.render._localize import localize_assessment, localize_report, report_lang
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["assessment_html", "assessment_text", "citation_text", "report_html", "report_text"]
+__all__ = ["assessment_html", "assessment_text", "citation_text", "expand_report", "report_html", "report_text"]
 
 
-def report_text(report: Mapping[str, Any]) -> str:
-    """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal."""
-    return _render("report.txt", "terminal", report=report)
+def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A report's JSON form with each finding's ``citation`` and ``remediation`` copied in from
+    its rule (the citation from ``sources``), as report/1 wrote them: the documented way, for
+    one release, for readers of report/1 to read a report/2 (docs/report.md, "Migrating from
+    report/1"). A report/1 dict is returned as it is (a shallow copy)."""
+    out = dict(report)
+    if report.get("report_format") == "greentrade.report/1":
+        return out
+    rules = {r["id"]: r for r in report.get("rules", ())}
+    sources = report.get("sources", ())
+    findings = []
+    for f in report.get("findings", ()):
+        rule = rules.get(f.get("rule"), {})
+        g = dict(f)
+        if rule.get("remediation") and "remediation" not in g:
+            g["remediation"] = rule["remediation"]
+        if "source" in rule and "citation" not in g:
+            g["citation"] = sources[rule["source"]]
+        findings.append(g)
+    out["findings"] = findings
+    return out
 
 
-def assessment_text(assessment: Mapping[str, Any]) -> str:
-    """The text form of an assessment (the dict of `Assessment.to_dict()`)."""
-    return _render("assessment.txt", "terminal", a=assessment)
+def report_text(report: Mapping[str, Any], lang: str | None = None) -> str:
+    """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal, in
+    `lang` (default: the language the report was written in, its ``lang``)."""
+    lang = _lang(lang, report)
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)))
 
 
-def report_html(report: Mapping[str, Any]) -> str:
+def assessment_text(assessment: Mapping[str, Any], lang: str | None = None) -> str:
+    """The text form of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
+    lang = _lang(lang, None)
+    return _render("assessment.txt", "terminal", lang, a=localize_assessment(assessment, lang))
+
+
+def report_html(report: Mapping[str, Any], lang: str | None = None) -> str:
     """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
-    an e-mail; values are autoescaped."""
-    return _render("report.html", "html", report=report)
+    an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``)."""
+    lang = _lang(lang, report)
+    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)))
 
 
-def assessment_html(assessment: Mapping[str, Any]) -> str:
-    """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`)."""
-    return _render("assessment.html", "html", a=assessment)
+def assessment_html(assessment: Mapping[str, Any], lang: str | None = None) -> str:
+    """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
+    lang = _lang(lang, None)
+    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang))
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
@@ -65,26 +95,50 @@ def citation_text(citation: Mapping[str, Any]) -> str:
     return f"{citation['authority']}: {citation['title']}{when} ({citation['reference']})"
 
 
+def _lang(lang: str | None, report: Mapping[str, Any] | None) -> str:
+    """A shipped language: `lang` resolved (English for one not shipped), else the report's."""
+    if lang is None:
+        return report_lang(report) if report is not None else DEFAULT
+    return resolve(lang)[0]
+
+
 # -- helpers the templates use ---------------------------------------------------------------------
-def _plugin_list(plugins: Sequence[Mapping[str, Any]]) -> str:
-    return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or "none"
+def _plugin_list(plugins: Sequence[Mapping[str, Any]], none: str = "none") -> str:
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or none
 
 
-def _padded(rows: Sequence[Sequence[str]]) -> list[str]:
-    """Rows as lines of left-aligned columns, two spaces apart, indented by two."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+def _width(text: str) -> int:
+    """Columns a text takes on a terminal: wide and full-width characters (CJK) take two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _matrix_rows(a: Mapping[str, Any]) -> list[list[str]]:
+def _ljust(text: Any, width: int, wide: bool) -> str:
+    s = str(text)
+    return s + " " * (width - _width(s)) if wide else s.ljust(width)
+
+
+def _padded(rows: Sequence[Sequence[str]], wide: bool = False) -> list[str]:
+    """Rows as lines of left-aligned columns, two spaces apart, indented by two (`wide`: CJK
+    characters count two columns, for the languages other than English)."""
+    size = _width if wide else len
+    widths = [max(size(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(_ljust(c, w, wide) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _matrix_rows(a: Mapping[str, Any], status: Callable[[str], str] = str,
+                 head: tuple[str, str] = ("product", "category")) -> list[list[str]]:
     """The readiness matrix: a header, then per product its market statuses and, per program, the
     status of each shipment carrying it."""
-    rows = [["product", "category", *(m["id"] for m in a["markets"]), *(p["id"] for p in a["programs"])]]
+    rows = [[*head, *(m["id"] for m in a["markets"]), *(p["id"] for p in a["programs"])]]
     for row in a["products"]:
-        programs = [", ".join(f"{s['shipment']}:{s['status']}" for s in p["shipments"]) or "no-shipment"
-                    for p in row["programs"]]
-        rows.append([f"{row['product']} {row['model']}", row["category"], *(c["status"] for c in row["cells"]),
-                     *programs])
+        programs = [", ".join(f"{s['shipment']}:{status(s['status'])}" for s in p["shipments"])
+                    or status("no-shipment") for p in row["programs"]]
+        rows.append([f"{row['product']} {row['model']}", row["category"],
+                     *(status(c["status"]) for c in row["cells"]), *programs])
     return rows
 
 
@@ -116,8 +170,46 @@ _FINALIZE: dict[str, Callable[[Any], Any] | None] = {
 }
 
 
+class _Texts:
+    """The page texts and status words of one language, for the templates (`_`, ``status``)."""
+
+    def __init__(self, kind: str, lang: str) -> None:
+        self.kind, self.lang = kind, lang
+        self.catalog = catalog(lang)
+
+    def gettext(self, english: str, **values: Any) -> Any:
+        text = self.catalog.text(english)
+        return self._fill(text, values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> Any:
+        text = (singular if n == 1 else plural) if self.lang == DEFAULT else self.catalog.text(singular, n)
+        return self._fill(text, {"num": n, **values})
+
+    def _fill(self, text: str, values: Mapping[str, Any]) -> Any:
+        if self.kind == "html":
+            from markupsafe import Markup
+
+            # A page text is trusted text of the core's catalog, written into the page as it is
+            # (a test holds the catalogs free of markup); the values are escaped.
+            return Markup(text % {k: _html_value(v) for k, v in values.items()} if values else text)
+        return text % values if values else text
+
+    def status(self, word: Any) -> str:
+        """A status, severity or basis word in this language (as written in English)."""
+        text = str(word)
+        if self.lang == DEFAULT:
+            return text
+        return translate(f"status.{text}", {}, self.lang, default=text) or text
+
+    def date(self, value: Any) -> str:
+        return format_date(value, self.lang)
+
+    def number(self, value: Any) -> str:
+        return format_number(value, self.lang)
+
+
 @functools.cache
-def _environment(kind: str) -> jinja2.Environment:
+def _environment(kind: str, lang: str) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -129,12 +221,20 @@ def _environment(kind: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(ljust=lambda s, width: str(s).ljust(width), plugin_list=_plugin_list,
-                       citation=citation_text, padded=_padded)
-    env.globals.update(matrix_rows=_matrix_rows, shipment_outcomes=_shipment_outcomes, sources=_sources)
+    texts = _Texts(kind, lang)
+    # The i18n extension's `_`, `gettext` and `ngettext`: page texts are written
+    # ``_("Findings: %(errors)s error(s)", errors=...)``; values are escaped as the page's others.
+    env.install_gettext_callables(texts.gettext, texts.ngettext, newstyle=False)  # type: ignore[attr-defined]
+    wide = lang != DEFAULT
+    env.filters.update(ljust=lambda s, width: _ljust(s, width, wide), plugin_list=_plugin_list,
+                       citation=citation_text, padded=lambda rows: _padded(rows, wide), status=texts.status,
+                       date=texts.date, number=texts.number, plain=lambda v: f"{v}")
+    env.globals.update(matrix_rows=_matrix_rows, shipment_outcomes=_shipment_outcomes, sources=_sources,
+                       lang=lang, rtl=lang in RTL, status=texts.status)
     return env
 
 
-def _render(template: str, kind: str, **context: Any) -> str:
-    return _environment(kind).get_template(template).render(**context)
+def _render(template: str, kind: str, lang: str, **context: Any) -> str:
+    return _environment(kind, lang).get_template(template).render(**context)

@@ -4,9 +4,10 @@ and what rules yield (hits, findings, outcomes, the report).
 Imports only greentrade.model (see docs/architecture.md).
 """
 
+from greentrade.rules._adoptions import Adoption, adoption_of
 from greentrade.rules._catalog import Catalog, EditionCheck
 from greentrade.rules._profiles import BuyerProfile, Pathway, Requirement
-from greentrade.rules._report import Outcome, PluginInfo, Report, RuleInfo
+from greentrade.rules._report import Assumption, Outcome, PluginInfo, Report, RuleInfo
 from greentrade.rules._rules import (
     Basis,
     CatalogEntry,
@@ -23,6 +24,8 @@ from greentrade.rules._rules import (
 )
 
 __all__ = [
+    "Adoption",
+    "Assumption",
     "Basis",
     "BuyerProfile",
     "Catalog",
@@ -44,4 +47,5 @@ __all__ = [
     "RuleInfo",
     "Severity",
     "Status",
+    "adoption_of",
 ]

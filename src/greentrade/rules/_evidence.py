@@ -17,6 +17,7 @@ import attrs
 
 from greentrade.model import CoveredProduct, Document, Dossier, Product, Shipment
 from greentrade.model._standards import StandardDesignator
+from greentrade.rules._adoptions import adoption_of
 
 if TYPE_CHECKING:
     from greentrade.rules._catalog import Catalog
@@ -60,7 +61,7 @@ def lists_other_sites(doc: Document, product: Product) -> bool:
 
 
 # -- standards -------------------------------------------------------------------------------------
-Verdict = Literal["satisfies", "superseded", "other-edition", "undated", "other-standard"]
+Verdict = Literal["satisfies", "superseded", "other-edition", "undated", "adoption-undetermined", "other-standard"]
 
 
 @attrs.frozen
@@ -74,7 +75,13 @@ class StandardMatch:
     * ``other-edition``: the same family in another edition than the one asked for, or without
       one of the amendments asked for;
     * ``undated``: the same family with no edition where `want` names one (cannot tell);
+    * ``adoption-undetermined``: a national or European standard related to the one asked for
+      but not an established identical adoption of it (``GB/T 24067-2024`` for ISO 14067):
+      whether it counts is not stated (undetermined, never a failure on its own);
     * ``other-standard``: unrelated.
+
+    An identical adoption counts as the standard it adopts (``EN ISO 14067:2018`` satisfies
+    ``ISO 14067:2018`` and the other way round; greentrade's adoptions data, `adoption_of`).
     """
 
     verdict: Verdict
@@ -83,7 +90,8 @@ class StandardMatch:
 
     @property
     def related(self) -> bool:
-        """The same standard in some edition (everything but ``other-standard``)."""
+        """The same standard in some edition, or a related adoption (everything but
+        ``other-standard``)."""
         return self.verdict != "other-standard"
 
     @property
@@ -99,9 +107,20 @@ def _amendments_in(want: StandardDesignator, have: StandardDesignator) -> bool:
     )
 
 
+def international(d: StandardDesignator) -> StandardDesignator:
+    """The international standard `d` is an identical adoption of, or `d` itself."""
+    a = adoption_of(d)
+    return a.of if a is not None and a.identical else d
+
+
 def standard_match(want: StandardDesignator, have: StandardDesignator, catalog: Catalog) -> StandardMatch:
     """Whether the standard a document cites (`have`) satisfies the one required (`want`);
-    supersession comes from the catalog (family, edition, ``superseded`` entries)."""
+    supersession comes from the catalog (family, edition, ``superseded`` entries), identical
+    adoptions from the core's adoptions data."""
+    related = adoption_of(have)
+    want, have = international(want), international(have)
+    if related is not None and not related.identical and related.of.family == want.family:
+        return StandardMatch("adoption-undetermined")
     check = catalog.check(have)
     superseded = check.status == "superseded" and check.entry is not None
     current = check.entry.designator if superseded and check.entry is not None else None

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
-import cattrs
-from cattrs.fns import identity
-from cattrs.gen import make_dict_unstructure_fn, override
 
 from greentrade import render
-from greentrade.rules._rules import Basis, Citation, Effect, Finding, Severity, Status
+from greentrade.rules._rules import Args, Basis, Citation, Finding, Severity, Status, args_tuple
 
-__all__ = ["Outcome", "PluginInfo", "Report", "RuleInfo"]
+__all__ = ["REPORT_FORMAT", "REPORT_FORMATS", "Assumption", "Outcome", "PluginInfo", "Report", "RuleInfo"]
 
-REPORT_FORMAT = "greentrade.report/1"
+#: The report contract this version writes (docs/report.md has a migration note per version).
+REPORT_FORMAT = "greentrade.report/2"
+#: Every published report contract; `greentrade schema report --format-version N` prints each.
+REPORT_FORMATS = ("greentrade.report/1", "greentrade.report/2")
 
 
 @attrs.frozen
@@ -40,6 +39,23 @@ class RuleInfo:
     program: str | None = None
     #: The basis the rule declares; differs from `basis` when the host made it binding.
     declared_basis: str | None = None
+    #: The rule's source (report/2: once here, not on every finding).
+    citation: Citation | None = None
+    #: What to do about the rule's findings (report/2: once here, not on every finding).
+    remediation: str | None = None
+
+
+@attrs.frozen
+class Assumption:
+    """A premise an outcome rests on: an ``inferred`` or ``practice`` reading that decided it."""
+
+    rule: str
+    basis: Basis
+    text: str
+    text_id: str
+    args: Args = attrs.field(default=(), converter=args_tuple)
+    #: What would decide it instead (configuration key or data).
+    needs: str | None = None
 
 
 @attrs.frozen
@@ -52,6 +68,11 @@ class Outcome:
     as_of: dt.date
     summary: str
     reasons: tuple[str, ...] = ()
+    #: report/2: the summary's template id and arguments (see docs/report.md).
+    summary_id: str = "outcome.summary"
+    summary_args: Args = attrs.field(default=(), converter=args_tuple)
+    #: The inferred or practice premises an eligible or not_applicable status rests on.
+    assumptions: tuple[Assumption, ...] = ()
 
 
 _NUM = re.compile(r"([0-9]+)")
@@ -78,111 +99,124 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
-# -- the JSON form through cattrs --------------------------------------------------------------
-# cattrs generates each class's function (make_dict_unstructure_fn); the overrides say what the
-# published form leaves out. A generated function writes the keys without a default first, then
-# the optional ones, each in attribute order: that is the published key order of `Finding`,
-# `Outcome`, `PluginInfo` and `RuleInfo`. The report's own keys and `Citation` are written out.
-
-_OPTIONAL_TEXT = override(omit_if_default=True, unstruct_hook=identity)  # str | None, no dispatch
+# -- the JSON form -----------------------------------------------------------------------------
+# Written out by hand, one small function per class: the published key order (docs/report.md),
+# the optional keys left out when empty, and report/2's rule-id defaults are easier to read here
+# than as cattrs overrides, and these functions run for every finding of every report.
 
 
-def _without_empty(base: Callable[[Any], dict[str, Any]], *names: str) -> Callable[[Any], dict[str, Any]]:
-    """`base`, also leaving out the optional texts in `names` when they are empty."""
-
-    def unstructure(obj: Any) -> dict[str, Any]:
-        d = base(obj)
-        for name in names:
-            if d.get(name) == "":
-                del d[name]
-        return d
-
-    return unstructure
+def _args(args: Args) -> dict[str, Any]:
+    return dict(args)
 
 
-def _rule_info(base: Callable[[Any], dict[str, Any]]) -> Callable[[RuleInfo], dict[str, Any]]:
-    def unstructure(r: RuleInfo) -> dict[str, Any]:
-        d = base(r)
-        if not r.program:
-            d.pop("program", None)
-        if not r.declared_basis or r.declared_basis == r.basis:
-            d.pop("declared_basis", None)
-        return d
-
-    return unstructure
+def _plugin(p: PluginInfo) -> dict[str, Any]:
+    return {"name": p.name, "version": p.version}
 
 
-@functools.cache
-def _converter() -> cattrs.Converter:
-    conv = cattrs.Converter()
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
-    for enum in (Severity, Effect, Basis, Status):
-        conv.register_unstructure_hook(enum, str)  # plain strings, as the schema says
-    conv.register_unstructure_hook(Citation, _citation)
-    conv.register_unstructure_hook(PluginInfo, make_dict_unstructure_fn(PluginInfo, conv, rules=override(omit=True)))
-    conv.register_unstructure_hook(Outcome, make_dict_unstructure_fn(Outcome, conv))
-    finding = make_dict_unstructure_fn(
-        Finding, conv, subject=_OPTIONAL_TEXT, program=_OPTIONAL_TEXT, shipment=_OPTIONAL_TEXT,
-        remediation=_OPTIONAL_TEXT, needs=_OPTIONAL_TEXT,
-        citation=override(omit_if_default=True, unstruct_hook=_citation),
-    )
-    texts = ("subject", "program", "shipment", "remediation", "needs")
-    conv.register_unstructure_hook(Finding, _without_empty(finding, *texts))
-    conv.register_unstructure_hook(
-        RuleInfo, _rule_info(make_dict_unstructure_fn(RuleInfo, conv, program=_OPTIONAL_TEXT,
-                                                      declared_basis=_OPTIONAL_TEXT)),
-    )
-    plugins = conv.get_unstructure_hook(tuple[PluginInfo, ...])
-    outcomes = conv.get_unstructure_hook(tuple[Outcome, ...])
-    findings = conv.get_unstructure_hook(tuple[Finding, ...])
-    rules = conv.get_unstructure_hook(tuple[RuleInfo, ...])
-
-    def head(r: Report) -> dict[str, Any]:
-        # Written out: `report_format` and `counts` are not fields, and they sit among them.
-        return {
-            "report_format": REPORT_FORMAT,
-            "greentrade_version": r.greentrade_version,
-            "plugins": plugins(r.plugins),
-            "as_of": r.as_of.isoformat() if r.as_of else None,
-            "input_sha256": r.input_sha256,
-            "evaluated": r.evaluated,
-            "counts": r.counts,
-            "outcomes": outcomes(r.outcomes),
-        }
-
-    def report(r: Report) -> dict[str, Any]:
-        d = head(r)
-        d["findings"] = findings(r.findings)
-        d["rules"] = rules(r.rules)
-        return d
-
-    conv.register_unstructure_hook(Report, report)
-    return conv
+def _rule(r: RuleInfo, source: int | None) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": r.id, "title": r.title, "plugin": r.plugin, "basis": r.basis}
+    if r.program:
+        d["program"] = r.program
+    if r.declared_basis and r.declared_basis != r.basis:
+        d["declared_basis"] = r.declared_basis
+    if source is not None:
+        d["source"] = source
+        if r.remediation:
+            d["remediation"] = r.remediation
+    return d
 
 
-def _compact_json(r: Report) -> str:
-    """``json.dumps(r.to_dict(), ensure_ascii=False)``, byte for byte, with each distinct
-    citation encoded once: a finding's citation is its rule's, and encoding them was about a
-    third of the encoder's time. The findings' citations are first written as their index
-    (``"citation": 0``), then replaced by the citation's JSON. Inside a JSON string every
-    ``"`` is escaped, so ``"citation": 0`` followed by ``,`` or ``}`` is always the key itself.
-    Tests compare the two forms."""
-    d = _converter().unstructure(r)
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    index: dict[int, int] = {}
-    distinct: list[Any] = []
-    for f, fd in zip(r.findings, d["findings"], strict=True):
-        if "citation" in fd:
-            i = index.get(id(f.citation))
-            if i is None:
-                i = index[id(f.citation)] = len(distinct)
-                distinct.append(fd["citation"])
-            fd["citation"] = i
-    cited = [encode(c) for c in distinct]
-    return _CITED.sub(lambda m: f'"citation": {cited[int(m[1])]}', encode(d))
+def _assumption(a: Assumption) -> dict[str, Any]:
+    d: dict[str, Any] = {"rule": a.rule, "basis": str(a.basis), "text": a.text, "text_id": a.text_id,
+                         "args": _args(a.args)}
+    if a.needs:
+        d["needs"] = a.needs
+    return d
 
 
-_CITED = re.compile(r'"citation": ([0-9]+)(?=[,}])')
+def _outcome(o: Outcome) -> dict[str, Any]:
+    return {
+        "program": o.program, "subject": o.subject, "status": str(o.status), "as_of": o.as_of.isoformat(),
+        "summary": o.summary, "summary_id": o.summary_id, "summary_args": _args(o.summary_args),
+        "reasons": list(o.reasons), "assumptions": [_assumption(a) for a in o.assumptions],
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "rule": f.rule, "severity": str(f.severity), "effect": str(f.effect), "message": f.message,
+        "message_id": f.message_id or f.rule, "args": _args(f.args), "pointer": f.pointer,
+        "basis": str(f.basis),
+    }
+    if f.subject:
+        d["subject"] = f.subject
+    if f.program:
+        d["program"] = f.program
+    if f.shipment:
+        d["shipment"] = f.shipment
+    if f.needs:
+        d["needs"] = f.needs
+        if f.needs_id:
+            d["needs_id"] = f.needs_id
+    return d
+
+
+#: The citation of a rule that names none (a finding built outside the engine's rules).
+_NO_CITATION = Citation(authority="greentrade", title="greentrade documentation",
+                        reference="greentrade documentation, docs/report.md")
+
+
+def _report(r: Report) -> dict[str, Any]:
+    # The rules the report speaks of (a finding, an outcome's reason or assumption names them)
+    # carry their source, as an index into `sources` (each distinct citation once, in order of
+    # first use), and their remediation; the other loaded rules are listed by id, title and basis.
+    used = {f.rule for f in r.findings}
+    for o in r.outcomes:
+        used.update(o.reasons)
+        used.update(a.rule for a in o.assumptions)
+    sources: list[dict[str, Any]] = []
+    index: dict[Citation, int] = {}
+    rules = []
+    for x in r.rules:
+        source = None
+        if x.id in used:
+            c = x.citation if x.citation is not None else _NO_CITATION
+            source = index.get(c)
+            if source is None:
+                source = index[c] = len(sources)
+                sources.append(_citation(c))
+        rules.append(_rule(x, source))
+    return {
+        "report_format": REPORT_FORMAT,
+        "greentrade_version": r.greentrade_version,
+        "lang": r.lang,
+        "plugins": [_plugin(p) for p in r.plugins],
+        "as_of": r.as_of.isoformat() if r.as_of else None,
+        "input_sha256": r.input_sha256,
+        "evaluated": r.evaluated,
+        "counts": r.counts,
+        "outcomes": [_outcome(o) for o in r.outcomes],
+        "findings": [_finding(f) for f in r.findings],
+        "rules": rules,
+        "sources": sources,
+    }
+
+
+def _referenced(rules: Iterable[RuleInfo], findings: Iterable[Finding],
+                known: Mapping[str, RuleInfo]) -> tuple[RuleInfo, ...]:
+    """`rules`, plus an entry for every rule a finding names that is not among them (engine
+    rules, a rule of a refused contribution): report/2 looks citations up by rule id."""
+    out = {r.id: r for r in rules}
+    for f in findings:
+        if f.rule not in out:
+            k = known.get(f.rule)
+            out[f.rule] = k if k is not None else RuleInfo(
+                id=f.rule, title=f.rule, plugin="greentrade", basis=str(f.basis),
+                citation=f.citation, remediation=f.remediation)
+    return tuple(sorted(out.values(), key=lambda r: r.id))
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @attrs.frozen
@@ -195,6 +229,8 @@ class Report:
     outcomes: tuple[Outcome, ...]
     findings: tuple[Finding, ...]
     rules: tuple[RuleInfo, ...] = ()
+    #: The language of the rendered texts (BCP 47); report/2.
+    lang: str = "en"
 
     @classmethod
     def build(
@@ -208,7 +244,12 @@ class Report:
         outcomes: Iterable[Outcome],
         findings: Iterable[Finding],
         rules: Iterable[RuleInfo] = (),
+        known_rules: Mapping[str, RuleInfo] | None = None,
+        lang: str = "en",
     ) -> Report:
+        """The report, sorted as published; every rule a finding names is in `rules` (from
+        `known_rules` when it is not among `rules`, else described from the finding)."""
+        findings = tuple(sorted(set(findings), key=finding_key))
         return cls(
             greentrade_version=version,
             plugins=tuple(sorted(plugins, key=lambda p: p.name)),
@@ -216,8 +257,9 @@ class Report:
             input_sha256=sha256,
             evaluated=evaluated,
             outcomes=tuple(sorted(outcomes, key=lambda o: (o.subject, o.program))),
-            findings=tuple(sorted(set(findings), key=finding_key)),
-            rules=tuple(sorted(rules, key=lambda r: r.id)),
+            findings=findings,
+            rules=_referenced(rules, findings, known_rules or {}),
+            lang=lang,
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -247,9 +289,8 @@ class Report:
 
     # -- forms -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form as Python data (`schemas/report.schema.json`): through `_converter`."""
-        d: dict[str, Any] = _converter().unstructure(self)
-        return d
+        """The JSON form as Python data (`schemas/report.schema.json`, report/2)."""
+        return _report(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """The JSON form; byte for byte the same for the same input, date, plugins and indent.
@@ -257,13 +298,14 @@ class Report:
         Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
         """
         if indent is None:
-            return _compact_json(self) + "\n"
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+            return _ENCODE(_report(self)) + "\n"
+        return json.dumps(_report(self), indent=indent, ensure_ascii=False) + "\n"
 
-    def to_text(self) -> str:
-        """A readable form for people (`greentrade.render.report_text` of `to_dict()`)."""
-        return render.report_text(self.to_dict())
+    def to_text(self, lang: str | None = None) -> str:
+        """A readable form for people (`greentrade.render.report_text` of `to_dict()`), in `lang`
+        (a BCP 47 tag of a shipped language, `greentrade.i18n.SHIPPED`; default: the report's)."""
+        return render.report_text(self.to_dict(), lang)
 
-    def to_html(self) -> str:
-        """A self-contained HTML page (`greentrade.render.report_html` of `to_dict()`)."""
-        return render.report_html(self.to_dict())
+    def to_html(self, lang: str | None = None) -> str:
+        """A self-contained HTML page (`greentrade.render.report_html` of `to_dict()`), in `lang`."""
+        return render.report_html(self.to_dict(), lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -132,6 +133,19 @@ class CatalogEntry:
     note: str | None = None
 
 
+#: A message's named arguments, as sorted (name, value) pairs (hashable, so findings stay
+#: hashable); values are strings, numbers or booleans.
+Args = tuple[tuple[str, str | int | float | bool], ...]
+
+
+def args_tuple(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Args:
+    """`Args` from a mapping (or pairs); keys sorted, values kept as given."""
+    if not value:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted(((str(k), v) for k, v in items), key=lambda kv: kv[0]))
+
+
 @attrs.frozen
 class Hit:
     """What a rule's check yields; the engine turns it into a `Finding`."""
@@ -146,6 +160,16 @@ class Hit:
     #: configuration decided it, ``inferred`` or ``practice`` for a weaker reading. A hit
     #: cannot claim ``stated`` for a rule that is not.
     basis: Basis | None = attrs.field(default=None, converter=attrs.converters.optional(Basis))
+    #: The stable id of the message's template (report/2 ``message_id``); None: the rule's id,
+    #: and the message is rendered only as written.
+    message_id: str | None = None
+    #: The named arguments of the template (report/2 ``args``); also those of `needs_id`.
+    args: Args = attrs.field(factory=tuple, converter=args_tuple)
+    #: The stable id of the `needs` text's template (report/2 ``needs_id``).
+    needs_id: str | None = None
+    #: True for a premise the outcome rests on (`RuleContext.assume`): listed as one of the
+    #: outcome's ``assumptions`` when the program is eligible or not applicable.
+    assumption: bool = False
 
 
 @attrs.frozen
@@ -164,6 +188,13 @@ class Finding:
     needs: str | None = None
     citation: Citation | None = None
     basis: Basis = Basis.STATED
+    #: report/2: the message's template id (the rule id when the rule gave none) and arguments.
+    message_id: str | None = None
+    args: Args = attrs.field(default=(), converter=args_tuple)
+    needs_id: str | None = None
+    #: A premise its outcome rests on (from `RuleContext.assume`); not written to the JSON form
+    #: of a finding: the outcome lists it under ``assumptions``.
+    assumption: bool = attrs.field(default=False, eq=False)
 
 
 Check = Callable[["RuleContext"], Iterable[Hit]]
@@ -174,6 +205,14 @@ def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
 
     if not re.match(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\Z", value):
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
+
+
+#: The default of `Rule.basis`: the rule was built without one (deprecated, see `Rule`).
+_NO_BASIS: Any = object()
+
+
+def _basis(value: Any) -> Basis:
+    return value if value is _NO_BASIS else Basis(value)
 
 
 @attrs.frozen
@@ -187,7 +226,8 @@ class Rule:
     other rules are not run for that shipment.
 
     ``basis`` (required) says what the rule's verdicts rest on (see `Basis`): only a
-    ``stated`` or ``host`` rule may yield a violation.
+    ``stated`` or ``host`` rule may yield a violation. A rule without it still loads in 0.3,
+    read as ``inferred``, with a `DeprecationWarning` (deprecated; an error from 0.4 on).
     """
 
     id: str = attrs.field(validator=_rule_id)
@@ -201,7 +241,21 @@ class Rule:
     scope: Literal["shipment", "dossier"] = "shipment"
     role: Literal["scope", "check", "data"] = "check"
     description: str = ""
-    basis: Basis = attrs.field(kw_only=True, converter=Basis)
+    basis: Basis = attrs.field(kw_only=True, default=_NO_BASIS, converter=_basis)
+    #: True for a rule built without ``basis`` (deprecated in 0.3: read as ``inferred``, with a
+    #: DeprecationWarning and a GT-ENGINE-009 note naming the plugin; an error from 0.4 on).
+    no_basis: bool = attrs.field(kw_only=True, default=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.basis is _NO_BASIS:
+            warnings.warn(
+                f"Rule {self.id!r} declares no basis; it is read as basis='inferred'. A Rule without "
+                "basis= is deprecated since greentrade 0.3 and an error from 0.4 on: say basis='stated', "
+                "'inferred', 'practice' or 'host' (docs/hooks.md)",
+                DeprecationWarning, stacklevel=3,
+            )
+            object.__setattr__(self, "basis", Basis.INFERRED)
+            object.__setattr__(self, "no_basis", True)
 
 
 @attrs.frozen
@@ -293,3 +347,12 @@ class RuleContext:
     def note(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
         """Information that does not change the status (e.g. out-of-scope lines)."""
         return self._hit(Effect.NOTE, message, at, path, **kw)
+
+    def assume(self, message: str, at: object, *path: str | int, needs: str, **kw: Any) -> Hit:
+        """A premise of ours the outcome rests on: an ``inferred`` or ``practice`` reading that
+        decides ``eligible`` or ``not_applicable`` (say, an accreditation standing in for
+        "recognized"). It is an info note; the outcome lists it under ``assumptions``, and a
+        host with ``[greentrade] assumptions = "undetermined"`` gets ``undetermined`` instead,
+        naming `needs` (what would decide it)."""
+        kw.setdefault("basis", Basis.INFERRED)
+        return self._hit(Effect.NOTE, message, at, path, needs=needs, assumption=True, **kw)

@@ -16,9 +16,11 @@ from greentrade.plugin import BuyerProfile, Rule, hookimpl
 from greentrade_buyer_profiles import _data
 from greentrade_buyer_profiles.rules import rules
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+#: The hook-API versions this plugin is written for (docs/hooks.md, "Hook API version").
+GREENTRADE_HOOK_API = ">=1.0,<2"
 
-__all__ = ["__version__", "greentrade_buyer_profiles", "greentrade_rules"]
+__all__ = ["GREENTRADE_HOOK_API", "__version__", "greentrade_buyer_profiles", "greentrade_rules"]
 
 
 @hookimpl

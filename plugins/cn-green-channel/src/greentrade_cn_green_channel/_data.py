@@ -36,10 +36,6 @@ class ChannelData:
     ports_key: str
     document_type: str
     standards: tuple[CatalogEntry, ...]
-    #: Adopting body -> original body of identical adoptions ("EN ISO" -> "ISO").
-    identical_adoptions: Mapping[str, str]
-    #: Families that draw on ISO 14067 without being identical adoptions, with why.
-    related_not_identical: Mapping[StandardDesignator, str]
     accepted_key: str
     transition_key: str
     accreditation_standards: tuple[StandardDesignator, ...]
@@ -74,10 +70,6 @@ def load() -> ChannelData:
         ports_key=raw["ports"]["config_key"],
         document_type=raw["declaration"]["document_type"],
         standards=tuple(structure(s, CatalogEntry) for s in raw["declaration"]["standards"]),
-        identical_adoptions=dict(raw["declaration"]["identical_adoptions"]),
-        related_not_identical={
-            parse(r["family"]): r["note"] for r in raw["declaration"]["related_not_identical"]
-        },
         accepted_key=raw["declaration"]["accepted_key"],
         transition_key=raw["declaration"]["transition_key"],
         accreditation_standards=tuple(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 from greentrade.model import (
@@ -195,11 +195,7 @@ _relevant = _memo("relevant", _relevant_of)
 def _assume(ctx: RuleContext, message: str, at: object, *path: str | int, needs: str) -> Hit:
     """An assumption of the outcome (`RuleContext.assume`): an inferred premise of ours that
     decides ``eligible`` or ``not_applicable``."""
-    assume = getattr(ctx, "assume", None)
-    if assume is None:  # an engine without RuleContext.assume (before report/2): a note
-        return ctx.note(message, at, *path, basis=Basis.INFERRED)
-    hit: Hit = assume(message, at, *path, needs=needs, basis=Basis.INFERRED)
-    return hit
+    return ctx.assume(message, at, *path, needs=needs, basis=Basis.INFERRED)
 
 
 def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
@@ -482,7 +478,7 @@ def _weight(hit: Hit) -> int:
         return _FAILED
     if hit.effect is Effect.UNDETERMINED:
         return _OPEN
-    if getattr(hit, "assumption", False):
+    if hit.assumption:
         return _ASSUMED
     return _OK
 
@@ -535,8 +531,8 @@ def _judged(ctx: RuleContext, d: ChannelData, rule_id: str) -> Iterator[Hit]:
             if relief is None:
                 yield hit
             elif weight == _ASSUMED:
-                changes: dict[str, Any] = {"assumption": False}  # a plain note: another declaration decides
-                yield attrs.evolve(hit, message=hit.message + relief, **changes)
+                # a plain note: another declaration decides, so the outcome does not rest on it
+                yield attrs.evolve(hit, assumption=False, needs=None, message=hit.message + relief)
             else:
                 yield attrs.evolve(hit, effect=Effect.NOTE, severity=Severity.WARNING, needs=None,
                                    message=hit.message + relief)
@@ -545,30 +541,24 @@ def _judged(ctx: RuleContext, d: ChannelData, rule_id: str) -> Iterator[Hit]:
 # -- CN-GC-005 / 006 standard -------------------------------------------------------------
 
 
-def _as_original(d: ChannelData, s: StandardDesignator) -> StandardDesignator:
-    """The standard an identical adoption adopts (EN ISO 14067:2018 -> ISO 14067:2018)."""
-    body = d.identical_adoptions.get(s.body)
-    if body is None:
-        return s
-    return attrs.evolve(s, body=body, written=None, national=None)
-
-
 def _standard_checks(
     ctx: RuleContext, d: ChannelData, doc: Document
 ) -> list[tuple[int, StandardDesignator, str]]:
-    """(index, designator as written, status): ``current``, ``superseded``, ``undated`` (the
-    family without an edition: the current edition), ``unknown-edition``, ``related`` (draws on
-    ISO 14067 without being an identical adoption) or ``not-in-catalog``."""
+    """(index, designator as written, status) as the core's catalog reads it (an identical
+    adoption such as EN ISO 14067:2018 is ISO 14067:2018; an undated designator is the current
+    edition): ``current``, ``superseded``, ``unknown-edition``, ``related`` (draws on ISO 14067
+    without being an established identical adoption, e.g. GB/T 24067-2024) or ``not-in-catalog``."""
     out: list[tuple[int, StandardDesignator, str]] = []
     for i, s in enumerate(doc.standards):
-        original = _as_original(d, s)
-        status: str = ctx.catalog.check(original, program=d.program.id).status
-        if status == "unknown-edition" and original == original.family and not original.amendments:
-            status = "undated"
-        elif status == "not-in-catalog" and s.family in d.related_not_identical:
-            status = "related"
+        check = ctx.catalog.check(s, program=d.program.id)
+        status: str = "related" if check.equivalence_undetermined else check.status
         out.append((i, s, status))
     return out
+
+
+def _adoption(ctx: RuleContext, d: ChannelData, s: StandardDesignator) -> str:
+    adoption = ctx.catalog.check(s, program=d.program.id).adoption
+    return adoption.describe() if adoption is not None else f"{s} is not ISO 14067"
 
 
 def _current(d: ChannelData) -> str:
@@ -580,13 +570,6 @@ def judge_standard(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[
     checks = _standard_checks(ctx, d, doc)
     statuses = {status for _i, _s, status in checks}
     if statuses & {"current", "superseded"}:
-        return
-    if "undated" in statuses:
-        for i, s, status in checks:
-            if status == "undated":
-                yield ctx.note(
-                    f"declaration {doc.id} names {as_written(s)} without an edition; an undated reference "
-                    f"means the current edition, {current}", doc, "standards", i)
         return
     unknown = [(i, s) for i, s, status in checks if status == "unknown-edition"]
     if unknown:
@@ -602,7 +585,7 @@ def judge_standard(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[
     if related:
         accepted = ctx.config(SECTION).get("accepted_as_iso_14067")
         for i, s in related:
-            why = d.related_not_identical[s.family]
+            why = _adoption(ctx, d, s)
             if isinstance(accepted, list | tuple) and str(s) in {str(a) for a in accepted}:
                 yield ctx.note(
                     f"declaration {doc.id} is issued against {as_written(s)}, which the host accepts as an "
@@ -615,7 +598,8 @@ def judge_standard(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[
             else:
                 yield ctx.undetermined(
                     f"declaration {doc.id} is issued against {as_written(s)}, not against ISO 14067 ({current}): "
-                    f"{why}", doc, "standards", i,
+                    f"{why}; the report does not say whether customs accepts it as an ISO 14067 declaration",
+                    doc, "standards", i,
                     needs=f"{d.accepted_key} (whether customs accepts {s} as an ISO 14067 declaration)")
         return
     names = ", ".join(as_written(s) for s in doc.standards) or "no standard"
@@ -628,12 +612,12 @@ def judge_standard(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[
 
 def judge_superseded(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[Hit]:
     checks = _standard_checks(ctx, d, doc)
-    has_current = any(status in ("current", "undated") for _i, _s, status in checks)
+    has_current = any(status == "current" for _i, _s, status in checks)
     ends = ctx.config(SECTION).get("transition_ends") or {}
     for i, s, status in checks:
         if status != "superseded":
             continue
-        entry = ctx.catalog.check(_as_original(d, s), program=d.program.id).entry
+        entry = ctx.catalog.check(s, program=d.program.id).entry
         replaced_by = str(entry.designator) if entry is not None else "the current edition"
         if has_current:
             yield ctx.warning(
@@ -642,7 +626,7 @@ def judge_superseded(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterato
                 doc, "standards", i,
             )
             continue
-        key = str(_as_original(d, s))
+        key = str(s)
         head = (f"declaration {doc.id} is issued only against {as_written(s)}, which {replaced_by} "
                 "replaced")
         needs = f'{d.transition_key}."{key}" (the transition end date customs applies)'

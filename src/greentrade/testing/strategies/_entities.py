@@ -75,7 +75,7 @@ def make_accreditation(draw: st.DrawFn, body: str, lo: dt.date, hi: dt.date) -> 
     a = day(draw, lo, hi)
     return Accreditation(
         accreditation_body=body, standard=draw(_ACC_STANDARDS), valid_from=a,
-        valid_until=day(draw, a, hi), iaf_mla_signatory=draw(st.booleans()),
+        valid_until=day(draw, a, hi), arrangement=draw(st.sampled_from([None, "IAF MLA"])),
         scope=draw(st.one_of(st.just(""), texts())), number=draw(_MAYBE_TEXT),
     )
 

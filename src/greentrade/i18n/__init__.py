@@ -1,0 +1,329 @@
+"""Messages in the reader's language: message ids, gettext catalogs, language choice.
+
+A user-visible message is a `Message`: an English template with named arguments and a stable
+id, made with `msg`:
+
+    >>> from greentrade.i18n import msg
+    >>> m = msg("CN-GC-003.foreign-port", "port of export {port} is not a Chinese UN/LOCODE", port="VNSGN")
+    >>> str(m), m.id, m.args
+    ('port of export VNSGN is not a Chinese UN/LOCODE', 'CN-GC-003.foreign-port', {'port': 'VNSGN'})
+
+A `Message` *is* its English text (a `str`), so code that treats messages as text keeps working
+and English output is the template filled in, byte for byte. The report stores ``message_id``
+and ``args`` beside the text; `translate` renders them in another language from the catalogs.
+
+Catalogs are gettext ``.mo`` files, one domain per package: the core's ``greentrade`` domain in
+``greentrade/locale/<lang>/LC_MESSAGES/greentrade.mo`` and, for each plugin registered under the
+``greentrade`` entry-point group, the domain named after the plugin's top-level package in
+``<package>/locale/<lang>/LC_MESSAGES/<package>.mo`` (docs/languages.md). An entry's ``msgctxt``
+is the message id and its ``msgid`` the English template; entries without a context are the
+page texts of the templates (keyed by their English text). Catalogs are read with the standard
+library's `gettext` (plural forms from each catalog's header); Babel formats dates and numbers
+for a language and builds the catalogs (``python3 tasks.py catalogs``). Both are imported when a
+language other than English is first used, not by ``import greentrade``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext as _gettext
+import os
+import string
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "DEFAULT",
+    "RTL",
+    "SHIPPED",
+    "ArgValue",
+    "Catalog",
+    "Message",
+    "catalog",
+    "from_environment",
+    "msg",
+    "negotiate",
+    "normalize",
+    "placeholders",
+    "resolve",
+    "translate",
+]
+
+#: The languages greentrade ships (BCP 47 tags), English first: the source language.
+SHIPPED: tuple[str, ...] = ("en", "zh-CN", "es", "pt-BR", "ar")
+DEFAULT = "en"
+#: Languages written right to left (their HTML pages get ``dir="rtl"``).
+RTL = frozenset({"ar"})
+#: Babel's locale identifier of each shipped language.
+_BABEL = {"en": "en", "zh-CN": "zh_Hans_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
+#: gettext's directory name of each shipped language.
+_DIR = {"zh-CN": "zh_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
+
+ArgValue = str | int | float | bool
+
+
+def _arg(value: Any) -> ArgValue:
+    if isinstance(value, str | int | float | bool):
+        return value if type(value) in (str, int, float, bool) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Message(str):
+    """An English text that remembers its message id, its template and its arguments.
+
+    Made with `msg`. Equal to (and hashed as) its English text. Pickles with its id."""
+
+    id: str
+    template: str
+    args: Mapping[str, ArgValue]
+
+    def __new__(cls, id: str, template: str, args: Mapping[str, Any]) -> Message:
+        values = {k: _arg(v) for k, v in args.items()}
+        self = super().__new__(cls, template.format_map(values))
+        self.id, self.template, self.args = id, template, values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self.id, self.template, dict(self.args)))
+
+    def translated(self, lang: str) -> str:
+        """The text in `lang` (the English text when the catalogs have no translation)."""
+        return translate(self.id, self.args, lang, default=str(self)) or str(self)
+
+
+def msg(id: str, template: str, /, **args: Any) -> Message:
+    """A message: stable `id` (``"<RULE-ID>.<what>"``), English `template` with ``{name}``
+    placeholders (`str.format` syntax), and the named arguments (strings, numbers, booleans;
+    dates become ISO strings, anything else its `str`). Catalogs key translations by the id."""
+    return Message(id, template, args)
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The argument names a template uses (``{name}``, ``{name!r}``, ``{name:date}``)."""
+    return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
+
+
+# -- choosing the language ---------------------------------------------------------------------------
+def normalize(tag: str | None) -> str | None:
+    """The shipped language for a BCP 47 tag or POSIX locale name (``zh_CN.UTF-8``, ``pt``,
+    ``es-MX``, ``C``), or None when greentrade ships none for it."""
+    if tag is None:
+        return None
+    t = tag.strip().split(".")[0].split("@")[0].replace("_", "-")
+    if t in ("", "C", "POSIX"):
+        return DEFAULT
+    parts = t.lower().split("-")
+    base = parts[0]
+    if base == "zh":
+        # Simplified Chinese (mainland). Traditional (zh-TW, zh-HK, zh-Hant) is not shipped.
+        return None if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-CN"
+    if base == "pt":
+        return "pt-BR"
+    if base in ("en", "es", "ar"):
+        return base
+    return None
+
+
+def resolve(requested: str | None) -> tuple[str, str | None]:
+    """The language to use for `requested` (None: English), and a note when it is not shipped."""
+    if requested is None or not requested.strip():
+        return DEFAULT, None
+    lang = normalize(requested)
+    if lang is None:
+        return DEFAULT, (f"language {requested.strip()[:40]!r} is not shipped; using English "
+                         f"(shipped: {', '.join(SHIPPED)})")
+    return lang, None
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language the POSIX locale variables ask for: ``LC_ALL``, then ``LC_MESSAGES``, then
+    ``LANG`` (the first that is set and not empty), or None."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return value
+    return None
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The shipped language an HTTP ``Accept-Language`` header prefers most (quality values
+    honoured, ``*`` is English), or None when it names none that is shipped."""
+    if not accept_language:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for i, item in enumerate(accept_language.split(",")[:40]):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            key, _, value = p.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        tag = tag.strip()
+        lang = DEFAULT if tag == "*" else normalize(tag) if tag else None
+        if lang is not None and q > 0:
+            ranked.append((-q, i, lang))
+    return min(ranked)[2] if ranked else None
+
+
+# -- catalogs ------------------------------------------------------------------------------------------
+class Catalog:
+    """The translations of one language, from every package's domain (the core's first)."""
+
+    def __init__(self, lang: str, sources: Iterable[tuple[str, _gettext.GNUTranslations]]) -> None:
+        self.lang = lang
+        #: Message id -> translated template (a tuple of plural forms for a plural entry).
+        self.messages: dict[str, str | tuple[str, ...]] = {}
+        #: Message id -> its English template (the entry's msgid).
+        self.english: dict[str, str] = {}
+        #: English page text -> translated text (the core's domain only: page texts are trusted).
+        self.texts: dict[str, str | tuple[str, ...]] = {}
+        self.plural: Callable[[int], int] = lambda n: 0 if n == 1 else 1
+        for domain, t in sources:
+            core = domain == "greentrade"
+            if core:
+                self.plural = t.plural  # type: ignore[attr-defined]
+            plurals: dict[str, dict[int, str]] = {}
+            for key, value in t._catalog.items():  # type: ignore[attr-defined]
+                if not value:
+                    continue
+                if isinstance(key, tuple):  # (msgid, index) of a plural entry
+                    plurals.setdefault(key[0], {})[key[1]] = value
+                elif key:
+                    self._add(key, value, core)
+            for key, forms in plurals.items():
+                self._add(key, tuple(forms[i] for i in sorted(forms)), core)
+
+    def _add(self, key: str, value: str | tuple[str, ...], core: bool) -> None:
+        ctxt, sep, english = key.partition("\x04")
+        if sep:
+            self.messages.setdefault(ctxt, value)
+            self.english.setdefault(ctxt, english)
+        elif core:
+            self.texts.setdefault(key, value)
+
+    def text(self, english: str, n: int | None = None) -> str:
+        """A page text in this language (`english` when there is no translation)."""
+        value = self.texts.get(english)
+        if value is None:
+            return english
+        if isinstance(value, tuple):
+            return value[min(self.plural(n if n is not None else 1), len(value) - 1)]
+        return value
+
+    def template(self, id: str, args: Mapping[str, Any]) -> str | None:
+        value = self.messages.get(id)
+        if isinstance(value, tuple):
+            count = args.get("n", args.get("count", 1))
+            return value[min(self.plural(count if isinstance(count, int) else 1), len(value) - 1)]
+        return value
+
+
+def _domains() -> list[str]:
+    """The core's domain, then each plugin package registered under the ``greentrade`` group."""
+    from importlib.metadata import entry_points
+
+    names = ["greentrade"]
+    for ep in entry_points(group="greentrade"):
+        package = ep.value.split(":")[0].split(".")[0]
+        if package not in names:
+            names.append(package)
+    return names
+
+
+def _mo(domain: str, lang: str) -> _gettext.GNUTranslations | None:
+    try:
+        path = resources.files(domain).joinpath("locale", _DIR[lang], "LC_MESSAGES", f"{domain}.mo")
+        with path.open("rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    except (OSError, ModuleNotFoundError, ValueError, KeyError):
+        return None
+
+
+@functools.cache
+def catalog(lang: str) -> Catalog:
+    """The merged catalog of a shipped language (read once per process)."""
+    if lang == DEFAULT or lang not in _DIR:
+        return Catalog(DEFAULT, ())
+    return Catalog(lang, [(d, t) for d, t in ((d, _mo(d, lang)) for d in _domains()) if t is not None])
+
+
+def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None = None) -> str | None:
+    """Message `id` with `args` in `lang`; `default` when the catalogs have no translation (or the
+    translation does not fit the arguments: a catalog must never break a report)."""
+    if lang == DEFAULT:
+        english = english_template(id)
+        if english is None:
+            return default
+        try:
+            return english.format_map(args)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return default
+    template = catalog(lang).template(id, args)
+    if template is None:
+        return default
+    try:
+        return format_template(template, args, lang)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return default
+
+
+@functools.cache
+def english_template(id: str) -> str | None:
+    """The English template of message `id`, as the catalogs hold it (the msgid of its entry)."""
+    for lang in SHIPPED[1:]:
+        english = catalog(lang).english.get(id)
+        if english is not None:
+            return english
+    return None
+
+
+class _Formatter(string.Formatter):
+    """`str.format` plus the specs ``date`` (an ISO date in the language's long form) and
+    ``number`` (a number with the language's separators; Latin digits)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "date":
+            return format_date(value, self.lang)
+        if format_spec == "number":
+            return format_number(value, self.lang)
+        return str(super().format_field(value, format_spec))
+
+
+def format_template(template: str, args: Mapping[str, Any], lang: str) -> str:
+    if ":date}" in template or ":number}" in template:
+        return _Formatter(lang).vformat(template, (), dict(args))
+    return template.format_map(args)
+
+
+def format_date(value: Any, lang: str) -> str:
+    """An ISO date (or `datetime.date`) in the long form of `lang`; as given in English or when
+    it is not a date."""
+    if lang == DEFAULT or value is None:
+        return "" if value is None else str(value)
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(day, "long", locale=_BABEL[lang]))
+
+
+def format_number(value: Any, lang: str) -> str:
+    """A number with the separators of `lang` (Latin digits, as ids and codes are written)."""
+    if lang == DEFAULT or isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_BABEL[lang], numbering_system="latn"))

@@ -1,0 +1,92 @@
+"""The texts of a report's or an assessment's JSON form in another language (greentrade.i18n).
+
+A report/2 carries, beside each rendered text, its message id and arguments (findings:
+``message_id``, ``args``, ``needs_id``; outcomes: ``summary_id``, ``summary_args``, assumptions'
+``text_id`` and ``args``; rules: their titles and remediation, keyed ``<RULE>.title`` and
+``<RULE>.remediation``), so a stored report renders in any shipped language without the engine.
+A text without a translation keeps the stored one; a finding whose ``message_id`` is its rule id
+with no arguments was not given an id, and keeps its stored text.
+
+An assessment is translated where it is built (`Message` values carry their ids); its JSON
+form carries the English texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from greentrade.i18n import DEFAULT, Message, translate
+
+__all__ = ["localize_assessment", "localize_report", "report_lang"]
+
+
+def report_lang(report: Mapping[str, Any]) -> str:
+    """The language of a report's stored texts (report/1 and English reports: ``en``)."""
+    lang = report.get("lang")
+    return lang if isinstance(lang, str) and lang else DEFAULT
+
+
+def _text(id: Any, args: Any, lang: str, current: Any) -> Any:
+    if not isinstance(id, str) or not id:
+        return current
+    values = args if isinstance(args, Mapping) else {}
+    got = translate(id, values, lang, default=None)
+    return current if got is None else got
+
+
+def localize_report(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """The report's JSON form with its texts in `lang` (the same dict when they already are)."""
+    if lang == report_lang(report):
+        return report
+    out = dict(report)
+    out["lang"] = lang
+    findings = []
+    for f in report.get("findings", ()):
+        g = dict(f)
+        mid, args = f.get("message_id"), f.get("args") or {}
+        if mid and (mid != f.get("rule") or args):
+            g["message"] = _text(mid, args, lang, f.get("message"))
+        if f.get("needs_id") and "needs" in f:
+            g["needs"] = _text(f["needs_id"], args, lang, f["needs"])
+        if f.get("remediation"):  # report/1, or a report/2 expanded (render.expand_report)
+            g["remediation"] = _text(f"{f['rule']}.remediation", {}, lang, f["remediation"])
+        findings.append(g)
+    out["findings"] = findings
+    outcomes = []
+    for o in report.get("outcomes", ()):
+        p = dict(o)
+        if o.get("summary_id"):
+            p["summary"] = _text(o["summary_id"], o.get("summary_args"), lang, o.get("summary"))
+        if o.get("assumptions"):
+            p["assumptions"] = [
+                {**a, "text": _text(a.get("text_id"), a.get("args"), lang, a.get("text"))} for a in o["assumptions"]
+            ]
+        outcomes.append(p)
+    out["outcomes"] = outcomes
+    rules = []
+    for r in report.get("rules", ()):
+        s = dict(r)
+        s["title"] = _text(f"{r['id']}.title", {}, lang, r.get("title"))
+        if r.get("remediation"):
+            s["remediation"] = _text(f"{r['id']}.remediation", {}, lang, r["remediation"])
+        rules.append(s)
+    out["rules"] = rules
+    return out
+
+
+def localize_assessment(value: Any, lang: str) -> Any:
+    """The assessment's JSON form (or any part of it) with each `Message` in `lang`."""
+    if lang == DEFAULT:
+        return value
+    return _walk(value, lang)
+
+
+def _walk(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return value.translated(lang)
+    if isinstance(value, dict):
+        return {k: _walk(v, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, lang) for v in value]
+    return value

@@ -1,0 +1,199 @@
+"""Building and checking the catalogs with Babel, for greentrade and for plugin authors: extract
+the messages of a package, update its ``.po`` files, compile them to ``.mo`` (``python3 tasks.py
+catalogs``; docs/languages.md).
+
+What is extracted into a package's domain:
+
+- ``msg("ID", "English template", ...)`` calls in its Python modules (``msgctxt`` = the id,
+  ``msgid`` = the template), found by Babel's Python extractor with the keyword ``msg:1c,2``;
+- for the core, the page texts of the templates (``_()`` and ``ngettext()`` calls, Babel's
+  Jinja2 extractor), the status words (``status.<word>``) and the meanings of the readiness
+  statuses;
+- the title (``<RULE>.title``) and remediation (``<RULE>.remediation``) of each rule the package
+  contributes, and for a program its outcome summary when eligible (``<PROGRAM>.eligible``),
+  taken from the loaded rules (the data files keep their language-neutral ids).
+
+The compiled ``.mo`` files are committed beside their ``.po`` (so editable installs, sdists and
+wheels carry them without a build step); tests/test_i18n.py compiles every ``.po`` again and
+fails when a committed ``.mo`` differs or a catalog misses a message.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from greentrade.i18n import _DIR, SHIPPED
+
+__all__ = ["LANGUAGES", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
+
+#: The languages a catalog is kept for (English is the source: it has none).
+LANGUAGES: tuple[str, ...] = SHIPPED[1:]
+KEYWORDS = {"msg": ((1, "c"), 2), "_": None, "gettext": None, "ngettext": (1, 2)}
+
+STATUS_WORDS: tuple[str, ...] = (
+    # outcome statuses, severities, bases
+    "eligible", "not_eligible", "undetermined", "not_applicable", "error", "warning", "info",
+    "stated", "inferred", "practice", "host",
+    # readiness: cell statuses, program cells, requirement levels and standing, gap kinds
+    "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed",
+    "required", "preferred", "law", "published-pilot", "common-practice",
+    "missing-document", "product-mismatch", "wrong-standard", "wrong-edition", "wrong-method",
+    "unrecognized-issuer", "not-valid", "spec-unknown", "undated-standard", "application-date-unknown",
+    "wrong-declaration",
+)
+
+
+def domain_dir(domain: str) -> Path:
+    """The package directory of a domain (an installed, importable package)."""
+    return Path(str(resources.files(domain)))
+
+
+def _python_messages(root: Path) -> Iterator[tuple[str, str, str, int]]:
+    """(id, English template, file, line) of each ``msg`` call under `root`."""
+    from babel.messages.extract import extract_python
+
+    for path in sorted(root.rglob("*.py")):
+        with path.open("rb") as fp:
+            for lineno, func, args, _comments in extract_python(fp, KEYWORDS, [], {}):
+                if func == "msg" and isinstance(args, tuple) and len(args) >= 2 and args[0] and args[1]:
+                    yield args[0], args[1], str(path.relative_to(root.parent)), lineno
+
+
+def _template_texts(root: Path) -> Iterator[tuple[str | tuple[str, str], str, int]]:
+    from jinja2.ext import babel_extract
+
+    for path in sorted((root / "render" / "templates").glob("*.*")):
+        if path.suffix not in (".txt", ".html"):
+            continue
+        with path.open("rb") as fp:
+            opts = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+            for lineno, func, args, _comments in babel_extract(fp, ("_", "gettext", "ngettext"), [], opts):
+                where = str(path.relative_to(root.parent))
+                if func == "ngettext" and isinstance(args, tuple) and args[0] and args[1]:
+                    yield (args[0], args[1]), where, lineno
+                elif isinstance(args, tuple) and isinstance(args[0], str) and args[0]:
+                    yield args[0], where, lineno  # _("... %(x)s", x=...): the keywords extract as None
+                elif isinstance(args, str) and args:
+                    yield args, where, lineno
+
+
+def _rule_texts(domain: str) -> Iterator[tuple[str, str]]:
+    """(id, English) of the titles and remediation texts of the rules `domain` contributes, and
+    of the programs' eligible summaries."""
+    from importlib.metadata import entry_points
+
+    from greentrade.engine import Engine
+
+    engine = Engine(config=None)
+    engine.load_entry_points()
+    packages = {ep.name: ep.value.split(":")[0].split(".")[0] for ep in entry_points(group="greentrade")}
+
+    def owned(owner: str) -> bool:
+        return packages.get(owner, "greentrade") == domain
+
+    from greentrade.engine._faults import ENGINE_RULES
+
+    rules = [*engine.rules, *(ENGINE_RULES.values() if domain == "greentrade" else ())]
+    for r in sorted(rules, key=lambda r: r.id):
+        if r.id.startswith("GT-") and domain != "greentrade":
+            continue
+        if not r.id.startswith("GT-") and not owned(engine.rule_owner(r.id)):
+            continue
+        yield f"{r.id}.title", r.title
+        if r.remediation:
+            yield f"{r.id}.remediation", r.remediation
+    rule_programs = {r.program: engine.rule_owner(r.id) for r in engine.rules if r.program}
+    for p in sorted(engine.programs, key=lambda p: p.id):
+        if p.id in rule_programs and owned(rule_programs[p.id]):
+            yield f"{p.id}.eligible", p.eligible_summary
+
+
+def extract(domain: str) -> Any:
+    """The template catalog (a Babel `Catalog`, the ``.pot``) of a domain."""
+    from babel.messages.catalog import Catalog
+
+    root = domain_dir(domain)
+    pot = Catalog(project=domain, version="1", fuzzy=False)
+    for mid, template, where, lineno in _python_messages(root):
+        pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
+    for rid, text in _rule_texts(domain):
+        pot.add(text, context=rid)
+    if domain == "greentrade":
+        from greentrade.readiness._values import STATUS_MEANING
+
+        for word in STATUS_WORDS:
+            pot.add(word, context=f"status.{word}")
+        for page, where, lineno in _template_texts(root):
+            pot.add(page, locations=[(where, lineno)], flags=("python-format",))
+        for meaning in STATUS_MEANING.values():
+            pot.add(meaning)
+    return pot
+
+
+def po_path(domain: str, lang: str) -> Path:
+    return domain_dir(domain) / "locale" / _DIR[lang] / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_po(path: Path, lang: str) -> Any:
+    from babel.messages.pofile import read_po as babel_read_po
+
+    with path.open("rb") as fp:
+        return babel_read_po(fp, locale=_DIR[lang], domain=path.stem)
+
+
+def update(domain: str, languages: Iterable[str] = LANGUAGES) -> list[Path]:
+    """Write the domain's ``.pot``, bring each language's ``.po`` up to it (new messages empty,
+    changed ones fuzzy, removed ones dropped) and compile the ``.mo``; the paths written."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    pot = extract(domain)
+    root = domain_dir(domain) / "locale"
+    root.mkdir(exist_ok=True)
+    written = []
+    with (root / f"{domain}.pot").open("wb") as fp:
+        write_po(fp, pot, omit_header=False, sort_output=True, width=100)
+    written.append(root / f"{domain}.pot")
+    for lang in languages:
+        path = po_path(domain, lang)
+        if path.exists():
+            po = read_po(path, lang)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            po = Catalog(locale=_DIR[lang], domain=domain, project=domain, version="1")
+        po.update(pot, no_fuzzy_matching=True)
+        po.obsolete.clear()
+        with path.open("wb") as fp:
+            write_po(fp, po, omit_header=False, sort_output=True, width=100, include_previous=False)
+        mo = path.with_suffix(".mo")
+        mo.write_bytes(compile_po(path, lang))
+        written += [path, mo]
+    return written
+
+
+def compile_po(path: Path, lang: str) -> bytes:
+    """The ``.mo`` bytes of a ``.po`` file (fuzzy entries left out)."""
+    from babel.messages.mofile import write_mo
+
+    po = read_po(path, lang)
+    out = io.BytesIO()
+    write_mo(out, po, use_fuzzy=False)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python3 tasks.py catalogs [DOMAIN...]``: update the named domains (default: the core's
+    and every installed plugin's that has a ``locale`` directory)."""
+    import sys
+
+    from greentrade.i18n import _domains
+
+    names = (sys.argv[1:] if argv is None else argv) or [
+        d for d in _domains() if d == "greentrade" or (domain_dir(d) / "locale").is_dir()]
+    for domain in names:
+        for path in update(domain):
+            print(path)

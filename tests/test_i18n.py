@@ -1,0 +1,191 @@
+"""greentrade.i18n: message ids, catalogs (core and plugins), language choice (#25).
+
+The catalog tests name every gap: a message id a language lacks is listed per language, and the
+languages held complete (``COMPLETE``) must have none. Regenerate the catalogs after changing a
+message: ``python3 tasks.py catalogs`` (then translate what it marked empty or fuzzy).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from greentrade import i18n, render
+from greentrade.i18n import Message, msg
+from greentrade.testing import catalogs
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "data" / "render"
+DOMAINS = ("greentrade", "greentrade_cn_green_channel", "greentrade_itc_green_export_pass", "greentrade_buyer_profiles")
+#: Which languages must have every message of a domain; the rest is listed by
+#: `test_gaps_are_listed` (docs/languages.md says what each language covers).
+COMPLETE: dict[str, tuple[str, ...]] = {
+    "greentrade": ("zh-CN",),
+    "greentrade_cn_green_channel": (),
+    "greentrade_itc_green_export_pass": (),
+    "greentrade_buyer_profiles": (),
+}
+#: The core's messages of a rule (``GT-ENGINE-003.title``...): every other message of the core
+#: (page texts, status words, status meanings, outcome summaries) is in every shipped language.
+RULE_MESSAGE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\.")
+
+
+def _shipped_domains() -> list[str]:
+    return [d for d in DOMAINS if (catalogs.domain_dir(d) / "locale").is_dir()]
+
+
+def _key(m: Any) -> str:
+    return m.context or (m.id[0] if isinstance(m.id, tuple) else m.id)
+
+
+def _gaps(domain: str, lang: str) -> list[str]:
+    pot = catalogs.extract(domain)
+    path = catalogs.po_path(domain, lang)
+    po = catalogs.read_po(path, lang) if path.exists() else None
+    missing = []
+    for m in pot:
+        if not m.id:
+            continue
+        got = po.get(m.id, context=m.context) if po is not None else None
+        strings = got.string if got is not None else None
+        if got is None or got.fuzzy or not (all(strings) if isinstance(strings, tuple) else strings):
+            missing.append(_key(m))
+    return missing
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_message_has_the_languages_its_domain_promises(domain: str) -> None:
+    for lang in COMPLETE[domain]:
+        assert _gaps(domain, lang) == [], f"{domain} {lang}: untranslated"
+
+
+def test_every_language_has_the_page_texts_and_status_words() -> None:
+    for lang in catalogs.LANGUAGES:
+        gaps = [k for k in _gaps("greentrade", lang) if not RULE_MESSAGE.match(k)]
+        assert gaps == [], f"{lang}: page texts, status words or outcome summaries untranslated"
+
+
+def test_gaps_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints, per domain and language, the message ids without a translation (not a failure:
+    the languages a domain does not promise may be partial)."""
+    report = {f"{d} {lang}": _gaps(d, lang) for d in _shipped_domains() for lang in catalogs.LANGUAGES}
+    with capsys.disabled():
+        for where, gaps in report.items():
+            if gaps:
+                print(f"\n{where}: {len(gaps)} untranslated: {', '.join(gaps[:8])}{' ...' if len(gaps) > 8 else ''}")
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_committed_catalogs_are_compiled_from_their_po(domain: str) -> None:
+    root = catalogs.domain_dir(domain) / "locale"
+    for lang in catalogs.LANGUAGES:
+        po = catalogs.po_path(domain, lang)
+        if not root.is_dir():
+            continue
+        assert po.exists(), f"{po} is missing (python3 tasks.py catalogs)"
+        mo = po.with_suffix(".mo")
+        assert mo.exists() and mo.read_bytes() == catalogs.compile_po(po, lang), (
+            f"{mo} is not the compiled {po.name}: run python3 tasks.py catalogs")
+
+
+def _brace(text: str) -> set[str]:
+    return set(i18n.placeholders(text))
+
+
+def _percent(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", text))
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_placeholders_match_across_languages(domain: str) -> None:
+    if not (catalogs.domain_dir(domain) / "locale").is_dir():
+        pytest.skip("no catalogs")
+    for lang in catalogs.LANGUAGES:
+        po = catalogs.read_po(catalogs.po_path(domain, lang), lang)
+        for m in po:
+            if not m.id or not m.string:
+                continue
+            english = m.id if isinstance(m.id, str) else m.id[1]
+            names = _brace if m.context and not m.context.startswith("status.") else _percent
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            for form in forms:
+                if not form:
+                    continue
+                if isinstance(m.id, tuple):  # a plural form may leave the count out ("one country")
+                    assert names(form) <= names(english), (lang, m.id, form)
+                else:
+                    assert names(form) == names(english), (lang, m.context, m.id, form)
+                if not m.context:  # page texts go into HTML as they are
+                    assert "<" not in form and "&" not in form, (lang, form)
+
+
+def test_a_message_is_its_english_text_with_its_id_and_arguments() -> None:
+    m = msg("X-1.thing", "port {port} has {n} berth(s); {q!r}", port="CNNGB", n=3, q="a")
+    assert m == "port CNNGB has 3 berth(s); 'a'" and isinstance(m, str)
+    assert (m.id, dict(m.args)) == ("X-1.thing", {"port": "CNNGB", "n": 3, "q": "a"})
+    back = pickle.loads(pickle.dumps(m))
+    assert isinstance(back, Message) and back == m and back.id == m.id and back.args == m.args
+    assert m.translated("zh-CN") == str(m)  # no catalog has it: the English text
+
+
+@pytest.mark.parametrize(("tag", "lang"), [
+    ("zh_CN.UTF-8", "zh-CN"), ("zh", "zh-CN"), ("zh-Hans-CN", "zh-CN"), ("zh-TW", None), ("pt", "pt-BR"),
+    ("pt_BR.utf8", "pt-BR"), ("es-MX", "es"), ("ar_SA", "ar"), ("C", "en"), ("POSIX", "en"), ("en_US.UTF-8", "en"),
+    ("fr", None), ("de-DE", None),
+])
+def test_languages_are_recognised_by_tag_or_locale_name(tag: str, lang: str | None) -> None:
+    assert i18n.normalize(tag) == lang
+
+
+def test_a_language_not_shipped_falls_back_to_english_with_one_note() -> None:
+    note = "language 'fr' is not shipped; using English (shipped: en, zh-CN, es, pt-BR, ar)"
+    assert i18n.resolve("fr") == ("en", note)
+    assert i18n.resolve("zh-CN") == ("zh-CN", None) and i18n.resolve(None) == ("en", None)
+    report = json.loads((GOLDEN / "cn-ningbo.report.json").read_text("utf-8"))
+    assert render.report_text(report, "fr") == render.report_text(report)
+
+
+def test_the_environment_is_read_lc_all_then_lc_messages_then_lang() -> None:
+    assert i18n.from_environment({"LANG": "es_ES.UTF-8", "LC_MESSAGES": "ar_SA", "LC_ALL": ""}) == "ar_SA"
+    assert i18n.from_environment({"LANG": "es_ES.UTF-8", "LC_ALL": "zh_CN.UTF-8"}) == "zh_CN.UTF-8"
+    assert i18n.from_environment({}) is None
+
+
+@pytest.mark.parametrize(("header", "lang"), [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"), ("fr-FR, es;q=0.5, en;q=0.4", "es"), ("fr, de", None),
+    ("en;q=0.2, ar;q=0.9", "ar"), ("*", "en"), ("", None), ("pt-PT;q=0, es", "es"),
+])
+def test_accept_language_is_negotiated_by_quality(header: str, lang: str | None) -> None:
+    assert i18n.negotiate(header) == lang
+
+
+def test_locale_aware_dates_and_numbers() -> None:
+    assert i18n.format_date("2026-07-01", "zh-CN") == "2026年7月1日"
+    assert i18n.format_date("2026-07-01", "en") == "2026-07-01"
+    assert i18n.format_number(1234.5, "pt-BR") == "1.234,5" and i18n.format_number(1234.5, "ar") == "1,234.5"
+
+
+def test_page_plural_forms_follow_the_language() -> None:
+    cat = i18n.catalog("ar")
+    forms = [cat.text("%(num)s countries", n) for n in (0, 1, 2, 5, 11, 100)]
+    assert len(set(forms)) >= 4, forms
+    assert i18n.catalog("zh-CN").text("%(num)s countries", 33) == "%(num)s 个国家"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.SHIPPED if lang != "en"])
+def test_stored_reports_and_assessments_render_in_each_language(lang: str) -> None:
+    for case in ("cn-ningbo", "cn-expired", "statuses", "data-errors"):
+        report = json.loads((GOLDEN / f"{case}.report.json").read_text("utf-8"))
+        assessment = json.loads((GOLDEN / f"{case}.assessment.json").read_text("utf-8"))
+        english = render.report_text(report)
+        text = render.report_text(report, lang)
+        assert text != english and text.count("\n") == english.count("\n")
+        page = render.assessment_html(assessment, lang)
+        assert f'<html lang="{lang}"' in page and (('dir="rtl"' in page) == (lang == "ar"))
+        render.assessment_text(assessment, lang)
+        render.report_html(report, lang)
