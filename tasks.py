@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Set up a virtual environment and run the project's jobs; needs only python3 (3.11+).
 
-    python3 tasks.py demo    # set up, then validate the bundled example dossier
-    python3 tasks.py test    # set up, then run every test (core and plugins)
-    python3 tasks.py lint    # set up, then ruff, mypy (strict on core and plugins), lint-imports
-    python3 tasks.py bench   # set up, then run the benchmarks (every performance target)
+    python3 tasks.py demo    # set up the runtime and plugins, then validate the bundled example dossier
+    python3 tasks.py test    # set up with the dev tools, then run every test (core and plugins)
+    python3 tasks.py lint    # set up with the dev tools, then ruff, mypy (strict on core and plugins), lint-imports
+    python3 tasks.py bench   # set up with the dev tools, then run the benchmarks (every performance target)
     python3 tasks.py catalogs  # extract the messages, update the .po files, compile the .mo files
 
 The environment lives in .venv (override with GREENTRADE_VENV) and holds the core and every
-plugin under plugins/, installed in editable mode.
+plugin under plugins/, installed in editable mode. `demo` installs only what the command line
+needs (the runtime and the plugins); the other jobs add the `dev` extra (test, lint and
+benchmark tools). pip runs only when a pyproject.toml changed since the last installation, or
+when a job needs more than is installed: a stamp in the environment records a hash of every
+pyproject.toml and the extras installed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("GREENTRADE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / "greentrade-install.json"
 EXAMPLE = ROOT / "examples" / "zhejiang-solar-portfolio.json"
+JOBS = {"demo": (), "test": ("dev",), "lint": ("dev",), "bench": ("dev",), "catalogs": ("dev",)}
 
 
 def run(*cmd: str | Path) -> int:
@@ -30,27 +38,55 @@ def run(*cmd: str | Path) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT)
 
 
-def setup() -> None:
+def _plugins() -> list[Path]:
+    return sorted(p for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").exists())
+
+
+def _fingerprint() -> str:
+    """A hash of what decides the installation: every pyproject.toml, the Python version and the venv."""
+    h = hashlib.sha256(f"{sys.version_info[:2]} {VENV}".encode())
+    for project in [ROOT, *_plugins()]:
+        h.update(str(project.relative_to(ROOT)).encode() + b"\0" + (project / "pyproject.toml").read_bytes())
+    return h.hexdigest()
+
+
+def _installed() -> tuple[str, set[str]]:
+    try:
+        stamp = json.loads(STAMP.read_text("utf-8"))
+        return str(stamp["fingerprint"]), set(stamp["extras"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "", set()
+
+
+def setup(extras: tuple[str, ...]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be started by an older python3
         sys.exit(f"greentrade needs Python 3.11 or newer, this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         print(f"+ creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    plugins = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").exists())
+        STAMP.unlink(missing_ok=True)
+    fingerprint = _fingerprint()
+    done, have = _installed()
+    if done == fingerprint and set(extras) <= have:
+        return  # nothing changed since the last installation
+    wanted = sorted(set(extras) | (have if done == fingerprint else set()))
+    core = f"{ROOT}[{','.join(wanted)}]" if wanted else str(ROOT)
     args: list[str | Path] = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                              "-e", f"{ROOT}[dev]"]
-    for p in plugins:
+                              "-e", core]
+    for p in _plugins():
         args += ["-e", p]
+    STAMP.unlink(missing_ok=True)  # an interrupted installation leaves no stamp
     if run(*args) != 0:
         sys.exit("installation failed")
+    STAMP.write_text(json.dumps({"fingerprint": fingerprint, "extras": wanted}) + "\n", "utf-8")
 
 
 def main(argv: list[str]) -> int:
     job = argv[0] if argv else "help"
-    if job not in {"demo", "test", "lint", "bench", "catalogs"}:
+    if job not in JOBS:
         print(__doc__)
         return 2
-    setup()
+    setup(JOBS[job])
     if job == "demo":
         # Exit status 0: no error findings; the report shows each shipment's outcome.
         return run(BIN / "greentrade", "--config", ROOT / "examples" / "greentrade.toml",

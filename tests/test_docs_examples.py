@@ -64,7 +64,10 @@ def test_json_example_is_valid_as_printed(where: str, file: str | None, body: st
     elif "buyer_type" in data:
         errors = [e.message for e in validator("buyer-profile").iter_errors(data)]
         assert not errors, (where, errors)
-    elif "case" in data and "expect" in data:
+    elif ("case" in data and "expect" in data) or "cases" in data:  # a rule case, or a file of several
+        for entry in data.get("cases", []):  # each with the file's defaults
+            merged = {k: v for k, v in data.items() if k != "cases"} | entry
+            assert not list(validator("rule-case").iter_errors(merged)), (where, entry)
         errors = [e.message for e in validator("rule-case").iter_errors(data)]
         assert not errors, (where, errors)
     elif "request_id" in data and "duration_ms" in data:  # the service's access log (docs/server.md)

@@ -86,8 +86,8 @@ def test_config_errors_are_clear():
                                                  "additionalProperties": False}})
     for config, message in [
         ({"plugins": {"nope": {}}}, r"\[plugins.nope\] belongs to no loaded plugin"),
-        ({"plugins": {"demo": {"ports": "CNNGB"}}}, "is not of type 'array'"),
-        ({"plugins": {"demo": {"port": []}}}, "'port' was unexpected"),
+        ({"plugins": {"demo": {"ports": "CNNGB"}}}, "expected a list; got 'CNNGB'"),
+        ({"plugins": {"demo": {"port": []}}}, r"unknown key 'port' \(did you mean 'ports'\?\)"),
     ]:
         engine = Engine(config=config)
         engine.register(plugin, name="demo")

@@ -62,7 +62,7 @@ def test_validate_output_file_and_as_of(tmp_path, capsys):
     assert json.loads(out.read_text())["as_of"] == "2026-07-01"
     with pytest.raises(SystemExit) as exc:
         main(["validate", str(DATA), "--as-of", "2026-02-30"])
-    assert exc.value.code == 2
+    assert exc.value.code == 4  # a usage error
     assert "not a calendar date" in capsys.readouterr().err
 
 

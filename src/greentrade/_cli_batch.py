@@ -29,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
+from greentrade._cli_progress import progress
 from greentrade._files import InputError, Output, OutputError, check_stream, open_input, read_bytes, read_lines
 from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
 from greentrade.engine._engine import Engine
@@ -72,7 +73,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"batch mode: worker processes (default: the usable cores, here {usable_cores()})")
     p.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                    help="batch mode: time limit per dossier, then the worker is replaced (default 60; 0: none)")
-    p.add_argument("--no-progress", action="store_true", help="batch mode: no progress bar on a terminal")
+    p.add_argument("--no-progress", action="store_true",
+                   help="batch mode: no progress on stderr (default: a bar on a terminal, else a line every "
+                   "10 s or 10%%)")
 
 
 def is_batch(args: argparse.Namespace) -> bool:
@@ -188,14 +191,6 @@ class _Summary:
         return EXIT_FINDINGS if self.total > self.clean else EXIT_OK
 
 
-def _progress(total: int | None) -> Any:
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency; a stripped install goes without
-        return None
-    return tqdm(total=total, unit="dossier", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
-
-
 class _Interrupted(BaseException):
     """SIGTERM or SIGHUP: the batch ends as on ^C (KeyboardInterrupt)."""
 
@@ -230,8 +225,9 @@ def _say(text: str) -> None:
         sys.stderr.flush()
 
 
-def run_command(engine: Engine, args: argparse.Namespace) -> int:
-    """Run ``greentrade validate`` in batch mode; returns the exit status."""
+def run_command(engine: Engine, args: argparse.Namespace, config: str | None = None, *, verbosity: int = 0) -> int:
+    """Run ``greentrade validate`` in batch mode; returns the exit status. `config` is the
+    configuration file in use (never overwritten); verbosity -1 leaves out the progress."""
     if args.format in ("text", "html"):
         print(f"greentrade: several dossiers give JSON Lines reports; leave out --format {args.format}",
               file=sys.stderr)
@@ -251,9 +247,9 @@ def run_command(engine: Engine, args: argparse.Namespace) -> int:
         with _signals_end_the_batch():
             try:
                 if args.output:
-                    output = Output(args.output, protect=[*inputs, getattr(args, "sub_config", None) or args.config])
+                    output = Output(args.output, protect=[*inputs, config])
                 items = _Inputs(inputs, args.jsonl, engine.max_input_bytes, output)
-                bar = _progress(_count(inputs, args.jsonl)) if sys.stderr.isatty() and not args.no_progress else None
+                bar = progress(_count(inputs, args.jsonl), "dossier", enabled=not args.no_progress and verbosity >= 0)
                 results = run(engine, iter(items), jobs=jobs, as_of=args.as_of, timeout=args.timeout or None,
                               form="json")
                 for result in results:

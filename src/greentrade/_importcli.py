@@ -33,11 +33,11 @@ def register(sub: Any) -> None:
     i.add_argument("--category", metavar="ID", help="product category of the imported products")
     i.add_argument("--country", metavar="CC", help="ISO 3166-1 country of the footprints' and EPDs' holders")
     i.add_argument("--issuer", metavar="NAME", help="issuer of the imported documents (a party of that name)")
-    i.add_argument("--output", metavar="FILE", help="write the dossier here instead of stdout")
+    i.add_argument("-o", "--output", metavar="FILE", help="write the dossier here instead of stdout")
     i.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
     m = sub.add_parser("migrate", help="rewrite a format-1 dossier as format 2 (checked; notes on stderr)")
     m.add_argument("dossier", metavar="DOSSIER.json")
-    m.add_argument("--output", metavar="FILE", help="write here instead of stdout (may be the input file)")
+    m.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout (may be the input file)")
 
 
 def run(args: argparse.Namespace, config: str | None) -> int:

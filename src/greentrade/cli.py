@@ -1,28 +1,40 @@
-"""The ``greentrade`` command line."""
+"""The ``greentrade`` command line (also ``python -m greentrade``).
+
+Exit status, for every command: 0 no error, 1 error findings (or data errors), 2 nothing could
+be evaluated (unreadable input, bad configuration, an output that cannot be written), 4 a
+usage error (the command line itself is wrong). The table is in docs/cli.md.
+"""
 
 from __future__ import annotations
 
 import argparse
 import builtins
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from greentrade import _cli_batch, _importcli
+from greentrade import _cli_batch, _cli_parse, _importcli
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
-from greentrade.engine._engine import Engine, PluginError
-from greentrade.io._config import ConfigError
-from greentrade.io._load import DossierReadError, parse_date
+from greentrade.errors import ConfigError, DossierReadError, PluginError
+from greentrade.io._configfile import Found, at_line, find_config
+from greentrade.io._load import parse_date
 from greentrade.io._schemas import schema, schema_names
-from greentrade.readiness._assess import MarketError, assess
-from greentrade.rules._rules import CatalogEntry
 from greentrade.server import _cli as serve_cli
+
+if TYPE_CHECKING:
+    from greentrade.engine._engine import Engine
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2, _cli_parse.EXIT_USAGE
+EXIT_CODES = """exit status (every command):
+  0  no error: the report has no error finding, the listing or file was written
+  1  error findings (validate, import), or data errors (assess, migrate)
+  2  nothing evaluated: unreadable input, bad configuration, an output that cannot be written
+  4  usage error: an unknown command or option, a missing or malformed argument"""
 
 
 def print(*values: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
@@ -39,17 +51,18 @@ def _date(text: str) -> object:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="greentrade", description="Check green-product export dossiers.")
-    p.add_argument("--config", metavar="FILE", help="host configuration (TOML)")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _cli_parse.Parser(prog="greentrade", description="Check green-product export dossiers.",
+                          epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _cli_parse.add_common(p, top=True)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_cli_parse.Parser)
     v = sub.add_parser("validate", help="validate a dossier; exit 0 without errors, 1 with, 2 if unreadable")
     v.add_argument("dossier", metavar="DOSSIER.json",
                    help="the dossier file, a directory of them (batch mode), or - for standard input")
-    v.add_argument("--as-of", type=_date, metavar="DATE", help="evaluation date (default: each ship date)")
+    v.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="evaluation date (default: the configured [greentrade] as_of, else each ship date)")
     v.add_argument("--format", choices=("text", "json", "html"),
                    help="text (default), json or html (a self-contained page); batches are JSON Lines")
-    v.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
-    v.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
+    v.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
     _cli_batch.add_arguments(v)
     a = sub.add_parser(
         "assess",
@@ -60,24 +73,67 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--market", action="append", metavar="REGION|COUNTRY",
                    help="a buyer-profile region or an ISO 3166-1 country code; repeat for more "
                    "(default: every region of the loaded profiles)")
-    a.add_argument("--as-of", type=_date, metavar="DATE", help="readiness date (default: today)")
+    a.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="readiness date (default: the configured [greentrade] as_of, else the earliest ship date)")
     a.add_argument("--format", choices=("text", "json", "html"), default="text")
-    a.add_argument("--output", metavar="FILE", help="write the assessment here instead of stdout")
-    a.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
-    sub.add_parser("rules", help="list every loaded rule")
-    sub.add_parser("plugins", help="list loaded plugins")
-    sub.add_parser("categories", help="list the product category vocabulary")
-    sub.add_parser("standards", help="list the standards catalogs of the loaded plugins")
+    a.add_argument("-o", "--output", metavar="FILE", help="write the assessment here instead of stdout")
+    for name, what in (("rules", "every loaded rule"), ("plugins", "the loaded plugins"),
+                       ("categories", "the product category vocabulary"),
+                       ("standards", "the standards catalogs of the loaded plugins")):
+        ls = sub.add_parser(name, help=f"list {what}")
+        ls.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default) or json (the same JSON as the service's GET /v1/" + name + ")")
+    c = sub.add_parser("config", help="show which configuration file is used and the effective configuration")
+    c.add_argument("--format", choices=("toml", "json"), default="toml")
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("name", choices=schema_names())
     s.add_argument("--format-version", type=int, metavar="N",
                    help="for `report`: the schema of report format N (1 or 2; default: the current one)")
     serve_cli.add_parser(sub)
     _importcli.register(sub)
+    comp = sub.add_parser("completion", help="print a shell completion script",
+                          description="eval \"$(greentrade completion bash)\" in ~/.bashrc (zsh: the same with "
+                          "zsh; fish: greentrade completion fish > ~/.config/fish/completions/greentrade.fish)")
+    comp.add_argument("shell", choices=("bash", "zsh", "fish"))
+    for command in sub.choices.values():
+        _cli_parse.add_common(command)
+        command.epilog = command.epilog or EXIT_CODES
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
     return p
 
 
+class Options:
+    """What every command may use: the configuration found, verbosity, colour, width."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.found: Found = find_config(getattr(args, "sub_config", None) or getattr(args, "config", None))
+        self.config = str(self.found.path) if self.found.path is not None else None
+        self.verbosity: int = getattr(args, "verbosity", 0)
+        color = getattr(args, "color", "auto")
+        output = getattr(args, "output", None)
+        tty = not output and sys.stdout.isatty()
+        self.color = color == "always" or (color == "auto" and tty and not os.environ.get("NO_COLOR"))
+        if tty:
+            import shutil
+
+            self.width = max(40, shutil.get_terminal_size().columns)
+        else:
+            self.width = 100
+
+    def engine(self) -> Engine:
+        return _engine(self.config)
+
+    def where(self, exc: ConfigError) -> str:
+        """The message of a configuration error, with the file and line when they are known."""
+        text = str(exc)
+        if exc.keys and self.found.path is not None and str(self.found.path) not in text:
+            text = f"{at_line(self.found.path, exc.keys)}: {text}"
+        return text
+
+
 def _engine(config: str | None) -> Engine:
+    from greentrade.engine._engine import Engine
+
     engine = Engine(config=config)
     engine.load_entry_points()
     return engine
@@ -105,88 +161,96 @@ def _source(engine: Engine, dossier: str) -> bytes | Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        parser.print_help()
+        return EXIT_OK
     args = parser.parse_args(argv)
-    config = getattr(args, "sub_config", None) or args.config
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    if args.command == "completion":
+        _write(_cli_parse.completion(parser, args.shell), None)
+        return EXIT_OK
+    if args.command == "schema":
+        name = args.name
+        if args.format_version is not None:
+            if name != "report" or args.format_version not in (1, 2):
+                parser.error("--format-version applies to `schema report`, with 1 or 2")
+            name = "report" if args.format_version == 2 else "report-1"
+        _write(json.dumps(schema(name), indent=2) + "\n", None)
+        return EXIT_OK
+    from greentrade.readiness._assess import MarketError
+
+    opts = Options(args)
     try:
         if args.command == "serve":
-            return serve_cli.serve(args, config)
-        if args.command == "schema":
-            name = args.name
-            if args.format_version is not None:
-                if name != "report" or args.format_version not in (1, 2):
-                    parser.error("--format-version applies to `schema report`, with 1 or 2")
-                name = "report" if args.format_version == 2 else "report-1"
-            _write(json.dumps(schema(name), indent=2) + "\n", None)
-            return EXIT_OK
+            return serve_cli.serve(args, opts.config)
         if args.command in _importcli.COMMANDS:
-            return _importcli.run(args, config)
-        engine = _engine(config)
+            return _importcli.run(args, opts.config)
+        if args.command == "config":
+            from greentrade import _cli_listing
+
+            return _cli_listing.config(opts, args.format, _write)
+        engine = opts.engine()
         if args.command == "validate" and _cli_batch.is_batch(args):
-            return _cli_batch.run_command(engine, args)
+            return _cli_batch.run_command(engine, args, opts.config, verbosity=opts.verbosity)
         if args.command == "validate":
-            report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
-            forms = {"json": lambda: report.to_json(indent=2), "html": report.to_html}
-            _write(forms.get(args.format, report.to_text)(), args.output, protect=(args.dossier, config))
-            return EXIT_OK if report.ok else EXIT_FINDINGS
+            return _validate(engine, args, opts)
         if args.command == "assess":
-            return _assess_command(engine, args)
-        if args.command == "rules":
-            for r in engine.rules:
-                period = f"{r.effective.start or '…'} to {r.effective.end or '…'}"
-                print(f"{r.id:<16} {r.severity!s:<8} {engine.rule_basis(r):<9} {r.program or '-':<24} "
-                      f"{period:<26} {engine.rule_owner(r.id)}: {r.title}")
-                print(f"{'':<16} source: {r.citation}")
-            return EXIT_OK
-        if args.command == "plugins":
-            for p in engine.plugins:
-                print(f"{p.name:<28} {p.version:<12} {p.rules} rule(s)")
-            return EXIT_OK
-        if args.command == "categories":
-            for c in engine.categories:
-                hs = ", ".join(c.hs_codes) or "-"
-                print(f"{c.id:<28} HS {hs:<16} {c.title}")
-            return EXIT_OK
-        if args.command == "standards":
-            return _standards(engine)
-    except (DossierReadError, ConfigError, PluginError, MarketError, InputError, OutputError) as exc:
+            return _assess_command(engine, args, opts)
+        from greentrade import _cli_listing
+
+        _write(_cli_listing.listing(engine, args.command, args.format), None)
+        return EXIT_OK
+    except ConfigError as exc:
+        print(f"greentrade: {opts.where(exc)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except (DossierReadError, PluginError, MarketError, InputError, OutputError) as exc:
         print(f"greentrade: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # pragma: no cover
         return EXIT_OK
-    raise AssertionError(args.command)  # pragma: no cover
 
 
-def _assess_command(engine: Engine, args: argparse.Namespace) -> int:
+def _validate(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
+    report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
+    forms: dict[str | None, Callable[[], str]] = {
+        "json": lambda: report.to_json(indent=2),
+        "html": lambda: _html(report.to_dict(), args.dossier),
+    }
+    text = forms[args.format]() if args.format in forms else _text(report.to_dict(), opts)
+    _write(text, args.output, protect=(args.dossier, opts.config))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _text(report: dict[str, Any], opts: Options) -> str:
+    from greentrade import render
+
+    return render.report_text(report)
+
+
+def _html(report: dict[str, Any], name: str) -> str:
+    from greentrade import render
+
+    return render.report_html(report)
+
+
+def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
+    from greentrade import render
+    from greentrade.readiness._assess import assess
+
     source = _source(engine, args.dossier)
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
     assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
-    forms: dict[str, Callable[[], str]] = {"json": assessment.to_json, "html": assessment.to_html,
-                                           "text": lambda: escape_controls(assessment.to_text())}
-    _write(forms[args.format](), args.output, protect=(args.dossier, getattr(args, "sub_config", None) or args.config))
+    forms: dict[str, Callable[[], str]] = {
+        "json": assessment.to_json,
+        "html": lambda: render.assessment_html(assessment.to_dict()),
+        "text": lambda: render.assessment_text(assessment.to_dict()),
+    }
+    _write(forms[args.format](), args.output, protect=(args.dossier, opts.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
-
-
-def _standards(engine: Engine) -> int:
-    programs = {p.id: p for p in engine.programs}
-    by_program: dict[str, list[CatalogEntry]] = {}
-    for e in engine.catalog:
-        by_program.setdefault(e.program or "-", []).append(e)
-    if not by_program:
-        print("no standards catalog is loaded")
-    for pid, entries in sorted(by_program.items()):
-        program = programs.get(pid)
-        size = getattr(program, "catalog_size", None)
-        known = f"{len(entries)} of {size} known" if size else f"{len(entries)} known"
-        print(f"{pid}: {known}")
-        for e in entries:
-            d = e.designator
-            old = ", ".join(map(str, e.superseded)) or "-"
-            cats = ", ".join(e.categories) or "-"
-            print(f"  {d!s:<28} {e.title}")
-            print(f"  {'':<28} supersedes: {old}; categories: {cats}")
-            print(f"  {'':<28} source: {e.citation}")
-    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

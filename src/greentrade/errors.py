@@ -50,7 +50,13 @@ class DossierReadError(GreentradeError):
 
 
 class ConfigError(GreentradeError):
-    """The host configuration is unreadable or invalid."""
+    """The host configuration is unreadable or invalid. `keys` names the offending entry (as
+    ``("greentrade", "as_of")``) when one is to blame, so that a caller who read the
+    configuration from a file can point at its line (`greentrade.io.locate_config_error`)."""
+
+    def __init__(self, message: str, keys: tuple[str | int, ...] | None = None) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 class MigrationError(GreentradeError):

@@ -22,6 +22,7 @@ from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError
 from greentrade.io._datarules import CORE_RULES
+from greentrade.io._describe import describe, did_you_mean
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.plugin import hookspec
@@ -324,8 +325,8 @@ class _Collection:
                 known = ", ".join(sorted(schemas)) or "none"
                 raise ConfigError(
                     f"configuration section [plugins.{section if len(section) <= 100 else section[:97] + '...'}] "
-                    "belongs to no loaded plugin "
-                    f"(sections of loaded plugins: {known})"
+                    f"belongs to no loaded plugin{did_you_mean(section, schemas)} "
+                    f"(sections of loaded plugins: {known})", keys=("plugins", section)
                 )
             check = SchemaValidator(schemas[section])
             plain = _basis.without_require(value)
@@ -334,7 +335,8 @@ class _Collection:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))
                 raise ConfigError(
-                    f"configuration error in [plugins.{section}] {where}: {boundary.short(e.message, 300)}")
+                    f"configuration error in [plugins.{section}] {where}: {boundary.short(describe(e), 300)}",
+                    keys=("plugins", section, *e.absolute_path))
         settings: dict[str, Any] = {}
         for section, schema in schemas.items():
             value = dict(_basis.without_require(given.get(section, {})))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from greentrade import i18n
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, check_max_bytes
 from greentrade._version import __version__
 from greentrade.engine import _contributions as boundary
@@ -23,6 +24,7 @@ from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.io._config import ConfigError, load_config
 from greentrade.io._datarules import CORE_RULES
+from greentrade.io._describe import did_you_mean
 from greentrade.io._load import Loaded, load, parse_date
 from greentrade.model import Dossier
 from greentrade.plugin import hookspec
@@ -57,6 +59,7 @@ class Engine:
         unknown_keys: str | None = None,
         rule_time_budget: float | None = None,
         max_input_bytes: int | None = None,
+        lang: str | None = None,
     ) -> None:
         self._pm = pluggy.PluginManager("greentrade")
         self._pm.add_hookspecs(hookspec)
@@ -71,6 +74,10 @@ class Engine:
         if self.unknown_keys not in ("reject", "warn"):
             raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {boundary.short(self.unknown_keys)}")
         section = self._config.get("greentrade", {})
+        #: The language of the reports' texts (a shipped BCP 47 tag, `greentrade.i18n.SHIPPED`):
+        #: `lang`, else ``[greentrade] lang``, else English. One not shipped is English, and
+        #: `lang_note` says so.
+        self.lang, self.lang_note = i18n.resolve(lang if lang is not None else section.get("lang"))
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
         budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
                                                                                     DEFAULT_RULE_BUDGET)
@@ -95,7 +102,7 @@ class Engine:
         try:
             self.as_of: dt.date | None = parse_date(section["as_of"]) if "as_of" in section else None
         except ValueError as exc:
-            raise ConfigError(f"configuration error at greentrade/as_of: {exc}") from None
+            raise ConfigError(f"configuration error at greentrade/as_of: {exc}", keys=("greentrade", "as_of")) from None
         self._cache: Contributions | None = None
         #: The report's rule list, built once per collection of the contributions.
         self._infos: tuple[Contributions, tuple[RuleInfo, ...]] | None = None
@@ -146,8 +153,9 @@ class Engine:
         eps = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
         seen = {ep.name for ep in eps}
         for missing in sorted((allowed or set()) - seen):
-            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed"),
-                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed", missing)
+            near = did_you_mean(missing, seen)
+            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed{near}"),
+                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed{near}", missing)
         for ep in eps:
             if allowed is not None and ep.name not in allowed:
                 continue
@@ -297,6 +305,7 @@ class Engine:
             evaluated=evaluated,
             outcomes=outcomes,
             findings=findings,
+            lang=self.lang,
         )
 
 

@@ -24,6 +24,7 @@ from greentrade._files import DEFAULT_MAX_INPUT_BYTES
 from greentrade.errors import DossierReadError
 from greentrade.io._bounds import Bounded
 from greentrade.io._datarules import CORE_RULES, finding
+from greentrade.io._describe import describe
 from greentrade.io._integrity import integrity, pointer_map
 from greentrade.io._read import read, read_checked
 from greentrade.io._schemas import validator
@@ -62,10 +63,7 @@ def _schema_findings(data: Any) -> Bounded:
                     )
                 )
             continue
-        message = err.message
-        if len(message) > 300:
-            message = message[:297] + "..."
-        out.append(finding("GT-SCHEMA-001", f"{message} (schema rule '{err.validator}')", path))
+        out.append(finding("GT-SCHEMA-001", describe(err), path))
     return out
 
 

@@ -141,6 +141,7 @@ def rules_from_data(
                 citation=_citation(raw, data, citation, where, quote_intro), remediation=raw["remediation"],
                 program=program, effective=period, role=raw.get("role", "check"),
                 scope=raw.get("scope", scope), description=raw["description"], basis=Basis(raw["basis"]),
+                yields=tuple(raw.get("yields", ())),
             ))
         except (TypeError, ValueError) as exc:
             if isinstance(exc, RuleDataError):

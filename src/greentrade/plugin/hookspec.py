@@ -28,7 +28,7 @@ hookimpl = pluggy.HookimplMarker("greentrade")
 #: MINOR grows when something is added, MAJOR when something is removed or changes meaning
 #: (after a deprecation). A plugin states the range it was written for in a module attribute,
 #: ``GREENTRADE_HOOK_API = ">=1.0,<2"``; the engine refuses a plugin outside it (docs/hooks.md).
-HOOK_API_VERSION = "1.0"
+HOOK_API_VERSION = "1.1"
 
 __all__ = ["HOOK_API_VERSION", "hookimpl", "hookspec"]
 

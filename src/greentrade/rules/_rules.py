@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from greentrade.i18n import Message
 from greentrade.model import Dossier, Period, Shipment
 from greentrade.model import _pointer as _pointers
 from greentrade.model._standards import StandardDesignator
@@ -207,6 +208,17 @@ def _rule_id(_inst: Any, _attr: Any, value: str) -> None:
         raise ValueError(f"rule id {value!r} must be namespaced like 'CN-GC-004'")
 
 
+#: What a rule may declare it yields (`Rule.yields`): ``pass`` (nothing but notes) and the kinds
+#: of finding (a note of severity warning counts as ``warning``). Rule-case coverage counts them.
+YIELDS = ("pass", "violation", "warning", "undetermined", "not_applicable", "note")
+
+
+def _yields(_inst: Any, _attr: Any, value: tuple[str, ...]) -> None:
+    unknown = [v for v in value if v not in YIELDS]
+    if unknown:
+        raise ValueError(f"yields {unknown!r}: each must be one of {', '.join(YIELDS)}")
+
+
 #: The default of `Rule.basis`: the rule was built without one (deprecated, see `Rule`).
 _NO_BASIS: Any = object()
 
@@ -245,6 +257,9 @@ class Rule:
     #: True for a rule built without ``basis`` (deprecated in 0.3: read as ``inferred``, with a
     #: DeprecationWarning and a GT-ENGINE-009 note naming the plugin; an error from 0.4 on).
     no_basis: bool = attrs.field(kw_only=True, default=False, eq=False, repr=False)
+    #: The effects the rule can yield (`YIELDS`), when its check's code suggests more than it
+    #: can reach; empty: read from the code. Used by rule-case coverage (docs/testing.md).
+    yields: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=tuple, validator=_yields)
 
     def __attrs_post_init__(self) -> None:
         if self.basis is _NO_BASIS:
@@ -324,6 +339,13 @@ class RuleContext:
         subject = kw.pop("subject", None)
         if subject is None and not isinstance(at, str):
             subject = getattr(at, "id", None) or getattr(at, "product", None)
+        if isinstance(message, Message):  # made with `msg`: its id and arguments go with it
+            kw.setdefault("message_id", message.id)
+            kw.setdefault("args", message.args)
+        needs = kw.get("needs")
+        if isinstance(needs, Message):  # the needs' arguments join the message's
+            kw.setdefault("needs_id", needs.id)
+            kw["args"] = {**needs.args, **dict(kw.get("args") or {})}
         return Hit(effect=effect, message=message, pointer=pointer, subject=subject, **kw)
 
     def violation(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:

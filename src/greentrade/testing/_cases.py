@@ -1,7 +1,10 @@
 """Rule cases: a dossier (or a patch of one), a date, and the findings and outcomes expected.
 
 The format is documented in ``docs/testing.md`` (section "Rule cases and the pytest plugin") and
-checked by ``rule-case.schema.json`` (``greentrade schema rule-case``).
+checked by ``rule-case.schema.json`` (``greentrade schema rule-case``). A file holds one case,
+or several (``{"cases": [...]}`` with shared defaults; `load_cases`). A case expects exactly the
+findings of its rules under test (``"match": "exact"``, the default) or at least the ones it
+lists (``"match": "at-least"``).
 `run_case` needs no pytest; the pytest plugin in `greentrade.testing.pytest_plugin` collects
 ``*.case.json`` files as tests with it.
 """
@@ -23,7 +26,7 @@ from greentrade.errors import CaseError
 from greentrade.io._schemas import validator
 from greentrade.rules._report import Report
 
-__all__ = ["Case", "CaseError", "CaseResult", "load_case", "run_case"]
+__all__ = ["Case", "CaseError", "CaseResult", "load_case", "load_cases", "run_case"]
 
 _FINDING_KEYS = ("rule", "severity", "effect", "basis", "pointer", "subject", "shipment", "program", "needs")
 
@@ -40,6 +43,8 @@ class Case:
     expected_findings: tuple[Mapping[str, Any], ...]
     expected_outcomes: tuple[Mapping[str, Any], ...]
     message_contains: tuple[tuple[str, str], ...] = ()
+    #: "exact": expected_findings are all the findings of `rules`; "at-least": some of them.
+    match: str = "exact"
 
 
 @attrs.frozen
@@ -49,6 +54,10 @@ class CaseResult:
     missing: tuple[Mapping[str, Any], ...]
     unexpected: tuple[Mapping[str, Any], ...]
     wrong_outcomes: tuple[tuple[Mapping[str, Any], str | None], ...]
+    #: The actual findings (JSON form) of the rules under test that an expected finding matched.
+    matched: tuple[Mapping[str, Any], ...] = ()
+    #: The engine that ran the case (its rules are what coverage is counted against).
+    engine: Engine | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -113,16 +122,21 @@ def _json_patch(doc: Any, ops: list[Mapping[str, Any]], where: Path) -> Any:
         raise CaseError(f"{where}: the patch does not apply: {exc}") from None
 
 
-def load_case(path: str | Path) -> Case:
-    path = Path(path)
+def _read(path: Path) -> Any:
     try:
-        raw = json.loads(path.read_text("utf-8"))
+        return json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise CaseError(f"{path}: cannot read the case: {exc}") from None
+
+
+def _check(raw: Any, where: str) -> None:
     errors = list(validator("rule-case").iter_errors(raw))
     if errors:
         e = errors[0]
-        raise CaseError(f"{path}: /{'/'.join(map(str, e.absolute_path))}: {e.message}")
+        raise CaseError(f"{where}: /{'/'.join(map(str, e.absolute_path))}: {e.message}")
+
+
+def _case(raw: Mapping[str, Any], path: Path, name: str | None = None) -> Case:
     if "dossier" in raw:
         dossier = raw["dossier"]
     else:
@@ -136,7 +150,7 @@ def load_case(path: str | Path) -> Case:
     expect = raw["expect"]
     return Case(
         path=path,
-        name=raw["case"],
+        name=name or raw["case"],
         rules=tuple(raw["rules"]),
         as_of=dt.date.fromisoformat(raw["as_of"]) if raw.get("as_of") else None,
         config=raw.get("config", {}),
@@ -144,7 +158,37 @@ def load_case(path: str | Path) -> Case:
         dossier=dossier,
         expected_findings=tuple(expect.get("findings", [])),
         expected_outcomes=tuple(expect.get("outcomes", [])),
+        match=raw.get("match", "exact"),
     )
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    """Every case of a case file: one, or each of ``{"cases": [...]}`` with the file's other
+    keys as defaults (a case's own key replaces the default whole)."""
+    path = Path(path)
+    raw = _read(path)
+    _check(raw, str(path))
+    if not (isinstance(raw, Mapping) and "cases" in raw):
+        return [_case(raw, path)]
+    defaults = {k: v for k, v in raw.items() if k not in ("cases", "$schema")}
+    out = []
+    for i, entry in enumerate(raw["cases"]):
+        merged = {**defaults, **entry}
+        if "dossier" in entry:  # an inline dossier replaces a default base and patch
+            merged = {k: v for k, v in merged.items() if k not in ("base", "patch") or k in entry}
+        elif "base" in entry or "patch" in entry:
+            merged.pop("dossier", None)
+        _check(merged, f"{path} case {i + 1}")
+        out.append(_case(merged, path))
+    return out
+
+
+def load_case(path: str | Path) -> Case:
+    """The case of a file that holds one (`load_cases` reads a file of several)."""
+    cases = load_cases(path)
+    if len(cases) != 1:
+        raise CaseError(f"{path}: the file holds {len(cases)} cases; read them with load_cases")
+    return cases[0]
 
 
 def installed_plugins() -> list[str]:
@@ -188,10 +232,11 @@ def run_case(case: Case | str | Path, engine: Engine | None = None) -> CaseResul
             missing.append(exp)
         else:
             remaining.remove(match)
-    unexpected = [{k: a[k] for k in _FINDING_KEYS if k in a} for a in remaining]
+    matched = tuple(a for a in actual if not any(a is r for r in remaining))
+    unexpected = [] if case.match == "at-least" else [{k: a[k] for k in _FINDING_KEYS if k in a} for a in remaining]
     wrong = []
     for o in case.expected_outcomes:
         status = report.status(o["program"], o["subject"])
         if status is None or str(status) != o["status"]:
             wrong.append((o, None if status is None else str(status)))
-    return CaseResult(case, report, tuple(missing), tuple(unexpected), tuple(wrong))
+    return CaseResult(case, report, tuple(missing), tuple(unexpected), tuple(wrong), matched, engine)
