@@ -223,8 +223,13 @@ def read_json(source: str | Path | BinaryIO | bytes, *, name: str | None = None,
 
 
 def read(source: Any, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> tuple[Any, str]:
-    """Return (JSON data, sha256 of the input bytes)."""
-    return read_checked(source, max_bytes)[:2]
+    """Return (JSON data, sha256 of the input bytes); a duplicate key is a `DossierReadError`
+    (only `read_checked` reports it as a finding instead)."""
+    data, digest, duplicates = read_checked(source, max_bytes)
+    if duplicates:
+        raise DossierReadError(f"at {duplicates[0].pointer or '/'}: {duplicates[0].message} "
+                               "(which value is meant cannot be told)")
+    return data, digest
 
 
 def _non_json(data: Any) -> str:
