@@ -29,11 +29,11 @@ def shipments(data: dict[str, Any], n: int) -> bytes:
     return json.dumps(d, ensure_ascii=False).encode()
 
 
-def fresh_lines(data: dict[str, Any], n: int) -> bytes:
+def fresh_lines(data: dict[str, Any], n: int, shipment: int = 0) -> bytes:
     """One shipment with `n` lines, each of a product of its own (a copy of an example product
     under a new id and model), covered by the same documents as the product it copies."""
     d = copy.deepcopy(data)
-    sh = copy.deepcopy(data["shipments"][0])
+    sh = copy.deepcopy(data["shipments"][shipment])
     originals = {p["id"]: p for p in data["products"]}
     template_lines = sh["lines"]
     sh["lines"] = []
@@ -56,6 +56,24 @@ def fresh_lines(data: dict[str, Any], n: int) -> bytes:
         line["product"] = product["id"]
         sh["lines"].append(line)
     d["shipments"] = [sh]
+    return json.dumps(d, ensure_ascii=False).encode()
+
+
+def shared_site_lines(data: dict[str, Any], n: int) -> bytes:
+    """One shipment with `n` lines of fresh products that all share one manufacturing site and
+    the site's documents: the example's PV, battery and grid shipment (its products are made at
+    one site, which a site-level ISO 50001 certificate and a green product certificate cover),
+    grown line by line. The shape that made the pilot rules superlinear (#22)."""
+    return fresh_lines(data, n, shipment=1)
+
+
+def code_list_failure(data: dict[str, Any], every: bool) -> bytes:
+    """The example with a well-formed HS code that is not in HS 2022 (passes the schema, fails
+    the code list) on one line, or on every line."""
+    d = copy.deepcopy(data)
+    lines = [line for sh in d["shipments"] for line in sh["lines"]]
+    for line in lines if every else lines[:1]:
+        line["hs_code"] = "999999"
     return json.dumps(d, ensure_ascii=False).encode()
 
 

@@ -27,7 +27,15 @@ def test_hs_bad(code):
 
 def test_hs_nomenclature_is_hs2022():
     assert "photovoltaic" in _codes.hs_description("940541")
-    assert len(_codes.hs_nomenclature()) == 6940
+    # 6,940 rows less UN Comtrade's reporting section TOTAL (99, 9999, 999999 and the total).
+    assert len(_codes.hs_nomenclature()) == 6936
+
+
+def test_comtrade_reporting_codes_are_not_hs2022_subheadings():
+    # "999999 Commodities not specified according to kind" passed as a valid HS 2022 code.
+    assert _codes.check_hs_code("999999")
+    assert _codes.check_hs_code("9999990000")
+    assert "999999" not in _codes.hs_subheadings() and "99" not in _codes.hs_nomenclature()
 
 
 def test_subheading_list_is_derived_from_the_nomenclature():

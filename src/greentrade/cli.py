@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from greentrade import _cli_batch, _cli_parse, _importcli
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from greentrade.engine._engine import Engine
 
 __all__ = ["main"]
+
+_T = TypeVar("_T")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2, _cli_parse.EXIT_USAGE
 EXIT_CODES = """exit status (every command):
@@ -142,8 +144,7 @@ def _engine(config: str | None) -> Engine:
 def _write(text: str, output: str | None, *, protect: Sequence[str | None] = ()) -> None:
     """Write to `output` atomically (never over a file named in `protect`), or to stdout."""
     if output:
-        refuse_overwrite(output, protect)
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), protect=protect)
         return
     try:
         sys.stdout.write(text)
@@ -213,8 +214,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _named(name: str, work: Callable[[], _T]) -> _T:
+    """`work()`, with a `DossierReadError` that names the file it is about (once)."""
+    try:
+        return work()
+    except DossierReadError as exc:
+        label = "standard input" if name == "-" else name
+        if label in str(exc):
+            raise
+        raise DossierReadError(f"{label}: {exc}") from None
+
+
 def _validate(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
-    report = engine.validate(_source(engine, args.dossier), as_of=args.as_of)
+    if args.output:  # before the work: never over the input or the configuration
+        refuse_overwrite(args.output, (args.dossier, opts.config))
+    report = _named(args.dossier, lambda: engine.validate(_source(engine, args.dossier), as_of=args.as_of))
     forms: dict[str | None, Callable[[], str]] = {
         "json": lambda: report.to_json(indent=2),
         "html": lambda: _html(report.to_dict(), args.dossier),
@@ -240,10 +254,12 @@ def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> 
     from greentrade import render
     from greentrade.readiness._assess import assess
 
+    if args.output:  # before the work: never over the input or the configuration
+        refuse_overwrite(args.output, (args.dossier, opts.config))
     source = _source(engine, args.dossier)
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
-    assessment = assess(engine, source, markets=args.market, as_of=args.as_of)
+    assessment = _named(args.dossier, lambda: assess(engine, source, markets=args.market, as_of=args.as_of))
     name = "standard input" if args.dossier == "-" else Path(args.dossier).name
     forms: dict[str, Callable[[], str]] = {
         "json": assessment.to_json,

@@ -61,12 +61,16 @@ def hs_subheadings() -> frozenset[str]:
 
 @functools.cache
 def hs_nomenclature() -> dict[str, str]:
-    """HS 2022 subheadings (6 digits) and headings/chapters, code -> description."""
+    """HS 2022 subheadings (6 digits) and headings/chapters, code -> description.
+
+    The rows of UN Comtrade's reporting section ``TOTAL`` (99, 9999, 999999 "Commodities not
+    specified according to kind", and the grand total) are left out: they are Comtrade's
+    reporting codes, not part of the WCO nomenclature (chapter 99 is not used by HS 2022)."""
     raw = resources.files("greentrade").joinpath("data/hs2022.csv").read_text("utf-8-sig")
     rows = csv.reader(io.StringIO(raw))
     header = next(rows)
-    code, description = header.index("hscode"), header.index("description")
-    return {row[code]: row[description] for row in rows}
+    code, description, section = header.index("hscode"), header.index("description"), header.index("section")
+    return {row[code]: row[description] for row in rows if row[section] != "TOTAL"}
 
 
 def check_country(code: str) -> str | None:
