@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("name", choices=schema_names())
     s.add_argument("--format-version", type=int, metavar="N",
                    help="for `report`: the schema of report format N (1 or 2; default: the current one)")
+    s.add_argument("--bundled", action="store_true",
+                   help="self-contained: the schemas it refers to under $defs, every $ref inside the document")
     serve_cli.add_parser(sub)
     _importcli.register(sub)
     comp = sub.add_parser("completion", help="print a shell completion script",
@@ -178,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if name != "report" or args.format_version not in (1, 2):
                 parser.error("--format-version applies to `schema report`, with 1 or 2")
             name = "report" if args.format_version == 2 else "report-1"
+        if args.bundled:
+            from greentrade.server._schemas import bundle  # the service's /v1/schemas form
+
+            _write(json.dumps(bundle(name), indent=2) + "\n", None)
+            return EXIT_OK
         _write(json.dumps(schema(name), indent=2) + "\n", None)
         return EXIT_OK
     from greentrade.readiness._assess import MarketError
