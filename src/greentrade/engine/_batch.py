@@ -167,6 +167,7 @@ def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
         as_of=as_of, sha256=sha256, evaluated=False, outcomes=[],
         findings=[*engine._load_faults, *c.faults, engine_finding(rule_id, message, effect=effect)],
         known_rules=ENGINE_RULE_INFOS,
+        lang=engine.lang,
     )
 
 

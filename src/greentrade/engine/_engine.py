@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from greentrade import i18n
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, check_max_bytes
 from greentrade._version import __version__
 from greentrade.engine import _contributions as boundary
@@ -58,6 +59,7 @@ class Engine:
         unknown_keys: str | None = None,
         rule_time_budget: float | None = None,
         max_input_bytes: int | None = None,
+        lang: str | None = None,
     ) -> None:
         self._pm = pluggy.PluginManager("greentrade")
         self._pm.add_hookspecs(hookspec)
@@ -72,6 +74,12 @@ class Engine:
         if self.unknown_keys not in ("reject", "warn"):
             raise ConfigError(f"unknown_keys must be 'reject' or 'warn', not {boundary.short(self.unknown_keys)}")
         section = self._config.get("greentrade", {})
+        #: The language of the reports' texts (a shipped BCP 47 tag, `greentrade.i18n.SHIPPED`):
+        #: `lang`, else ``[greentrade] lang``, else English. One not shipped is English, and
+        #: `lang_note` says so.
+        self.lang, self.lang_note = i18n.resolve(lang if lang is not None else section.get("lang"))
+        #: Whether the language was chosen (by `lang` or the configuration), not the default.
+        self.lang_chosen = lang is not None or bool(section.get("lang"))
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
         budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
                                                                                     DEFAULT_RULE_BUDGET)
@@ -299,6 +307,7 @@ class Engine:
             evaluated=evaluated,
             outcomes=outcomes,
             findings=findings,
+            lang=self.lang,
         )
 
 

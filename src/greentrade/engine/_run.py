@@ -10,10 +10,11 @@ from typing import Any
 
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
-from greentrade.engine._budget import Budget, RuleTimeout
+from greentrade.engine._budget import Budget, RuleTimeout, raise_if_cancelled
 from greentrade.engine._collect import Contributions
 from greentrade.engine._faults import engine_finding, exc_summary, omission
 from greentrade.errors import PluginError
+from greentrade.i18n import msg
 from greentrade.io._bounds import Bounded
 from greentrade.io._load import Loaded
 from greentrade.model import Dossier, Shipment
@@ -28,6 +29,7 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
              assumptions: str = "state") -> tuple[bool, list[Outcome], list[Finding]]:
     """Run the rules on a loaded dossier: (whether it was evaluated, outcomes, findings).
     A dossier with data errors is not evaluated: its findings are the reader's and the engine's."""
+    raise_if_cancelled()
     found = Bounded()
     found.extend(load_faults)
     found.extend(c.faults)
@@ -47,6 +49,11 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
                 found.extend(f)
                 outcomes.extend(o)
             found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+        if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
+            found.append(engine_finding(
+                "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
+                "a shipment or merge them into a dossier with shipments (greentrade import --into DOSSIER), see "
+                "docs/import.md", effect=Effect.NOTE))
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
@@ -90,6 +97,7 @@ class Run:
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
         """The findings of one call of `rule`; every fault of the rule (an exception, a bad
         hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
+        raise_if_cancelled()  # the host's cancellation (the service's gone client) ends the run here
         budget = self.budget
         if rule.id in budget.exhausted:
             return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
@@ -170,10 +178,10 @@ class Run:
                     assumptions: Sequence[Finding] = ()) -> Outcome:
             if assumptions and self.assume_undetermined:
                 needs = sorted({f.needs or f.rule for f in assumptions})
-                return Outcome(program.id, shipment.id, Status.UNDETERMINED, as_of,
-                               "rests on assumptions; needs: " + "; ".join(needs),
+                said = msg("outcome.assumed", "rests on assumptions; needs: {needs}", needs="; ".join(needs))
+                return Outcome(program.id, shipment.id, Status.UNDETERMINED, as_of, said,
                                tuple(sorted({f.rule for f in assumptions})),
-                               summary_id="outcome.assumed", summary_args={"needs": "; ".join(needs)},
+                               summary_id=said.id, summary_args=said.args,
                                assumptions=_assumptions(assumptions))
             return Outcome(program.id, shipment.id, status, as_of, summary, tuple(sorted(set(reasons))),
                            summary_id=summary_id, summary_args=args, assumptions=_assumptions(assumptions))
@@ -181,10 +189,9 @@ class Run:
         if not program.effective.contains(as_of):
             start = program.effective.start.isoformat() if program.effective.start else "open"
             end = program.effective.end.isoformat() if program.effective.end else "open"
-            return [], outcome(Status.NOT_APPLICABLE,
-                               f"{as_of.isoformat()} is outside the program's effective period ({start} to {end})",
-                               summary_id="outcome.outside-period",
-                               args={"as_of": as_of.isoformat(), "start": start, "end": end})
+            said = msg("outcome.outside-period", "{as_of} is outside the program's effective period ({start} to {end})",
+                       as_of=as_of.isoformat(), start=start, end=end)
+            return [], outcome(Status.NOT_APPLICABLE, said, summary_id=said.id, args=said.args)
         rules = [r for r in self.c.by_program.get(program.id, ()) if r.effective.contains(as_of)]
         findings: list[Finding] = []
         for rule in rules:
@@ -195,8 +202,9 @@ class Run:
             shown = "; ".join(f.message for f in out_of_scope[:10])
             if len(out_of_scope) > 10:
                 shown += f"; and {len(out_of_scope) - 10} more"
-            return findings, outcome(Status.NOT_APPLICABLE, shown, [f.rule for f in out_of_scope],
-                                     summary_id="outcome.not-applicable", args={"reasons": shown},
+            said = msg("outcome.not-applicable", "{reasons}", reasons=shown)
+            return findings, outcome(Status.NOT_APPLICABLE, said, [f.rule for f in out_of_scope],
+                                     summary_id=said.id, args=said.args,
                                      assumptions=[f for f in findings if f.assumption])
         for why in self.c.broken.get(program.id, ()):
             findings.append(engine_finding(
@@ -209,16 +217,14 @@ class Run:
         errors = [f for f in findings if f.effect is Effect.VIOLATION and f.severity is Severity.ERROR]
         if errors:
             ids = sorted({f.rule for f in errors})
-            return findings, outcome(Status.NOT_ELIGIBLE,
-                                     f"{len(errors)} error finding(s): {', '.join(ids)}", ids,
-                                     summary_id="outcome.errors",
-                                     args={"count": len(errors), "rules": ", ".join(ids)})
+            said = msg("outcome.errors", "{count} error finding(s): {rules}", count=len(errors), rules=", ".join(ids))
+            return findings, outcome(Status.NOT_ELIGIBLE, said, ids, summary_id=said.id, args=said.args)
         open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
         if open_:
             needs = sorted({f.needs or f.rule for f in open_})
-            return findings, outcome(Status.UNDETERMINED, "needs: " + "; ".join(needs),
-                                     [f.rule for f in open_], summary_id="outcome.needs",
-                                     args={"needs": "; ".join(needs)})
+            said = msg("outcome.needs", "needs: {needs}", needs="; ".join(needs))
+            return findings, outcome(Status.UNDETERMINED, said, [f.rule for f in open_], summary_id=said.id,
+                                     args=said.args)
         return findings, outcome(Status.ELIGIBLE, program.eligible_summary,
                                  summary_id=f"{program.id}.eligible",
                                  assumptions=[f for f in findings if f.assumption])

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from greentrade._files import write_atomic
 from greentrade.errors import DossierReadError, MigrationError
 from greentrade.io._read import read
 from greentrade.io._schemas import validator
@@ -118,6 +119,6 @@ def migrate_text(source: Any, notes: list[str] | None = None) -> str:
 def migrate_file(path: str | Path, output: str | Path | None = None, notes: list[str] | None = None) -> str:
     """Migrate the dossier at `path`; write it to `output` when given, and return the text."""
     text = migrate_text(Path(path), notes)
-    if output is not None:
-        Path(output).write_text(text, encoding="utf-8")
+    if output is not None:  # through the one writer: atomic, and never half a file
+        write_atomic(output, text.encode("utf-8"))
     return text

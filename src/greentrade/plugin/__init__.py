@@ -34,6 +34,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from greentrade.errors import PluginDataError
+from greentrade.i18n import Message, msg
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.model._pointer import escape as pointer_escape
@@ -91,6 +92,7 @@ __all__ = [
     "Effect",
     "EvidenceIndex",
     "Hit",
+    "Message",
     "PartyMatch",
     "Pathway",
     "PluginDataError",
@@ -122,6 +124,7 @@ __all__ = [
     "match_party",
     "model_key",
     "models_match",
+    "msg",
     "party_label",
     "pointer_escape",
     "pointer_join",

@@ -37,7 +37,10 @@ from greentrade.render._localize import localize_assessment, localize_report, re
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["assessment_html", "assessment_text", "citation_text", "expand_report", "report_html", "report_text"]
+__all__ = [
+    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_report", "report_html",
+    "report_text",
+]
 
 
 def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:

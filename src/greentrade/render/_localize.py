@@ -57,7 +57,8 @@ def localize_report(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
     for o in report.get("outcomes", ()):
         p = dict(o)
         if o.get("summary_id"):
-            p["summary"] = _text(o["summary_id"], o.get("summary_args"), lang, o.get("summary"))
+            args = _composite(o, findings) or o.get("summary_args")
+            p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
         if o.get("assumptions"):
             p["assumptions"] = [
                 {**a, "text": _text(a.get("text_id"), a.get("args"), lang, a.get("text"))} for a in o["assumptions"]
@@ -73,6 +74,26 @@ def localize_report(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
         rules.append(s)
     out["rules"] = rules
     return out
+
+
+def _composite(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The arguments of a summary the engine joined from its findings' texts (the reasons a
+    program does not apply, what an undetermined outcome needs), joined again from the findings
+    in the new language; None for any other summary, or when the findings do not tell."""
+    sid = outcome["summary_id"]
+    if sid not in ("outcome.not-applicable", "outcome.needs", "outcome.assumed"):
+        return None
+    mine = [f for f in findings if f.get("shipment") == outcome.get("subject")
+            and f.get("program") == outcome.get("program") and f.get("rule") in outcome.get("reasons", ())]
+    if sid == "outcome.not-applicable":
+        texts = [f["message"] for f in mine if f.get("effect") == "not_applicable"]
+        if not texts:
+            return None
+        shown = "; ".join(texts[:10]) + (f"; ... +{len(texts) - 10}" if len(texts) > 10 else "")
+        return {"reasons": shown}
+    wanted = "undetermined" if sid == "outcome.needs" else "note"
+    needs = sorted({f.get("needs") or f["rule"] for f in mine if f.get("effect") == wanted})
+    return {"needs": "; ".join(needs)} if needs else None
 
 
 def localize_assessment(value: Any, lang: str) -> Any:

@@ -216,6 +216,16 @@ def _referenced(rules: Iterable[RuleInfo], findings: Iterable[Finding],
     return tuple(sorted(out.values(), key=lambda r: r.id))
 
 
+def _published(r: Report) -> dict[str, Any]:
+    """The JSON form with its texts in the report's language (`render.localize_report` of the
+    English form: the message ids and arguments stay, the texts are translated)."""
+    d = _report(r)
+    if r.lang == "en":
+        return d
+    d["lang"] = "en"
+    return dict(render.localize_report(d, r.lang))
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -290,7 +300,7 @@ class Report:
     # -- forms -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The JSON form as Python data (`schemas/report.schema.json`, report/2)."""
-        return _report(self)
+        return _published(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """The JSON form; byte for byte the same for the same input, date, plugins and indent.
@@ -298,8 +308,8 @@ class Report:
         Compact by default (the fast C encoder); ``indent=2`` for people (the CLI uses it).
         """
         if indent is None:
-            return _ENCODE(_report(self)) + "\n"
-        return json.dumps(_report(self), indent=indent, ensure_ascii=False) + "\n"
+            return _ENCODE(_published(self)) + "\n"
+        return json.dumps(_published(self), indent=indent, ensure_ascii=False) + "\n"
 
     def to_text(self, lang: str | None = None) -> str:
         """A readable form for people (`greentrade.render.report_text` of `to_dict()`), in `lang`

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from greentrade.i18n import Message
 from greentrade.model import Dossier, Period, Shipment
 from greentrade.model import _pointer as _pointers
 from greentrade.model._standards import StandardDesignator
@@ -338,6 +339,13 @@ class RuleContext:
         subject = kw.pop("subject", None)
         if subject is None and not isinstance(at, str):
             subject = getattr(at, "id", None) or getattr(at, "product", None)
+        if isinstance(message, Message):  # made with `msg`: its id and arguments go with it
+            kw.setdefault("message_id", message.id)
+            kw.setdefault("args", message.args)
+        needs = kw.get("needs")
+        if isinstance(needs, Message):  # the needs' arguments join the message's
+            kw.setdefault("needs_id", needs.id)
+            kw["args"] = {**needs.args, **dict(kw.get("args") or {})}
         return Hit(effect=effect, message=message, pointer=pointer, subject=subject, **kw)
 
     def violation(self, message: str, at: object, *path: str | int, **kw: Any) -> Hit:
