@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("name", choices=schema_names())
     s.add_argument("--format-version", type=int, metavar="N",
                    help=_("for `report`: the schema of report format N (1 or 2; default: the current one)"))
+    s.add_argument("--bundled", action="store_true",
+                   help=_("self-contained: the schemas it refers to under $defs, every $ref inside the document"))
     r = sub.add_parser("render", help=_("render a stored report or assessment (JSON) as text or HTML, in a language"),
                        description=_("Renders the JSON of a report (greentrade validate --format json) or of an "
                                      "assessment without running the engine: greentrade render report.json "
@@ -242,6 +244,11 @@ def _main(argv: list[str]) -> int:
             if name != "report" or args.format_version not in (1, 2):
                 parser.error("--format-version applies to `schema report`, with 1 or 2")
             name = "report" if args.format_version == 2 else "report-1"
+        if args.bundled:
+            from greentrade.server._schemas import bundle  # the service's /v1/schemas form
+
+            _write(json.dumps(bundle(name), indent=2) + "\n", None)
+            return EXIT_OK
         _write(json.dumps(schema(name), indent=2) + "\n", None)
         return EXIT_OK
     from greentrade.readiness._assess import MarketError

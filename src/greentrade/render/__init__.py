@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     import jinja2
 
 __all__ = [
-    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_report", "report_html",
+    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_assessment", "localize_report",
+    "report_html",
     "report_text",
 ]
 

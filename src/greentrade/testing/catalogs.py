@@ -54,6 +54,14 @@ ARGPARSE_TEXTS: tuple[str, ...] = (
 )
 
 
+#: The titles of the service's problem documents (greentrade.server: translated by Accept-Language).
+SERVICE_TITLES: tuple[str, ...] = (
+    "Answer too large", "Bad query parameter", "Batch timeout", "Batch too large", "Body too large", "Busy",
+    "Host not allowed", "Internal error", "Not a dossier", "Not found", "Not ready", "Request head too large",
+    "Request timeout", "Unauthorized", "Unsupported media type", "Method not allowed", "HTTP error",
+)
+
+
 def domain_dir(domain: str) -> Path:
     """The package directory of a domain (an installed, importable package)."""
     return Path(str(resources.files(domain)))
@@ -147,6 +155,8 @@ def extract(domain: str) -> Any:
             pot.add(meaning)
         for heading in ARGPARSE_TEXTS:
             pot.add(heading, locations=[("argparse", 0)])
+        for title in SERVICE_TITLES:
+            pot.add(title, locations=[("greentrade/server", 0)])
     return pot
 
 
