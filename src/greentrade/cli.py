@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("name", choices=schema_names())
     s.add_argument("--format-version", type=int, metavar="N",
                    help=_("for `report`: the schema of report format N (1 or 2; default: the current one)"))
+    s.add_argument("--bundled", action="store_true",
+                   help=_("self-contained: the schemas it refers to under $defs, every $ref inside the document"))
     r = sub.add_parser("render", help=_("render a stored report or assessment (JSON) as text or HTML, in a language"),
                        description=_("Renders the JSON of a report (greentrade validate --format json) or of an "
                                      "assessment without running the engine: greentrade render report.json "
@@ -242,6 +244,11 @@ def _main(argv: list[str]) -> int:
             if name != "report" or args.format_version not in (1, 2):
                 parser.error("--format-version applies to `schema report`, with 1 or 2")
             name = "report" if args.format_version == 2 else "report-1"
+        if args.bundled:
+            from greentrade.server._schemas import bundle  # the service's /v1/schemas form
+
+            _write(json.dumps(bundle(name), indent=2) + "\n", None)
+            return EXIT_OK
         _write(json.dumps(schema(name), indent=2) + "\n", None)
         return EXIT_OK
     from greentrade.readiness._assess import MarketError
@@ -306,7 +313,7 @@ def _validate(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
 def _text(report: dict[str, Any], opts: Options) -> str:
     from greentrade import render
 
-    return render.report_text(report)
+    return render.report_text(report, verbosity=opts.verbosity, width=opts.width, color=opts.color)
 
 
 def _render_command(args: argparse.Namespace, opts: Options) -> int:
@@ -347,7 +354,7 @@ def _render_command(args: argparse.Namespace, opts: Options) -> int:
 def _html(report: dict[str, Any], name: str) -> str:
     from greentrade import render
 
-    return render.report_html(report)
+    return render.report_html(report, source="standard input" if name == "-" else Path(name).name)
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
@@ -360,10 +367,11 @@ def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> 
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
     assessment = _named(args.dossier, lambda: assess(engine, source, markets=args.market, as_of=args.as_of))
+    name = "standard input" if args.dossier == "-" else Path(args.dossier).name
     forms: dict[str, Callable[[], str]] = {
         "json": assessment.to_json,
-        "html": lambda: render.assessment_html(assessment.to_dict(), engine.lang),
-        "text": lambda: render.assessment_text(assessment.to_dict(), engine.lang),
+        "html": lambda: render.assessment_html(assessment.to_dict(), engine.lang, source=name),
+        "text": lambda: render.assessment_text(assessment.to_dict(), engine.lang, width=opts.width, color=opts.color),
     }
     _write(forms[args.format](), args.output, protect=(args.dossier, opts.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
