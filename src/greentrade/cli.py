@@ -316,7 +316,7 @@ def _validate(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
 def _text(report: dict[str, Any], opts: Options) -> str:
     from greentrade import render
 
-    return render.report_text(report)
+    return render.report_text(report, verbosity=opts.verbosity, width=opts.width, color=opts.color)
 
 
 def _render_command(args: argparse.Namespace, opts: Options) -> int:
@@ -357,7 +357,7 @@ def _render_command(args: argparse.Namespace, opts: Options) -> int:
 def _html(report: dict[str, Any], name: str) -> str:
     from greentrade import render
 
-    return render.report_html(report)
+    return render.report_html(report, source="standard input" if name == "-" else Path(name).name)
 
 
 def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> int:
@@ -370,10 +370,11 @@ def _assess_command(engine: Engine, args: argparse.Namespace, opts: Options) -> 
     if isinstance(source, Path):  # read here, within the input limit (never a FIFO or a device)
         source = read_bytes(source, engine.max_input_bytes)
     assessment = _named(args.dossier, lambda: assess(engine, source, markets=args.market, as_of=args.as_of))
+    name = "standard input" if args.dossier == "-" else Path(args.dossier).name
     forms: dict[str, Callable[[], str]] = {
         "json": assessment.to_json,
-        "html": lambda: render.assessment_html(assessment.to_dict(), engine.lang),
-        "text": lambda: render.assessment_text(assessment.to_dict(), engine.lang),
+        "html": lambda: render.assessment_html(assessment.to_dict(), engine.lang, source=name),
+        "text": lambda: render.assessment_text(assessment.to_dict(), engine.lang, width=opts.width, color=opts.color),
     }
     _write(forms[args.format](), args.output, protect=(args.dossier, opts.config))
     return EXIT_OK if assessment.evaluated else EXIT_FINDINGS
