@@ -159,6 +159,15 @@ class SchemaValidator:
         if branch is not None:
             yield from branch.iter_errors(instance)
             return
+        # Valid input (the common case: plugin data at every engine start, configurations) is
+        # answered by the compiled validator; the reference one only explains failures (#22:
+        # plugin data was checked with python-jsonschema at every engine start).
+        if self._fast is not None:
+            try:
+                if self._fast.is_valid(instance):
+                    return
+            except Exception:  # pragma: no cover - e.g. integers beyond 64 bits: explain below
+                pass
         plan = self._failing_subtrees(instance)
         if plan is None:
             yield from self._reference.iter_errors(instance)
