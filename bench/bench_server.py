@@ -9,7 +9,11 @@ stops by itself (after the requests, or at the time limit, whichever comes first
 requests/s, p50/p99 latency, the error count (any answer but 200, or a failed connection), and,
 as the project measures performance against a baseline in the same process, the throughput per
 worker as a ratio to in-process validations per second (engine.validate + to_json, no HTTP, one
-thread; median time of 30 calls, measured just before and after each load run).
+thread; median time of 30 calls, measured just before and after each load run). Because wall
+times on a shared machine follow its load, it also prints the CPU time the service used per
+request (the server process and its workers, from /proc) against the CPU time of one
+in-process validation: `per-core-ratio` is the service's throughput per core as a fraction of
+the in-process rate, whatever else the machine runs.
 
     .venv/bin/python bench/bench_server.py [--requests 400] [--clients 1,4,16] [--workers 1]
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import socket
 import statistics
 import subprocess
@@ -48,6 +53,34 @@ def free_port() -> int:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process `pid` and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+            used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = {pid}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    return sum(used.get(p, 0.0) for p in tree)
+
+
+def in_process_cpu(engine: Engine, raw: bytes, rounds: int = 30) -> float:
+    """CPU seconds per in-process validate + to_json (the load of other processes does not count)."""
+    start = time.process_time()
+    for _ in range(rounds):
+        engine.validate(raw).to_json(indent=2)
+    return (time.process_time() - start) / rounds
 
 
 def in_process_median(engine: Engine, raw: bytes, rounds: int = 30) -> float:
@@ -144,15 +177,20 @@ def run(workers: int, args: argparse.Namespace, raw: bytes, engine: Engine) -> N
         asyncio.run(load(port, raw, 4 * workers, workers, time.monotonic() + 30))
         for clients in [int(c) for c in args.clients.split(",")]:
             before = in_process_median(engine, raw)
+            cpu_before = cpu_seconds(proc.pid)
             latencies, failures, elapsed = asyncio.run(
                 load(port, raw, args.requests, clients, time.monotonic() + args.time_limit))
+            service_cpu = (cpu_seconds(proc.pid) - cpu_before) / max(1, len(latencies))
             baseline = statistics.median([before, in_process_median(engine, raw)])
+            own_cpu = in_process_cpu(engine, raw)
             rps = len(latencies) / elapsed
             print(f"in-process validate+to_json (median before and after): {baseline * 1000:.1f} ms")
             print(f"RESULT workers={workers} clients={clients} requests={len(latencies)} failures={failures} "
                   f"req/s={rps:.1f} p50={percentile(latencies, 0.5) * 1000:.1f}ms "
                   f"p99={percentile(latencies, 0.99) * 1000:.1f}ms "
-                  f"throughput/in-process={rps * baseline / workers:.2f}x per worker", flush=True)
+                  f"throughput/in-process={rps * baseline / workers:.2f}x per worker "
+                  f"cpu/request={service_cpu * 1000:.1f}ms in-process={own_cpu * 1000:.1f}ms "
+                  f"per-core-ratio={own_cpu / service_cpu if service_cpu else 0:.2f}x", flush=True)
     finally:
         proc.terminate()
         try:

@@ -16,6 +16,7 @@ def test_bench_server_runs_and_stops_by_itself():
     )
     assert proc.returncode == 0, proc.stderr
     results = re.findall(r"^RESULT workers=1 clients=(\d+) requests=(\d+) failures=(\d+) req/s=[0-9.]+ "
-                         r"p50=[0-9.]+ms p99=[0-9.]+ms throughput/in-process=[0-9.]+x per worker$",
+                         r"p50=[0-9.]+ms p99=[0-9.]+ms throughput/in-process=[0-9.]+x per worker "
+                         r"cpu/request=[0-9.]+ms in-process=[0-9.]+ms per-core-ratio=[0-9.]+x$",
                          proc.stdout, flags=re.M)
     assert results == [("1", "12", "0"), ("4", "12", "0")], proc.stdout
