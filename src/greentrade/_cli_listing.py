@@ -43,7 +43,8 @@ def listing(engine: Engine, command: str, form: str) -> str:
     elif command == "plugins":
         lines = [f"{p['name']:<28} {p['version']:<12} {p['rules']} rule(s)" for p in data]
     elif command == "categories":
-        lines = [f"{c['id']:<28} HS {', '.join(c['hs_codes']) or '-':<16} {_cut(c['title'], 50)}" for c in data]
+        lines = [f"{c['id']:<28} HS {_cut(', '.join(c['hs_codes']) or '-', 24):<24} {_cut(c['title'], 44)}"
+                 for c in data]
     else:
         lines = _standards(data)
     return "".join(escape_controls(line) + "\n" for line in lines)

@@ -48,7 +48,9 @@ __all__ = [
     "normalize",
     "placeholders",
     "resolve",
+    "text",
     "translate",
+    "use",
 ]
 
 #: The languages greentrade ships (BCP 47 tags), English first: the source language.
@@ -171,6 +173,23 @@ def negotiate(accept_language: str | None) -> str | None:
         if lang is not None and q > 0:
             ranked.append((-q, i, lang))
     return min(ranked)[2] if ranked else None
+
+
+# -- the command line's texts -------------------------------------------------------------------------
+_CURRENT = [DEFAULT]
+
+
+def use(lang: str) -> str:
+    """Make `lang` the language of `text` (the command line sets it once per command); returns
+    the one it replaces."""
+    previous, _CURRENT[0] = _CURRENT[0], lang
+    return previous
+
+
+def text(english: str) -> str:
+    """A page or command-line text in the language `use` set (`english` without a translation)."""
+    lang = _CURRENT[0]
+    return english if lang == DEFAULT else catalog(lang).text(english)
 
 
 # -- catalogs ------------------------------------------------------------------------------------------

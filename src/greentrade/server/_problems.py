@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from greentrade.errors import DossierReadError
+from greentrade.i18n import catalog, negotiate
 from greentrade.server._openapi import PROBLEM, PROBLEM_BASE
 
 __all__ = ["ClientGone", "Problem", "dumps", "not_a_dossier", "on_http", "on_problem", "problem_response",
@@ -47,8 +48,13 @@ def dumps(data: Any) -> bytes:
 
 def problem_response(request: Request, problem: Problem) -> Response:
     request_id = request.scope.get("state", {}).get("request_id")
-    return Response(dumps(problem.body(request_id)) + b"\n",
-                    status_code=problem.status, media_type=PROBLEM, headers=problem.headers)
+    body = problem.body(request_id)
+    # The title in the language the request accepts (the detail stays as written: it names values).
+    lang = negotiate(request.headers.get("accept-language")) or "en"
+    if lang != "en":
+        body["title"] = catalog(lang).text(problem.title)
+    return Response(dumps(body) + b"\n", status_code=problem.status, media_type=PROBLEM,
+                    headers={**problem.headers, "Content-Language": lang})
 
 
 async def on_problem(request: Request, exc: Exception) -> Response:

@@ -19,16 +19,19 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from greentrade import i18n
 from greentrade._version import __version__
 from greentrade.engine._budget import Cancelled, cancel_check
 from greentrade.engine._engine import Engine
 from greentrade.io._load import DossierReadError, parse_date
 from greentrade.io._schemas import schema_names
 from greentrade.readiness._assess import MarketError, assess
+from greentrade.render import localize_assessment
 from greentrade.rules._report import Report
 from greentrade.server._admission import Admission, QueueFull, QueueTimeout
 from greentrade.server._openapi import JSONL, JSONL_TYPES, METRICS, document, listings
@@ -93,11 +96,11 @@ class Service:
                        f"{what} within the request time budget of {self.settings.request_timeout:g} s",
                        headers={"Connection": "close"}, limit=self.settings.request_timeout)
 
-    @staticmethod
-    def language(_request: Request) -> str:
-        """The language of the answer's texts. Accept-Language negotiation belongs here (the
-        reports are rendered in English for now)."""
-        return "en"
+    def language(self, request: Request) -> str:
+        """The language of the answer's texts: the shipped one the request's Accept-Language
+        prefers (greentrade.i18n.negotiate), else the engine's (``[greentrade] lang``); the
+        answer says it in Content-Language."""
+        return i18n.negotiate(request.headers.get("accept-language")) or self.engine.lang
 
     # -- the request's parts
     @staticmethod
@@ -249,16 +252,19 @@ class Service:
         as_of = self.as_of(self.query(request, ["as_of"]))
         self.require_media(request, ["application/json"])
 
+        lang = self.language(request)
+
         def work(body: bytes) -> bytes:
             try:
                 report = self.engine.validate(body, as_of=as_of)
             except DossierReadError as exc:
                 raise not_a_dossier(exc) from None
-            out = report.to_json(indent=2).encode("utf-8")
+            out = attrs.evolve(report, lang=lang).to_json(indent=2).encode("utf-8")
             self._validated(request, report, as_of)
             return out
 
-        return Response(await self.evaluate(request, work), media_type="application/json")
+        return Response(await self.evaluate(request, work), media_type="application/json",
+                        headers={"Content-Language": lang})
 
     async def assess(self, request: Request) -> Response:
         params = self.query(request, ["as_of", "market"], repeated=["market"])
@@ -266,15 +272,20 @@ class Service:
         markets = params.get("market")
         self.require_media(request, ["application/json"])
 
+        lang = self.language(request)
+
         def work(body: bytes) -> bytes:
             try:
-                return assess(self.engine, body, markets=markets, as_of=as_of).to_json().encode("utf-8")
+                done = assess(self.engine, body, markets=markets, as_of=as_of)
+                return (json.dumps(localize_assessment(done.to_dict(), lang), indent=2, ensure_ascii=False)
+                        + "\n").encode("utf-8")
             except DossierReadError as exc:
                 raise not_a_dossier(exc) from None
             except MarketError as exc:
                 raise Problem(400, "bad-parameter", "Bad query parameter", str(exc), parameter="market") from None
 
-        return Response(await self.evaluate(request, work), media_type="application/json")
+        return Response(await self.evaluate(request, work), media_type="application/json",
+                        headers={"Content-Language": lang})
 
     async def validate_batch(self, request: Request) -> Response:
         as_of = self.as_of(self.query(request, ["as_of"]))
@@ -287,7 +298,8 @@ class Service:
         if len(lines) > limit:
             raise Problem(413, "too-many-lines", "Batch too large",
                           f"the batch has {len(lines)} dossiers, more than the limit of {limit}", limit=limit)
-        return _ClosingStream(self._batch(request, lines, as_of), media_type=JSONL)
+        return _ClosingStream(self._batch(request, lines, as_of), media_type=JSONL,
+                              headers={"Content-Language": self.language(request)})
 
     async def _batch(self, request: Request, lines: list[tuple[int, bytes]],
                      as_of: dt.date | None) -> AsyncIterator[bytes]:
@@ -331,7 +343,7 @@ class Service:
             problem = not_a_dossier(exc)
             problem.extra["line"] = number
             return dumps(problem.body()) + b"\n"
-        out = report.to_json().encode("utf-8")
+        out = attrs.evolve(report, lang=self.language(request)).to_json().encode("utf-8")
         self._validated(request, report, as_of, line=number)
         return out
 

@@ -47,20 +47,39 @@ STATUS_WORDS: tuple[str, ...] = (
 )
 
 
+#: argparse's own texts of a help page (translated through its module's `_`, see greentrade.cli).
+ARGPARSE_TEXTS: tuple[str, ...] = (
+    "usage: ", "positional arguments", "options", "show this help message and exit",
+    "show program's version number and exit", "the following arguments are required: %s",
+)
+
+
+#: The titles of the service's problem documents (greentrade.server: translated by Accept-Language).
+SERVICE_TITLES: tuple[str, ...] = (
+    "Answer too large", "Bad query parameter", "Batch timeout", "Batch too large", "Body too large", "Busy",
+    "Host not allowed", "Internal error", "Not a dossier", "Not found", "Not ready", "Request head too large",
+    "Request timeout", "Unauthorized", "Unsupported media type", "Method not allowed", "HTTP error",
+)
+
+
 def domain_dir(domain: str) -> Path:
     """The package directory of a domain (an installed, importable package)."""
     return Path(str(resources.files(domain)))
 
 
-def _python_messages(root: Path) -> Iterator[tuple[str, str, str, int]]:
-    """(id, English template, file, line) of each ``msg`` call under `root`."""
+def _python_messages(root: Path) -> Iterator[tuple[str | None, str, str, int]]:
+    """(id, English template, file, line) of each ``msg`` call under `root`, and (None, text,
+    file, line) of each ``_("text")`` call (the command line's texts, `greentrade.i18n.text`)."""
     from babel.messages.extract import extract_python
 
     for path in sorted(root.rglob("*.py")):
         with path.open("rb") as fp:
             for lineno, func, args, _comments in extract_python(fp, KEYWORDS, [], {}):
+                where = str(path.relative_to(root.parent))
                 if func == "msg" and isinstance(args, tuple) and len(args) >= 2 and args[0] and args[1]:
-                    yield args[0], args[1], str(path.relative_to(root.parent)), lineno
+                    yield args[0], args[1], where, lineno
+                elif func == "_" and isinstance(args, str) and args:
+                    yield None, args, where, lineno
 
 
 def _template_texts(root: Path) -> Iterator[tuple[str | tuple[str, str], str, int]]:
@@ -119,7 +138,10 @@ def extract(domain: str) -> Any:
     root = domain_dir(domain)
     pot = Catalog(project=domain, version="1", fuzzy=False)
     for mid, template, where, lineno in _python_messages(root):
-        pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
+        if mid is None:
+            pot.add(template, locations=[(where, lineno)])
+        else:
+            pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
     for rid, text in _rule_texts(domain):
         pot.add(text, context=rid)
     if domain == "greentrade":
@@ -131,6 +153,10 @@ def extract(domain: str) -> Any:
             pot.add(page, locations=[(where, lineno)], flags=("python-format",))
         for meaning in STATUS_MEANING.values():
             pot.add(meaning)
+        for heading in ARGPARSE_TEXTS:
+            pot.add(heading, locations=[("argparse", 0)])
+        for title in SERVICE_TITLES:
+            pot.add(title, locations=[("greentrade/server", 0)])
     return pot
 
 
