@@ -125,3 +125,17 @@ def test_text_and_html_show_the_assumptions_under_their_outcome():
     assert text.index("\nOutcomes\n") < text.index("rests on DEMO-001")  # under the outcomes
     html = report.to_html()
     assert "rests on DEMO-001 (basis: inferred): the issuer&#x27;s accreditation" in html
+
+
+def test_the_report_schema_is_self_contained():
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for v in node.values():
+                yield from refs(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from refs(v)
+
+    assert all(r.startswith("#/$defs/") for r in refs(schema("report")))
