@@ -43,6 +43,7 @@ __all__ = [
     "Message",
     "catalog",
     "from_environment",
+    "join",
     "msg",
     "negotiate",
     "normalize",
@@ -67,6 +68,8 @@ ArgValue = str | int | float | bool
 
 
 def _arg(value: Any) -> ArgValue:
+    if isinstance(value, Message):  # a part of the text: translated with it (in-process; JSON keeps its text)
+        return value
     if isinstance(value, str | int | float | bool):
         return value if type(value) in (str, int, float, bool) else str(value)
     if isinstance(value, dt.date):
@@ -94,7 +97,38 @@ class Message(str):
 
     def translated(self, lang: str) -> str:
         """The text in `lang` (the English text when the catalogs have no translation)."""
+        if lang == DEFAULT:
+            return str(self)
         return translate(self.id, self.args, lang, default=str(self)) or str(self)
+
+
+class _Joined(Message):
+    """Messages joined by a separator, each translated on its own (`join`)."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Iterable[str], sep: str) -> _Joined:
+        items = tuple(parts)
+        self = str.__new__(cls, sep.join(items))
+        self.id, self.template, self.args = "", "", {}
+        self.parts, self.sep = items, sep
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Joined, (self.parts, self.sep))
+
+    def translated(self, lang: str) -> str:
+        sep = self.sep.translated(lang) if isinstance(self.sep, Message) else self.sep
+        return sep.join(p.translated(lang) if isinstance(p, Message) else p for p in self.parts)
+
+
+def join(parts: Iterable[str], sep: str = "; ") -> Message:
+    """Texts (`msg` messages or plain text) joined by `sep`, as one argument of another message:
+    each part is translated with the message that holds it, and so is `sep` when it is a message
+    (``join(designators, msg("list.or", " or "))``). A report stored as JSON keeps the joined
+    text: re-rendered in another language, such a part stays as written."""
+    return _Joined(parts, sep)
 
 
 def msg(id: str, template: str, /, **args: Any) -> Message:
@@ -282,14 +316,15 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
-            return english.format_map(args)
+            return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
         except (KeyError, IndexError, ValueError, AttributeError):
             return default
     template = catalog(lang).template(id, args)
     if template is None:
         return default
+    values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
     try:
-        return format_template(template, args, lang)
+        return format_template(template, values, lang)
     except (KeyError, IndexError, ValueError, AttributeError):
         return default
 

@@ -41,11 +41,13 @@ STATUS_WORDS: tuple[str, ...] = (
     # readiness: cell statuses, program cells, requirement levels and standing, gap kinds
     "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed",
     "required", "preferred", "law", "published-pilot", "common-practice",
-    "missing-document", "product-mismatch", "wrong-standard", "wrong-edition", "wrong-method",
-    "unrecognized-issuer", "not-valid", "spec-unknown", "undated-standard", "application-date-unknown",
-    "wrong-declaration",
-)
+)  # and the gap kinds of the readiness assessment (readiness GAP_KINDS)
 
+
+#: The document types (dossier schema), as the readiness gaps name them (``doctype.<type>``).
+DOCUMENT_TYPES: tuple[str, ...] = (
+    "carbon-footprint-declaration", "certificate", "epd", "test-report", "factory-audit", "declaration-of-conformity",
+)
 
 #: argparse's own texts of a help page (translated through its module's `_`, see greentrade.cli).
 ARGPARSE_TEXTS: tuple[str, ...] = (
@@ -145,10 +147,12 @@ def extract(domain: str) -> Any:
     for rid, text in _rule_texts(domain):
         pot.add(text, context=rid)
     if domain == "greentrade":
-        from greentrade.readiness._values import STATUS_MEANING
+        from greentrade.readiness._values import GAP_KINDS, STATUS_MEANING
 
-        for word in STATUS_WORDS:
+        for word in dict.fromkeys((*STATUS_WORDS, *GAP_KINDS)):
             pot.add(word, context=f"status.{word}")
+        for kind in DOCUMENT_TYPES:
+            pot.add(kind, context=f"doctype.{kind}")
         for page, where, lineno in _template_texts(root):
             pot.add(page, locations=[(where, lineno)], flags=("python-format",))
         for meaning in STATUS_MEANING.values():
