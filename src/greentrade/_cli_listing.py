@@ -50,7 +50,8 @@ def listing(engine: Engine, command: str, form: str) -> str:
             lines.append(f"{p['name']:<28} {p['version']:<12} {p['rules']} rule(s)")
             lines.extend(f"  refused: {_cut(f, 200)}" for f in p.get("faults", ()))
     elif command == "categories":
-        lines = [f"{c['id']:<28} HS {', '.join(c['hs_codes']) or '-':<16} {_cut(c['title'], 50)}" for c in data]
+        lines = [f"{c['id']:<28} HS {_cut(', '.join(c['hs_codes']) or '-', 24):<24} {_cut(c['title'], 44)}"
+                 for c in data]
     else:
         lines = _standards(data)
     return "".join(escape_controls(line) + "\n" for line in lines)

@@ -36,6 +36,10 @@ def register(sub: Any) -> None:
     i.add_argument("--country", metavar="CC", help="ISO 3166-1 country of the footprints' and EPDs' holders")
     i.add_argument("--issuer", metavar="NAME", help="issuer of the imported documents (a party of that name)")
     i.add_argument("-o", "--output", metavar="FILE", help="write the dossier here instead of stdout")
+    i.add_argument("--notes-format", choices=("text", "json"), default="text",
+                   help="the notes and summary on standard error as text (default) or as one JSON object")
+    i.add_argument("--notes", metavar="FILE", dest="notes_file",
+                   help="also write the notes and summary as JSON to this file (for hosts that import in bulk)")
     i.add_argument("--config", metavar="FILE", dest="sub_config", help="host configuration (TOML)")
     m = sub.add_parser("migrate", help="rewrite a format-1 dossier as format 2 (checked; notes on stderr)")
     m.add_argument("dossier", metavar="DOSSIER.json")
@@ -123,7 +127,7 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
     result = importers()[args.format](*documents, options=options)
     notes = list(result.notes)
     dossier = result.dossier
-    if args.into:
+    if args.into and result.ok:
         try:
             base, _ = read(Path(args.into), engine.max_input_bytes)
             dossier, merged = merge(base, dossier)
@@ -136,14 +140,45 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
                 print(f"  {p}", file=sys.stderr)
             return EXIT_FINDINGS
         notes += merged
-    for n in notes:
-        print(str(n), file=sys.stderr)
-    lost = sum(1 for n in notes if n.code == "GT-IMPORT-001")
-    print(f"greentrade import: {len(dossier.get('documents', []))} document(s), {len(dossier.get('products', []))} "
-          f"product(s), {len(dossier.get('parties', []))} party(ies); {lost} source field(s) without a home"
-          f"{' (lossless)' if not lost else ''}", file=sys.stderr)
+    summary = _summary(result, notes, len(args.files), bool(args.into))
+    _report_notes(notes, summary, args)
     if not result.ok:
-        print("greentrade: nothing written: a file could not be imported (errors above)", file=sys.stderr)
         return EXIT_FINDINGS
     _write(json.dumps(dossier, indent=2, ensure_ascii=False) + "\n", args.output, protect=args.files)
     return EXIT_OK
+
+
+def _summary(result: Any, notes: list[Any], files: int, into: bool) -> dict[str, Any]:
+    """What this command imported (not the merged dossier): counts, losses, whether it was lossless."""
+    lost = sum(1 for n in notes if n.code == "GT-IMPORT-001")
+    rejected = sum(1 for n in notes if n.code in ("GT-IMPORT-002", "GT-IMPORT-004"))
+    return {"files": files, **result.counts(), "given_twice": result.duplicates, "without_home": lost,
+            "rejected": rejected, "ok": result.ok, "lossless": result.lossless, "written": result.ok,
+            "merged_into_dossier": into and result.ok}
+
+
+def _summary_text(s: dict[str, Any]) -> str:
+    text = (f"greentrade import: imported {s['documents']} document(s), {s['products']} product(s), "
+            f"{s['parties']} party(ies) from {s['files']} file(s)")
+    if s["given_twice"]:
+        text += f" ({s['given_twice']} given twice: merged)"
+    text += f"; {s['without_home']} source field(s) without a home, {s['rejected']} value(s) not imported"
+    if s["lossless"]:
+        text += " (lossless)"
+    return text
+
+
+def _report_notes(notes: list[Any], summary: dict[str, Any], args: argparse.Namespace) -> None:
+    import json
+
+    data = {"notes": [n.to_dict() for n in notes], "summary": summary}
+    if args.notes_file:
+        write_atomic(args.notes_file, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    if args.notes_format == "json":
+        print(json.dumps(data, ensure_ascii=False), file=sys.stderr)
+        return
+    for n in notes:
+        print(str(n), file=sys.stderr)
+    print(_summary_text(summary), file=sys.stderr)
+    if not summary["ok"]:
+        print("greentrade: nothing written: a file could not be imported (errors above)", file=sys.stderr)

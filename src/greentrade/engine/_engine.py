@@ -79,6 +79,8 @@ class Engine:
         #: `lang`, else ``[greentrade] lang``, else English. One not shipped is English, and
         #: `lang_note` says so.
         self.lang, self.lang_note = i18n.resolve(lang if lang is not None else section.get("lang"))
+        #: Whether the language was chosen (by `lang` or the configuration), not the default.
+        self.lang_chosen = lang is not None or bool(section.get("lang"))
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
         budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
                                                                                     DEFAULT_RULE_BUDGET)

@@ -78,6 +78,13 @@ ENGINE_RULES: dict[str, Rule] = {
             remediation=("Report it to the plugin's authors: what it uses still works in this release and is "
                          "removed in a later one (docs/compatibility.md)."),
         ),
+        Rule(
+            id="GT-ENGINE-010", title="A dossier has shipments to judge", severity=Severity.INFO,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data", basis="stated",
+            remediation=("Attach the documents to a shipment (docs/import.md shows the path: import, attach, "
+                         "validate), or import into a dossier that has shipments with `greentrade import ... "
+                         "--into DOSSIER`, and validate again."),
+        ),
     )
 }
 

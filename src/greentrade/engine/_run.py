@@ -12,7 +12,7 @@ import attrs
 
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
-from greentrade.engine._budget import Budget, RuleTimeout
+from greentrade.engine._budget import Budget, RuleTimeout, raise_if_cancelled
 from greentrade.engine._collect import Contributions
 from greentrade.engine._faults import engine_finding, exc_summary, omission
 from greentrade.errors import PluginError
@@ -31,6 +31,7 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
              assumptions: str = "state") -> tuple[bool, list[Outcome], list[Finding]]:
     """Run the rules on a loaded dossier: (whether it was evaluated, outcomes, findings).
     A dossier with data errors is not evaluated: its findings are the reader's and the engine's."""
+    raise_if_cancelled()
     found = Bounded()
     found.extend(load_faults)
     found.extend(c.faults)
@@ -53,6 +54,11 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
             dossier_findings = run.dossier_rules({(o.program, o.subject): o for o in outcomes})
             found.extend(dossier_findings)
             outcomes = _with_dossier_findings(outcomes, dossier_findings)
+        if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
+            found.append(engine_finding(
+                "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
+                "a shipment or merge them into a dossier with shipments (greentrade import --into DOSSIER), see "
+                "docs/import.md", effect=Effect.NOTE))
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
@@ -97,6 +103,7 @@ class Run:
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
         """The findings of one call of `rule`; every fault of the rule (an exception, a bad
         hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
+        raise_if_cancelled()  # the host's cancellation (the service's gone client) ends the run here
         budget = self.budget
         if rule.id in budget.exhausted:
             return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "

@@ -43,12 +43,15 @@ __all__ = [
     "Message",
     "catalog",
     "from_environment",
+    "join",
     "msg",
     "negotiate",
     "normalize",
     "placeholders",
     "resolve",
+    "text",
     "translate",
+    "use",
 ]
 
 #: The languages greentrade ships (BCP 47 tags), English first: the source language.
@@ -65,6 +68,8 @@ ArgValue = str | int | float | bool
 
 
 def _arg(value: Any) -> ArgValue:
+    if isinstance(value, Message):  # a part of the text: translated with it (in-process; JSON keeps its text)
+        return value
     if isinstance(value, str | int | float | bool):
         return value if type(value) in (str, int, float, bool) else str(value)
     if isinstance(value, dt.date):
@@ -92,7 +97,38 @@ class Message(str):
 
     def translated(self, lang: str) -> str:
         """The text in `lang` (the English text when the catalogs have no translation)."""
+        if lang == DEFAULT:
+            return str(self)
         return translate(self.id, self.args, lang, default=str(self)) or str(self)
+
+
+class _Joined(Message):
+    """Messages joined by a separator, each translated on its own (`join`)."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Iterable[str], sep: str) -> _Joined:
+        items = tuple(parts)
+        self = str.__new__(cls, sep.join(items))
+        self.id, self.template, self.args = "", "", {}
+        self.parts, self.sep = items, sep
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Joined, (self.parts, self.sep))
+
+    def translated(self, lang: str) -> str:
+        sep = self.sep.translated(lang) if isinstance(self.sep, Message) else self.sep
+        return sep.join(p.translated(lang) if isinstance(p, Message) else p for p in self.parts)
+
+
+def join(parts: Iterable[str], sep: str = "; ") -> Message:
+    """Texts (`msg` messages or plain text) joined by `sep`, as one argument of another message:
+    each part is translated with the message that holds it, and so is `sep` when it is a message
+    (``join(designators, msg("list.or", " or "))``). A report stored as JSON keeps the joined
+    text: re-rendered in another language, such a part stays as written."""
+    return _Joined(parts, sep)
 
 
 def msg(id: str, template: str, /, **args: Any) -> Message:
@@ -171,6 +207,23 @@ def negotiate(accept_language: str | None) -> str | None:
         if lang is not None and q > 0:
             ranked.append((-q, i, lang))
     return min(ranked)[2] if ranked else None
+
+
+# -- the command line's texts -------------------------------------------------------------------------
+_CURRENT = [DEFAULT]
+
+
+def use(lang: str) -> str:
+    """Make `lang` the language of `text` (the command line sets it once per command); returns
+    the one it replaces."""
+    previous, _CURRENT[0] = _CURRENT[0], lang
+    return previous
+
+
+def text(english: str) -> str:
+    """A page or command-line text in the language `use` set (`english` without a translation)."""
+    lang = _CURRENT[0]
+    return english if lang == DEFAULT else catalog(lang).text(english)
 
 
 # -- catalogs ------------------------------------------------------------------------------------------
@@ -263,14 +316,15 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
-            return english.format_map(args)
+            return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
         except (KeyError, IndexError, ValueError, AttributeError):
             return default
     template = catalog(lang).template(id, args)
     if template is None:
         return default
+    values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
     try:
-        return format_template(template, args, lang)
+        return format_template(template, values, lang)
     except (KeyError, IndexError, ValueError, AttributeError):
         return default
 

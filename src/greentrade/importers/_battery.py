@@ -14,6 +14,7 @@ from typing import Any
 
 from greentrade.importers._base import ImportError_, ImportNote, Source, bundled_schema, schema_notes
 from greentrade.importers._builder import Builder, identifiers_from
+from greentrade.importers._detect import refusal
 
 __all__ = ["map_batterypass"]
 
@@ -26,13 +27,16 @@ _GPI_KEYS = {"productIdentifier", "batteryPassportIdentifier", "manufacturerInfo
 def map_batterypass(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
     data = src.at(root)
     if not isinstance(data, Mapping):
-        raise ImportError_(f"{src.file}: not a Battery Pass aspect (not an object)")
+        raise ImportError_("not a Battery Pass aspect (not an object)")
+    other = refusal(data, "batterypass")
+    if other:
+        raise ImportError_(other)
     if _GPI_KEYS & set(data):
         _general(src, root, b, products)
     elif _CF_KEYS & set(data):
         _carbon(src, root, b, products)
     else:
-        raise ImportError_(f"{src.file}: not a Battery Pass carbon-footprint or general-product-information aspect")
+        raise ImportError_("not a Battery Pass carbon-footprint or general-product-information aspect")
 
 
 def _general(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
@@ -69,7 +73,8 @@ def _carbon(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
             sp: Path_ = [*root, "carbonFootprintPerLifecycleStage", i]
             value = src.number([*sp, "carbonFootprint"])
             if value is not None and isinstance(item.get("lifecycleStage"), str):
-                stages.append({"stage": src.take([*sp, "lifecycleStage"]), "kg_co2e": value})
+                # the stages share the battery's footprint per kWh (the schema's description): same unit
+                stages.append({"stage": src.take([*sp, "lifecycleStage"]), "kg_co2e_per_kwh": value})
             elif value is None:
                 src.mark([*sp, "lifecycleStage"])  # its value was rejected: the stage name goes with it
     battery = {

@@ -37,10 +37,6 @@ class _Constant(Exception):
     pass
 
 
-class _HugeInt(Exception):
-    pass
-
-
 class _HugeFloat(Exception):
     pass
 
@@ -56,11 +52,8 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def _parse_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:  # Python's limit on integer digits
-        raise _HugeInt(text) from None
+#: Python's message when an integer has more digits than its limit allows.
+_DIGITS = re.compile(r"value has ([0-9]+) digits")
 
 
 # A JSON string, or (group 1) the token looked for; strings are skipped so that text inside them
@@ -162,19 +155,24 @@ def _decode(raw: bytes, utf16: bool) -> str:
 
 def _parse(text: str, duplicates: _Duplicates) -> Any:
     try:
+        # Integers are parsed by the C scanner itself (a parse_int hook cost a Python call per
+        # number, #22); Python's limit on integer digits still refuses a huge one (ValueError).
         data = json.loads(text, parse_constant=_no_constant, parse_float=_parse_float,
-                          parse_int=_parse_int, object_pairs_hook=duplicates)
+                          object_pairs_hook=duplicates)
     except json.JSONDecodeError as exc:
         raise _Unreadable(f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        m = _DIGITS.search(str(exc))
+        if m is None:
+            raise
+        digits = int(m[1])
+        raise _Unreadable(f"not readable: {_position(text, r'-?[0-9]{' + str(digits) + '}')}: "
+                          f"an integer with {digits} digits is too large") from None
     except RecursionError:
         raise _Unreadable("not readable: JSON nested too deeply") from None
     except _Constant as exc:
         raise _Unreadable(f"not valid JSON: {_position(text, re.escape(str(exc)))}: "
                           f"{exc} is not a JSON number") from None
-    except _HugeInt as exc:
-        digits = len(str(exc).lstrip("-"))
-        raise _Unreadable(f"not readable: {_position(text, r'-?[0-9]{' + str(digits) + '}')}: "
-                          f"an integer with {digits} digits is too large") from None
     except _HugeFloat as exc:
         raise _Unreadable(f"not readable: {_position(text, re.escape(str(exc)))}: the number "
                           f"{clip(str(exc))} is too large for a quantity") from None

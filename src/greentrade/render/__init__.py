@@ -32,13 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
 from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, resolve, translate
+from greentrade.render import _layout
 from greentrade.render._localize import localize_assessment, localize_report, report_lang
 
 if TYPE_CHECKING:
     import jinja2
 
 __all__ = [
-    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_report", "report_html",
+    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_assessment", "localize_report",
+    "report_html",
     "report_text",
 ]
 
@@ -66,30 +68,40 @@ def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def report_text(report: Mapping[str, Any], lang: str | None = None) -> str:
+def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity: int = 0, width: int = 100,
+                color: bool = False) -> str:
     """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal, in
-    `lang` (default: the language the report was written in, its ``lang``)."""
+    `lang` (default: the language the report was written in, its ``lang``): the date, the outcome
+    summary per program and status, then errors and warnings (`verbosity` -1: errors only; 1: info
+    findings too, otherwise counted), each source once in a numbered list at the end. Lines wrap
+    at `width` columns; `color` adds ANSI colours. Takes report/2 and, for one release, report/1."""
     lang = _lang(lang, report)
-    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)))
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)),
+                   verbosity=verbosity, width=width, color=color)
 
 
-def assessment_text(assessment: Mapping[str, Any], lang: str | None = None) -> str:
-    """The text form of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
+def assessment_text(assessment: Mapping[str, Any], lang: str | None = None, *, width: int = 100,
+                    color: bool = False) -> str:
+    """The text form of an assessment (the dict of `Assessment.to_dict()`), in `lang`; lines fit
+    `width` columns (the matrix becomes a block per product when it would not)."""
     lang = _lang(lang, None)
-    return _render("assessment.txt", "terminal", lang, a=localize_assessment(assessment, lang))
+    return _render("assessment.txt", "terminal", lang, a=localize_assessment(assessment, lang), width=width,
+                   color=color)
 
 
-def report_html(report: Mapping[str, Any], lang: str | None = None) -> str:
+def report_html(report: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
-    an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``)."""
+    an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``). `source` names
+    the input (its file name) in the page's title."""
     lang = _lang(lang, report)
-    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)))
+    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
+                   source=source)
 
 
-def assessment_html(assessment: Mapping[str, Any], lang: str | None = None) -> str:
+def assessment_html(assessment: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
     lang = _lang(lang, None)
-    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang))
+    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
@@ -134,12 +146,11 @@ def _padded(rows: Sequence[Sequence[str]], wide: bool = False) -> list[str]:
 
 def _matrix_rows(a: Mapping[str, Any], status: Callable[[str], str] = str,
                  head: tuple[str, str] = ("product", "category")) -> list[list[str]]:
-    """The readiness matrix: a header, then per product its market statuses and, per program, the
-    status of each shipment carrying it."""
+    """The readiness matrix: a header, then per product its market statuses and, per program, its
+    status over the shipments carrying it (``mixed`` when they differ; the details follow)."""
     rows = [[*head, *(m["id"] for m in a["markets"]), *(p["id"] for p in a["programs"])]]
     for row in a["products"]:
-        programs = [", ".join(f"{s['shipment']}:{status(s['status'])}" for s in p["shipments"])
-                    or status("no-shipment") for p in row["programs"]]
+        programs = [status(p["status"]) if p["shipments"] else status("no-shipment") for p in row["programs"]]
         rows.append([f"{row['product']} {row['model']}", row["category"],
                      *(status(c["status"]) for c in row["cells"]), *programs])
     return rows
@@ -165,6 +176,8 @@ def _html_value(value: Any) -> Any:
 
 
 def _terminal_value(value: Any) -> str:
+    if isinstance(value, _layout.Styled):
+        return value  # escaped (and coloured) by a filter of _layout
     return escape_controls(str(value), keep_newlines=False)
 
 
@@ -234,8 +247,13 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
     env.filters.update(ljust=lambda s, width: _ljust(s, width, wide), plugin_list=_plugin_list,
                        citation=citation_text, padded=lambda rows: _padded(rows, wide), status=texts.status,
                        date=texts.date, number=texts.number, plain=lambda v: f"{v}")
+    env.filters.update(wrap=_layout.wrap, paint=_layout.paint, code=_layout.code_spans)
     env.globals.update(matrix_rows=_matrix_rows, shipment_outcomes=_shipment_outcomes, sources=_sources,
-                       lang=lang, rtl=lang in RTL, status=texts.status)
+                       lang=lang, rtl=lang in RTL, status=texts.status, summary=_layout.outcome_summary,
+                       numbered_sources=lambda findings: _layout.Sources(findings, citation_text),
+                       shown=_layout.Shown, cells_summary=_layout.cells_summary,
+                       matrix_lines=lambda rows, width: _layout.matrix_lines(
+                           rows, width, lambda r: _padded(r, wide), _width if wide else len))
     return env
 
 

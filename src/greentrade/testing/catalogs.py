@@ -41,9 +41,26 @@ STATUS_WORDS: tuple[str, ...] = (
     # readiness: cell statuses, program cells, requirement levels and standing, gap kinds
     "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed",
     "required", "preferred", "law", "published-pilot", "common-practice",
-    "missing-document", "product-mismatch", "wrong-standard", "wrong-edition", "wrong-method",
-    "unrecognized-issuer", "not-valid", "spec-unknown", "undated-standard", "application-date-unknown",
-    "wrong-declaration",
+)  # and the gap kinds of the readiness assessment (readiness GAP_KINDS)
+
+
+#: The document types (dossier schema), as the readiness gaps name them (``doctype.<type>``).
+DOCUMENT_TYPES: tuple[str, ...] = (
+    "carbon-footprint-declaration", "certificate", "epd", "test-report", "factory-audit", "declaration-of-conformity",
+)
+
+#: argparse's own texts of a help page (translated through its module's `_`, see greentrade.cli).
+ARGPARSE_TEXTS: tuple[str, ...] = (
+    "usage: ", "positional arguments", "options", "show this help message and exit",
+    "show program's version number and exit", "the following arguments are required: %s",
+)
+
+
+#: The titles of the service's problem documents (greentrade.server: translated by Accept-Language).
+SERVICE_TITLES: tuple[str, ...] = (
+    "Answer too large", "Bad query parameter", "Batch timeout", "Batch too large", "Body too large", "Busy",
+    "Host not allowed", "Internal error", "Not a dossier", "Not found", "Not ready", "Request head too large",
+    "Request timeout", "Unauthorized", "Unsupported media type", "Method not allowed", "HTTP error",
 )
 
 
@@ -52,15 +69,19 @@ def domain_dir(domain: str) -> Path:
     return Path(str(resources.files(domain)))
 
 
-def _python_messages(root: Path) -> Iterator[tuple[str, str, str, int]]:
-    """(id, English template, file, line) of each ``msg`` call under `root`."""
+def _python_messages(root: Path) -> Iterator[tuple[str | None, str, str, int]]:
+    """(id, English template, file, line) of each ``msg`` call under `root`, and (None, text,
+    file, line) of each ``_("text")`` call (the command line's texts, `greentrade.i18n.text`)."""
     from babel.messages.extract import extract_python
 
     for path in sorted(root.rglob("*.py")):
         with path.open("rb") as fp:
             for lineno, func, args, _comments in extract_python(fp, KEYWORDS, [], {}):
+                where = str(path.relative_to(root.parent))
                 if func == "msg" and isinstance(args, tuple) and len(args) >= 2 and args[0] and args[1]:
-                    yield args[0], args[1], str(path.relative_to(root.parent)), lineno
+                    yield args[0], args[1], where, lineno
+                elif func == "_" and isinstance(args, str) and args:
+                    yield None, args, where, lineno
 
 
 def _template_texts(root: Path) -> Iterator[tuple[str | tuple[str, str], str, int]]:
@@ -119,18 +140,27 @@ def extract(domain: str) -> Any:
     root = domain_dir(domain)
     pot = Catalog(project=domain, version="1", fuzzy=False)
     for mid, template, where, lineno in _python_messages(root):
-        pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
+        if mid is None:
+            pot.add(template, locations=[(where, lineno)])
+        else:
+            pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
     for rid, text in _rule_texts(domain):
         pot.add(text, context=rid)
     if domain == "greentrade":
-        from greentrade.readiness._values import STATUS_MEANING
+        from greentrade.readiness._values import GAP_KINDS, STATUS_MEANING
 
-        for word in STATUS_WORDS:
+        for word in dict.fromkeys((*STATUS_WORDS, *GAP_KINDS)):
             pot.add(word, context=f"status.{word}")
+        for kind in DOCUMENT_TYPES:
+            pot.add(kind, context=f"doctype.{kind}")
         for page, where, lineno in _template_texts(root):
             pot.add(page, locations=[(where, lineno)], flags=("python-format",))
         for meaning in STATUS_MEANING.values():
             pot.add(meaning)
+        for heading in ARGPARSE_TEXTS:
+            pot.add(heading, locations=[("argparse", 0)])
+        for title in SERVICE_TITLES:
+            pot.add(title, locations=[("greentrade/server", 0)])
     return pot
 
 
