@@ -184,7 +184,7 @@ def test_an_installed_plugin_left_out_is_named(tmp_path: Path) -> None:
 
 
 def test_plugins_shows_refused_contributions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def engine(_config: Any) -> Engine:
+    def engine(*_args: Any) -> Engine:
         e = Engine()
         e.register(_plugin(OK, _rule("MINI-002", lambda ctx: (), role="Check")), name="mini")
         return e
