@@ -163,6 +163,9 @@ def _openapi(node: Any, current: str, ref: Callable[[str, str], str]) -> Any:
     if isinstance(node, Mapping):
         if "if" in node:
             node = _branches(node, current, ref)
+        values = [node["const"]] if "const" in node else node.get("enum")
+        if "type" not in node and isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            node = {"type": "string", **node}  # generators type a const or an enum by its `type`
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
