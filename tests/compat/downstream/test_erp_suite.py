@@ -11,11 +11,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import greentrade.testing.strategies as gts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import greentrade
+import greentrade.testing.strategies as gts
 from greentrade import Engine, Severity, Status
 from greentrade.testing import (
     assert_valid_report,
