@@ -78,8 +78,10 @@ class Builder:
         for r in roles:
             if r not in p.setdefault("roles", []):
                 p["roles"].append(r)
+        have = {(i["scheme"], i["value"]) for i in p.setdefault("identifiers", [])}
         for i in idents:
-            if i not in p.setdefault("identifiers", []):
+            if (i["scheme"], i["value"]) not in have:
+                have.add((i["scheme"], i["value"]))
                 p["identifiers"].append(i)
         if source and "source" not in p:
             p["source"] = source
