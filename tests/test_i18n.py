@@ -230,3 +230,28 @@ def test_the_command_line_speaks_the_language_asked_for(
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "usage:" in capsys.readouterr().out  # argparse's own texts are restored after a command
+
+
+I18N_GOLDEN = GOLDEN / "i18n"
+I18N_CASES = ("cn-expired", "statuses")
+I18N_FORMS = {
+    "report.txt": ("report.json", render.report_text), "report.html": ("report.json", render.report_html),
+    "assessment.txt": ("assessment.json", render.assessment_text),
+    "assessment.html": ("assessment.json", render.assessment_html),
+}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.SHIPPED if lang != "en"])
+@pytest.mark.parametrize("case", I18N_CASES)
+def test_golden_pages_per_language(case: str, lang: str) -> None:
+    """Text and HTML of stored reports and assessments per language, as reviewed (regenerate on
+    purpose: ``GREENTRADE_REGENERATE_GOLDEN=1 pytest tests/test_i18n.py``, then read the diff)."""
+    import os
+
+    I18N_GOLDEN.mkdir(exist_ok=True)
+    for form, (source, fn) in I18N_FORMS.items():
+        got = fn(json.loads((GOLDEN / f"{case}.{source}").read_text("utf-8")), lang)
+        path = I18N_GOLDEN / f"{case}.{lang}.{form}"
+        if os.environ.get("GREENTRADE_REGENERATE_GOLDEN"):
+            path.write_bytes(got.encode("utf-8"))
+        assert got == path.read_bytes().decode("utf-8"), path.name
