@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from greentrade import _cli_batch, _cli_parse, _importcli, i18n
+from greentrade import _cli_batch, _cli_parse, _cli_scaffold, _importcli, i18n
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
 from greentrade.errors import ConfigError, DossierReadError, PluginError
 from greentrade.io._configfile import Found, at_line, find_config
@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help=_("write the page here instead of stdout"))
     serve_cli.add_parser(sub)
     _importcli.register(sub)
+    _cli_scaffold.register(sub)
     comp = sub.add_parser("completion", help=_("print a shell completion script"),
                           description=_("eval \"$(greentrade completion bash)\" in ~/.bashrc (zsh: the same with "
                                         "zsh; fish: greentrade completion fish > ~/.config/fish/completions/"
@@ -238,6 +239,8 @@ def _main(argv: list[str]) -> int:
     if args.command == "completion":
         _write(_cli_parse.completion(parser, args.shell), None)
         return EXIT_OK
+    if args.command == "new-plugin":
+        return _cli_scaffold.run(args)
     if args.command == "schema":
         name = args.name
         if args.format_version is not None:

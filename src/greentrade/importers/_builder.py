@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions, id_fragment, prune, slug
+from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions
 from greentrade.model import _codes
 
-__all__ = ["Builder", "identifier_of", "identifiers_from"]
+__all__ = ["Builder", "id_fragment", "identifier_of", "identifiers_from", "prune", "slug"]
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """An id fragment from free text: letters, digits and '-', deterministic."""
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
+    return (s[:limit].rstrip("-") or "x")
+
+
+def id_fragment(text: str, limit: int = 100) -> str:
+    """An id fragment that keeps an identifier readable (dossier id characters only)."""
+    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
+    s = s.lstrip("._:/-")
+    return s[:limit] or "x"
+
+
+def prune(value: Any) -> Any:
+    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
 
 
 def identifier_of(value: str, *, product: bool = True) -> tuple[dict[str, str] | None, str | None]:
@@ -78,8 +102,10 @@ class Builder:
         for r in roles:
             if r not in p.setdefault("roles", []):
                 p["roles"].append(r)
+        have = {(i["scheme"], i["value"]) for i in p.setdefault("identifiers", [])}
         for i in idents:
-            if i not in p.setdefault("identifiers", []):
+            if (i["scheme"], i["value"]) not in have:
+                have.add((i["scheme"], i["value"]))
                 p["identifiers"].append(i)
         if source and "source" not in p:
             p["source"] = source

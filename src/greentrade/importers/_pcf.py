@@ -145,6 +145,7 @@ def identifiers(src: Source, items: list[tuple[Path_, str]], what: str, *, produ
     """The identifiers of `items`; one that fails the dossier's check (a GTIN with a wrong check
     digit) is one warning with its pointer, and the others are imported."""
     out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for p, value in items:
         ident, problem = identifier_of(value, product=product)
         if ident is None:
@@ -152,7 +153,9 @@ def identifiers(src: Source, items: list[tuple[Path_, str]], what: str, *, produ
             src.warn("GT-IMPORT-004", f"{what} {value!r}: {problem}: not imported", p)
             continue
         src.take(p)
-        if ident not in out:
+        key = (ident["scheme"], ident["value"])
+        if key not in seen:
+            seen.add(key)
             out.append(ident)
     return out
 

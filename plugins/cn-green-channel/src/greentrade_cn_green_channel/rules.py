@@ -19,7 +19,6 @@ from typing import TypeVar
 
 import attrs
 from greentrade.model import (
-    Accreditation,
     CoveredProduct,
     Document,
     Party,
@@ -655,15 +654,6 @@ def judge_superseded(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterato
 # -- CN-GC-007 recognized issuer ----------------------------------------------------------
 
 
-def _arrangement(acc: Accreditation) -> str | None:
-    """The mutual recognition arrangement the accreditation is recorded under ("IAF MLA",
-    "ILAC MRA" or None)."""
-    value = getattr(acc, "arrangement", None)
-    if value is not None or not hasattr(acc, "iaf_mla_signatory"):
-        return str(value) if value is not None else None
-    return "IAF MLA" if acc.iaf_mla_signatory else None
-
-
 def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str | None, list[str]]:
     """The first qualifying accreditation of the issuer (described), or why none qualifies.
 
@@ -675,7 +665,7 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
     problems: list[str] = []
     for j, acc in enumerate(issuer.accreditations):
         issues: list[str] = []
-        arrangement = _arrangement(acc)
+        arrangement = acc.arrangement
         if acc.standard not in accepted:
             newer = d.superseded_accreditation.get(acc.standard)
             issues.append(
