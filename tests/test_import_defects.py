@@ -300,6 +300,8 @@ def test_the_same_footprint_twice_is_merged_with_a_note():
     assert result.duplicates == 1
     assert any("given again" in n.message for n in result.notes)
     assert len(import_ilcd(ILCD_A1, ILCD_A1).dossier["documents"]) == 1
+    general = FIX / "batterypass" / "GeneralProductInformation-payload.json"
+    assert len(import_batterypass(general, general).dossier["products"]) == 1
 
 
 def test_importing_again_with_other_options_merges():
