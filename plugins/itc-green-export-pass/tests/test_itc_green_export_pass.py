@@ -281,3 +281,20 @@ def test_readme_table_shows_each_rule_basis() -> None:
     for r in build_rules():
         assert f"| {r.id} | {r.basis}" in text, r.id
     assert "Analysis shows" not in text
+
+
+def test_one_citation_per_source() -> None:
+    # ITC-GEP-002 quotes the article, so it cites the article; the UN M49 reading of the regions
+    # is named in its note, not as the citation the quote sits under (#19).
+    from greentrade_itc_green_export_pass.rules import build_rules
+
+    rules = {r.id: r for r in build_rules()}
+    gep002 = rules["ITC-GEP-002"].citation
+    assert gep002.authority.startswith("News report of an announcement attributed to")
+    assert "The report says: \u201cIt also indicates shorter factory audit cycles" in gep002.reference
+    assert "M49" in (gep002.note or "")
+    # ITC-GEP-004's README source is the citation it carries (the standards' catalogues).
+    text = (HERE / "README.md").read_text("utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| ITC-GEP-004 |"))
+    assert "catalogue" in row and "catalogue" in rules["ITC-GEP-004"].citation.reference
+    assert "Directives" not in row

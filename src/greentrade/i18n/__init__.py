@@ -25,12 +25,14 @@ language other than English is first used, not by ``import greentrade``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import gettext as _gettext
 import os
 import string
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
@@ -43,6 +45,7 @@ __all__ = [
     "Message",
     "catalog",
     "from_environment",
+    "isolating",
     "join",
     "msg",
     "negotiate",
@@ -323,10 +326,28 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
     if template is None:
         return default
     values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
+    if _ISOLATE.get():  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
+        values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
     try:
         return format_template(template, values, lang)
     except (KeyError, IndexError, ValueError, AttributeError):
         return default
+
+
+_ISOLATE: contextvars.ContextVar[bool] = contextvars.ContextVar("greentrade_i18n_isolate", default=False)
+
+
+@contextlib.contextmanager
+def isolating(on: bool = True) -> Iterator[None]:
+    """Within it, `translate` puts each argument that is not itself a message between
+    left-to-right isolates (U+2066 ... U+2069): for the HTML of a right-to-left language, where
+    ids, codes, dates and numbers must keep their order. (Terminal text gets none: control
+    characters are escaped there.)"""
+    token = _ISOLATE.set(on)
+    try:
+        yield
+    finally:
+        _ISOLATE.reset(token)
 
 
 @functools.cache

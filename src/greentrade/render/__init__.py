@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
-from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, resolve, translate
+from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, isolating, resolve, translate
 from greentrade.render import _layout
 from greentrade.render._localize import localize_assessment, localize_report, report_lang
 
@@ -94,14 +94,16 @@ def report_html(report: Mapping[str, Any], lang: str | None = None, *, source: s
     an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``). `source` names
     the input (its file name) in the page's title."""
     lang = _lang(lang, report)
-    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
-                   source=source)
+    with _isolating("html", lang):
+        return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
+                       source=source)
 
 
 def assessment_html(assessment: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
     lang = _lang(lang, None)
-    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
+    with _isolating("html", lang):
+        return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
@@ -207,6 +209,8 @@ class _Texts:
 
             # A page text is trusted text of the core's catalog, written into the page as it is
             # (a test holds the catalogs free of markup); the values are escaped.
+            if self.lang in RTL:  # values keep their left-to-right order (ids, dates, numbers)
+                values = {k: v if isinstance(v, Markup) else f"\u2066{v}\u2069" for k, v in values.items()}
             return Markup(text % {k: _html_value(v) for k, v in values.items()} if values else text)
         return text % values if values else text
 
@@ -259,3 +263,8 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
 
 def _render(template: str, kind: str, lang: str, **context: Any) -> str:
     return _environment(kind, lang).get_template(template).render(**context)
+
+
+def _isolating(kind: str, lang: str) -> Any:
+    """Left-to-right isolates around the values of messages in the HTML of a right-to-left language."""
+    return isolating(kind == "html" and lang in RTL)

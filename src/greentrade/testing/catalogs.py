@@ -39,7 +39,7 @@ STATUS_WORDS: tuple[str, ...] = (
     "eligible", "not_eligible", "undetermined", "not_applicable", "error", "warning", "info",
     "stated", "inferred", "practice", "host",
     # readiness: cell statuses, program cells, requirement levels and standing, gap kinds
-    "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed",
+    "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed", "not-evaluated",
     "required", "preferred", "law", "published-pilot", "common-practice",
 )  # and the gap kinds of the readiness assessment (readiness GAP_KINDS)
 
