@@ -26,9 +26,9 @@ DOMAINS = ("greentrade", "greentrade_cn_green_channel", "greentrade_itc_green_ex
 #: `test_gaps_are_listed` (docs/languages.md says what each language covers).
 COMPLETE: dict[str, tuple[str, ...]] = {
     "greentrade": ("zh-CN",),
-    "greentrade_cn_green_channel": (),
-    "greentrade_itc_green_export_pass": (),
-    "greentrade_buyer_profiles": (),
+    "greentrade_cn_green_channel": ("zh-CN",),
+    "greentrade_itc_green_export_pass": ("zh-CN",),
+    "greentrade_buyer_profiles": ("zh-CN", "es", "pt-BR", "ar"),
 }
 
 
@@ -73,6 +73,12 @@ def test_every_language_has_the_page_texts_and_status_words() -> None:
     for lang in catalogs.LANGUAGES:
         gaps = _gaps("greentrade", lang, _every_language)
         assert gaps == [], f"{lang}: page texts, status words or outcome summaries untranslated"
+
+
+@pytest.mark.parametrize("domain", DOMAINS[1:])
+def test_every_language_has_the_programs_outcome_summaries(domain: str) -> None:
+    for lang in catalogs.LANGUAGES:
+        assert _gaps(domain, lang, lambda m: bool(m.context) and m.context.endswith(".eligible")) == [], lang
 
 
 def test_gaps_are_listed(capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,3 +38,10 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout) == len(list((ROOT / "schemas").iterdir()))
+
+
+def test_every_first_party_plugin_is_typed() -> None:
+    """PEP 561: each plugin package ships py.typed (hatchling puts every file of the package in the wheel)."""
+    packages = sorted((ROOT / "plugins").glob("*/src/greentrade_*"))
+    assert len(packages) >= 3
+    assert [p.name for p in packages if not (p / "py.typed").is_file()] == []

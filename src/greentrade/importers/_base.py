@@ -342,35 +342,6 @@ class Source:
         return out
 
 
-def slug(text: str, limit: int = 48) -> str:
-    """An id fragment from free text: letters, digits and '-', deterministic."""
-    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
-    return (s[:limit].rstrip("-") or "x")
-
-
-def id_fragment(text: str, limit: int = 100) -> str:
-    """An id fragment that keeps an identifier readable (dossier id characters only)."""
-    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
-    s = s.lstrip("._:/-")
-    return s[:limit] or "x"
-
-
-def declared_unit_name(unit: str) -> str | None:
-    from greentrade.importers._units import declared_unit
-
-    return declared_unit(unit)
-
-
-def prune(value: Any) -> Any:
-    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
-    if isinstance(value, dict):
-        out = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        return [prune(v) for v in value]
-    return value
-
-
 Importer = Callable[..., ImportResult]
 
 

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions, id_fragment, prune, slug
+from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions
 from greentrade.model import _codes
 
-__all__ = ["Builder", "identifier_of", "identifiers_from"]
+__all__ = ["Builder", "id_fragment", "identifier_of", "identifiers_from", "prune", "slug"]
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """An id fragment from free text: letters, digits and '-', deterministic."""
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
+    return (s[:limit].rstrip("-") or "x")
+
+
+def id_fragment(text: str, limit: int = 100) -> str:
+    """An id fragment that keeps an identifier readable (dossier id characters only)."""
+    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
+    s = s.lstrip("._:/-")
+    return s[:limit] or "x"
+
+
+def prune(value: Any) -> Any:
+    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
 
 
 def identifier_of(value: str, *, product: bool = True) -> tuple[dict[str, str] | None, str | None]:
@@ -99,7 +123,7 @@ class Builder:
         self.notes.append(ImportNote(
             "GT-IMPORT-006", "info",
             f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}) was given "
-            f"again: merged with document {first}, not added twice", file, where))
+            f"again: merged with {first}, not added twice", file, where))
         return True
 
     def remember(self, fmt: str, source_id: str | None, version: str | None, did: str) -> None:

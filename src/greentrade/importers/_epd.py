@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade.importers._base import ImportError_, ImportNote, Source, declared_unit_name, pointer, slug
-from greentrade.importers._builder import Builder
+from greentrade.importers._base import ImportError_, ImportNote, Source, pointer
+from greentrade.importers._builder import Builder, slug
 from greentrade.importers._detect import refusal
-from greentrade.importers._units import gwp_unit
+from greentrade.importers._units import declared_unit, gwp_unit
 
 __all__ = ["finish", "gwp_value", "map_openepd", "openepd_orgs"]
 
@@ -107,7 +107,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
     epd["pcr"] = pcr_name or src.text([*root, "pcr", "id"])
     unit = src.at([*root, "declared_unit", "unit"])
     qty = src.number([*root, "declared_unit", "qty"]) if isinstance(unit, str) and unit.strip() else None
-    name = declared_unit_name(unit) if isinstance(unit, str) else None
+    name = declared_unit(unit) if isinstance(unit, str) else None
     if qty is not None and name and qty > 0:
         epd["declared_unit"] = {"amount": qty, "unit": name}
         src.take([*root, "declared_unit", "unit"])
