@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib.metadata
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -130,7 +131,7 @@ def _read(path: Path) -> Any:
 
 
 def _check(raw: Any, where: str) -> None:
-    errors = list(validator("rule-case").iter_errors(raw))
+    errors = list(itertools.islice(validator("rule-case").iter_errors(raw), 1))
     if errors:
         e = errors[0]
         raise CaseError(f"{where}: /{'/'.join(map(str, e.absolute_path))}: {e.message}")
