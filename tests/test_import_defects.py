@@ -359,6 +359,16 @@ def test_notes_as_json(tmp_path, capsys):
                        "pointer": "/data/productIds/0", "message": warning["message"]}
 
 
+def test_the_notes_file_is_never_a_source_or_the_output(tmp_path, capsys):
+    source = tmp_path / "pf.json"
+    source.write_bytes(PACT2.read_bytes())
+    out = tmp_path / "out.json"
+    assert main(["import", "pact", str(source), "--notes", str(source)]) == 2
+    assert main(["import", "pact", str(source), "-o", str(out), "--notes", str(out)]) == 2
+    assert source.read_bytes() == PACT2.read_bytes() and not out.exists()
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_import_is_deterministic_with_duplicates():
     a = import_pact(PACT2, copy.deepcopy(_load(PACT2))).to_json()
     assert a == import_pact(PACT2, PACT2).to_json()
