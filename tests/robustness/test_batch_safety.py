@@ -257,7 +257,7 @@ class Slow:
         return [Rule(id="SLOW-001", title="Slow", severity=Severity.ERROR, check=slow, citation=C, program="slow",
                      basis="stated")]
 
-def engine(_config):
+def engine(*_args):
     e = Engine()
     e.register(Slow(), name="slow")
     return e

@@ -123,7 +123,7 @@ class Builder:
         self.notes.append(ImportNote(
             "GT-IMPORT-006", "info",
             f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}) was given "
-            f"again: merged with document {first}, not added twice", file, where))
+            f"again: merged with {first}, not added twice", file, where))
         return True
 
     def remember(self, fmt: str, source_id: str | None, version: str | None, did: str) -> None:

@@ -318,6 +318,8 @@ def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str |
             src.take(p)
             if ident not in product["identifiers"]:
                 product["identifiers"].append(ident)
+        else:
+            src.leave(p, f"classification {value!r} is not a GTIN or UN CPC code (a class, not the product's id)")
     cpc_path = f.path("product_cpc")
     cpc = f.text("product_cpc")
     if cpc is not None and cpc_path is not None:

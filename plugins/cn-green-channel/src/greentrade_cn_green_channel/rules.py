@@ -6,8 +6,9 @@ checks it. Every check is a pure function of the `RuleContext` and the loaded da
 
 Which declarations are judged: the carbon footprint declarations attached to the shipment
 (``shipment.documents``, type ``carbon-footprint-declaration``) that cover the product of at
-least one solar lighting line. Each such declaration is checked on its own, so a shipment
-that carries a stale declaration next to a good one is told about the stale one.
+least one solar lighting line. Each such declaration is checked on its own, then judged per
+product: a shipment that carries a stale or unfit declaration next to a good one of the same
+product is told about it in a warning that names it, and stays eligible.
 """
 
 from __future__ import annotations
@@ -395,7 +396,8 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
             yield ctx.warning(
                 f"line {line.id}: product {product.id} is covered by {len(covering)} attached "
                 f"declarations ({', '.join(doc.id for doc in covering)}); customs review is likely "
-                "to need one unambiguous declaration (each is checked)",
+                "to need one unambiguous declaration (each is checked; one that meets the rules decides, "
+                "the others get warnings naming them)",
                 line, "product", basis=Basis.INFERRED,
             )
         if covering:
