@@ -6,8 +6,9 @@ stored JSON form (`render.report_text(d, lang)`, what `greentrade render` does: 
 translated from the message ids and arguments, then the page is rendered), the report's JSON
 form in the language (`Report.to_json()` of an engine with `lang`), and the assessment's text
 and HTML (`render.assessment_html(d, lang)`, in-process: its messages carry their ids).
-The least of interleaved repetitions (the machine is shared: the least disturbed run); each language's catalogs and templates are loaded once
-before timing (a process does that once).
+The least CPU time (`time.process_time`) of interleaved repetitions: the machine is shared,
+and the least disturbed run is the cost. Each language's catalogs and templates are loaded
+once before timing (a process does that once).
 
     python bench/bench_i18n.py [--repeat N]
 """

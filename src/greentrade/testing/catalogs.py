@@ -28,7 +28,7 @@ from typing import Any
 
 from greentrade.i18n import _DIR, SHIPPED
 
-__all__ = ["LANGUAGES", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
+__all__ = ["LANGUAGES", "compile_file", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
 
 #: The languages a catalog is kept for (English is the source: it has none).
 LANGUAGES: tuple[str, ...] = SHIPPED[1:]
@@ -215,15 +215,36 @@ def compile_po(path: Path, lang: str) -> bytes:
     return out.getvalue()
 
 
+def compile_file(po: Path) -> Path:
+    """Compile ``locale/<ll_CC>/LC_MESSAGES/<domain>.po`` to the ``.mo`` beside it; its path."""
+    folder = po.parent.parent.name
+    lang = next((tag for tag, name in _DIR.items() if name == folder), None)
+    if lang is None:
+        raise ValueError(f"{po}: {folder!r} is not the folder of a shipped language ({', '.join(_DIR.values())})")
+    mo = po.with_suffix(".mo")
+    mo.write_bytes(compile_po(po, lang))
+    return mo
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python3 tasks.py catalogs [DOMAIN...]``: update the named domains (default: the core's
-    and every installed plugin's that has a ``locale`` directory)."""
+    and every installed plugin's that has a ``locale`` directory).
+    ``python -m greentrade.testing.catalogs compile FILE.po...``: compile `.po` files only."""
     import sys
 
     from greentrade.i18n import _domains
 
-    names = (sys.argv[1:] if argv is None else argv) or [
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["compile"]:
+        for name in args[1:]:
+            print(compile_file(Path(name)))
+        return
+    names = args or [
         d for d in _domains() if d == "greentrade" or (domain_dir(d) / "locale").is_dir()]
     for domain in names:
         for path in update(domain):
             print(path)
+
+
+if __name__ == "__main__":
+    main()
