@@ -351,11 +351,11 @@ def _render_command(args: argparse.Namespace, opts: Options) -> int:
     lang, note = i18n.resolve(lang if lang is not None else i18n.from_environment())
     i18n.use(lang)
     opts.note(note)
-    raw = read_bytes(sys.stdin.buffer if args.report == "-" else Path(args.report), 1 << 30)
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(_("%(name)s is not JSON: %(problem)s") % {"name": args.report, "problem": exc}) from None
+    from greentrade.io._read import read_json
+
+    # Through the one reader: a regular file or standard input, strict JSON, one-line errors.
+    data = read_json(sys.stdin.buffer if args.report == "-" else Path(args.report), max_bytes=1 << 30,
+                     name="standard input" if args.report == "-" else args.report).data
     kind = str(data.get("report_format") or data.get("assessment_format") or "") if isinstance(data, dict) else ""
     fn: Callable[[Any, str | None], str]
     if kind.startswith("greentrade.assessment/"):
