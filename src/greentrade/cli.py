@@ -121,7 +121,27 @@ def _parser() -> argparse.ArgumentParser:
         _cli_parse.add_common(command)
         command.epilog = command.epilog or _exit_codes()
         command.formatter_class = argparse.RawDescriptionHelpFormatter
+    help_texts(p, _)  # the help of commands registered by other modules, in the command's language
     return p
+
+
+def help_texts(parser: argparse.ArgumentParser, change: Callable[[str], str]) -> None:
+    """Apply `change` to every help text, description and epilog of `parser` and its commands
+    (translation; `greentrade.testing.catalogs` collects them with it for the catalogs)."""
+    for owner in (parser,):
+        if owner.description:
+            owner.description = change(owner.description)
+        if owner.epilog:
+            owner.epilog = change(owner.epilog)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = change(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for pseudo in action._choices_actions:
+                if pseudo.help:
+                    pseudo.help = change(pseudo.help)
+            for command in action.choices.values():
+                help_texts(command, change)
 
 
 class Options:

@@ -21,6 +21,7 @@ fails when a committed ``.mo`` differs or a catalog misses a message.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -62,6 +63,21 @@ SERVICE_TITLES: tuple[str, ...] = (
     "Host not allowed", "Internal error", "Not a dossier", "Not found", "Not ready", "Request head too large",
     "Request timeout", "Unauthorized", "Unsupported media type", "Method not allowed", "HTTP error",
 )
+
+
+def _help_texts() -> list[str]:
+    """Every help text of the command line, as its modules write them (English)."""
+    from greentrade import cli, i18n
+
+    previous = i18n.use("en")
+    try:
+        parser = cli._parser()
+    finally:
+        i18n.use(previous)
+    texts: list[str] = []
+    cli.help_texts(parser, lambda t: texts.append(t) or t)  # type: ignore[func-returns-value]
+    # A help text that names this machine (its cores) differs between machines: not catalogued.
+    return [t for t in dict.fromkeys(texts) if not re.search(r"\bhere \d+\)", t)]
 
 
 def domain_dir(domain: str) -> Path:
@@ -161,6 +177,9 @@ def extract(domain: str) -> Any:
             pot.add(heading, locations=[("argparse", 0)])
         for title in SERVICE_TITLES:
             pot.add(title, locations=[("greentrade/server", 0)])
+        for text in _help_texts():
+            if not pot.get(text):
+                pot.add(text, locations=[("greentrade/cli (help)", 0)])
     return pot
 
 
