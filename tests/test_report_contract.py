@@ -139,3 +139,17 @@ def test_the_report_schema_is_self_contained():
                 yield from refs(v)
 
     assert all(r.startswith("#/$defs/") for r in refs(schema("report")))
+
+
+def test_an_installed_plugin_left_out_is_named_in_the_report():
+    engine = Engine(config={"greentrade": {"plugins": ["cn-green-channel"]}})
+    engine.load_entry_points()
+    report = engine.validate(DOSSIER)
+    plugins = report.to_dict()["plugins"]
+    assert {"name": "cn-green-channel", "version": plugins[0]["version"]} in plugins
+    left_out = [p for p in plugins if p.get("enabled") is False]
+    assert {p["name"] for p in left_out} == {"itc-green-export-pass", "buyer-profiles"}
+    assert not list(validator("report").iter_errors(report.to_dict()))
+    line = next(x for x in report.to_text().splitlines() if x.startswith("installed, not enabled"))
+    assert "itc-green-export-pass" in line and "buyer-profiles" in line
+    assert "installed, not enabled" in report.to_html()

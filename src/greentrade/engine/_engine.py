@@ -67,6 +67,7 @@ class Engine:
         self._versions: dict[str, str] = {}
         self._load_faults: list[Finding] = []
         self._not_enabled: list[str] = []
+        self._not_enabled_versions: dict[str, str] = {}
         self._config = load_config(config)
         flag = self._config.get("greentrade", {}).get("strict")
         self.strict = bool(strict if strict is not None else flag)
@@ -171,6 +172,7 @@ class Engine:
             if allowed is not None and ep.name not in allowed:
                 if ep.name not in self._not_enabled:
                     self._not_enabled.append(ep.name)
+                    self._not_enabled_versions[ep.name] = getattr(ep.dist, "version", None) or "unknown"
                 continue
             if self._pm.has_plugin(ep.name):
                 continue
@@ -188,6 +190,12 @@ class Engine:
     def not_enabled(self) -> tuple[str, ...]:
         """Installed plugins that `load_entry_points` left out (not in its allowlist): installed, not enabled."""
         return tuple(sorted(self._not_enabled))
+
+    def _report_plugins(self) -> list[PluginInfo]:
+        """The report's plugins: those loaded, and those installed but not enabled."""
+        return [*(PluginInfo(n, v) for n, v in self._versions.items()),
+                *(PluginInfo(n, v, enabled=False) for n, v in self._not_enabled_versions.items()
+                  if n not in self._versions)]
 
     def plugin_faults(self) -> dict[str, list[str]]:
         """Per plugin, what of it was refused or failed (``GT-ENGINE-001``/``-002`` messages), for
@@ -324,7 +332,7 @@ class Engine:
             assumptions=self.assumptions)
         return Report.build(
             version=__version__,
-            plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            plugins=self._report_plugins(),
             rules=self._rule_infos(),
             known_rules=ENGINE_RULE_INFOS,
             as_of=as_of,

@@ -122,7 +122,12 @@ def _lang(lang: str | None, report: Mapping[str, Any] | None) -> str:
 
 # -- helpers the templates use ---------------------------------------------------------------------
 def _plugin_list(plugins: Sequence[Mapping[str, Any]], none: str = "none") -> str:
-    return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or none
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True)) or none
+
+
+def _not_enabled(plugins: Sequence[Mapping[str, Any]]) -> str:
+    """The plugins that are installed but not enabled, as a list ("" when none)."""
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True) is False)
 
 
 #: East Asian wide and full-width characters (Unicode's W and F classes, the common blocks):
@@ -256,6 +261,7 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
     env.install_gettext_callables(texts.gettext, texts.ngettext, newstyle=False)  # type: ignore[attr-defined]
     wide = lang != DEFAULT
     env.filters.update(ljust=lambda s, width: _ljust(s, width, wide), plugin_list=_plugin_list,
+                       not_enabled=_not_enabled,
                        citation=citation_text, padded=lambda rows: _padded(rows, wide), status=texts.status,
                        date=texts.date, number=texts.number, plain=lambda v: f"{v}")
     env.filters.update(wrap=_layout.wrap, paint=_layout.paint, code=_layout.code_spans)
