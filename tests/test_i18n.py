@@ -261,3 +261,36 @@ def test_golden_pages_per_language(case: str, lang: str) -> None:
         if os.environ.get("GREENTRADE_REGENERATE_GOLDEN"):
             path.write_bytes(got.encode("utf-8"))
         assert got == path.read_bytes().decode("utf-8"), path.name
+
+
+CASES = sorted(p for p in ROOT.glob("plugins/*/cases/*.case.json"))
+_TEXTS = {"message", "needs", "summary", "text", "title", "remediation", "lang"}
+
+
+def _without_texts(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_texts(v) for k, v in value.items() if k not in _TEXTS}
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_rule_cases_decide_the_same_in_every_language(path: Path) -> None:
+    """Each plugin's rule cases: in every language the same statuses and findings (ids,
+    arguments, pointers, severities, bases), only the texts differ; every page renders."""
+    import attrs
+
+    from greentrade.testing import run_case
+
+    report = run_case(path).report
+    english = report.to_dict()
+    for lang in i18n.SHIPPED[1:]:
+        other = attrs.evolve(report, lang=lang)
+        d = other.to_dict()
+        assert d["lang"] == lang
+        assert _without_texts(d) == _without_texts(english), lang
+        # findings keep their order keys; a finding without a translation keeps its English text
+        assert len(d["findings"]) == len(english["findings"])
+        render.report_text(d)
+        render.report_html(d)

@@ -41,6 +41,10 @@ def plugin(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, "utf-8")
+    from greentrade.testing.catalogs import compile_file
+
+    for po in folder.rglob("*.po"):  # Step 9b
+        compile_file(po)
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
          "--disable-pip-version-check", "--target", str(site), str(folder)],
@@ -59,7 +63,7 @@ def _run(plugin: tuple[Path, dict[str, str]], *args: str) -> subprocess.Complete
 
 def test_the_tutorial_gives_every_file_of_the_plugin() -> None:
     files = tutorial_files()
-    assert {"pyproject.toml", "src/greentrade_demo_port_hours/__init__.py",
+    assert {"src/greentrade_demo_port_hours/__init__.py",
             "src/greentrade_demo_port_hours/rules.py", "src/greentrade_demo_port_hours/data/program.json",
             "src/greentrade_demo_port_hours/data/program.schema.json",
             "src/greentrade_demo_port_hours/strategies.py"} <= set(files)
@@ -95,4 +99,16 @@ def test_the_cases_and_tests_pass_against_the_installed_plugin(plugin: tuple[Pat
     everything = _run(plugin, "-m", "pytest", "-q", "-p", "no:cacheprovider")
     assert everything.returncode == 0, everything.stdout + everything.stderr
     passed = int(re.search(r"\b(\d+) passed\b", everything.stdout).group(1))  # type: ignore[union-attr]
-    assert passed >= 10 and " failed" not in everything.stdout and "skipped" not in everything.stdout
+    assert passed == 17 and " failed" not in everything.stdout and "skipped" not in everything.stdout
+
+
+def test_the_plugin_speaks_chinese(plugin: tuple[Path, dict[str, str]]) -> None:
+    """Step 9b: the plugin's own catalog, compiled into the installed distribution."""
+    done = _run(plugin, "-m", "greentrade.cli", "validate", "--format", "json", "--lang", "zh-CN",
+                "examples/eligible.json")
+    report = json.loads(done.stdout)
+    mine = [f for f in report["findings"] if f["rule"].startswith("DEMO-PH-")]
+    assert mine and all(f["message_id"].startswith("DEMO-PH-") for f in mine)
+    assert any("宿主未设置上限" in f["message"] for f in mine), mine
+    folder, _env = plugin
+    assert (folder / "src/greentrade_demo_port_hours/locale/zh_CN/LC_MESSAGES/greentrade_demo_port_hours.mo").exists()

@@ -65,7 +65,7 @@ def test_the_plugin_installs_and_passes_its_tests_as_written(tmp_path, capsys):
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder, env=env,
                            capture_output=True, text=True, timeout=600)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert re.search(r"\b4 passed\b", tests.stdout) and "warning" not in tests.stdout.lower(), tests.stdout
+    assert re.search(r"\b7 passed\b", tests.stdout) and "warning" not in tests.stdout.lower(), tests.stdout
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,W,I,UP",
                            "--line-length", "120", "."], cwd=folder, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout

@@ -2,7 +2,8 @@
 
 It writes the packaging (with the core range and the hook-API range it is written for), the
 package (hooks, one rule whose texts are in a data file checked by its schema), an example
-dossier, one passing and one failing rule case and a test that uses greentrade's testing kit.
+dossier, one passing and one failing rule case, a test that uses greentrade's testing kit, and
+outcome builders (eligible, not eligible) for downstream suites with the test of their contract.
 The templates are package data (``greentrade/data/scaffold``); the folder installs and passes
 its tests as written (tests/test_scaffold.py).
 """
@@ -28,6 +29,7 @@ FILES = {
     "pyproject.toml": "pyproject.toml.tmpl",
     "src/__MODULE__/__init__.py": "__init__.py.tmpl",
     "src/__MODULE__/rules.py": "rules.py.tmpl",
+    "src/__MODULE__/strategies.py": "strategies.py.tmpl",
     "src/__MODULE__/py.typed": None,
     "src/__MODULE__/data/program.json": "program.json.tmpl",
     "src/__MODULE__/data/program.schema.json": "program.schema.json.tmpl",
@@ -35,6 +37,7 @@ FILES = {
     "cases/001-pass-valued-lines.case.json": "001-pass.case.json.tmpl",
     "cases/001-fail-line-without-value.case.json": "001-fail.case.json.tmpl",
     "tests/test___SUFFIX__.py": "test_plugin.py.tmpl",
+    "tests/test_builders.py": "test_builders.py.tmpl",
 }
 
 

@@ -121,7 +121,27 @@ def _parser() -> argparse.ArgumentParser:
         _cli_parse.add_common(command)
         command.epilog = command.epilog or _exit_codes()
         command.formatter_class = argparse.RawDescriptionHelpFormatter
+    help_texts(p, _)  # the help of commands registered by other modules, in the command's language
     return p
+
+
+def help_texts(parser: argparse.ArgumentParser, change: Callable[[str], str]) -> None:
+    """Apply `change` to every help text, description and epilog of `parser` and its commands
+    (translation; `greentrade.testing.catalogs` collects them with it for the catalogs)."""
+    for owner in (parser,):
+        if owner.description:
+            owner.description = change(owner.description)
+        if owner.epilog:
+            owner.epilog = change(owner.epilog)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = change(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for pseudo in action._choices_actions:
+                if pseudo.help:
+                    pseudo.help = change(pseudo.help)
+            for command in action.choices.values():
+                help_texts(command, change)
 
 
 class Options:
@@ -331,11 +351,11 @@ def _render_command(args: argparse.Namespace, opts: Options) -> int:
     lang, note = i18n.resolve(lang if lang is not None else i18n.from_environment())
     i18n.use(lang)
     opts.note(note)
-    raw = read_bytes(sys.stdin.buffer if args.report == "-" else Path(args.report), 1 << 30)
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(_("%(name)s is not JSON: %(problem)s") % {"name": args.report, "problem": exc}) from None
+    from greentrade.io._read import read_json
+
+    # Through the one reader: a regular file or standard input, strict JSON, one-line errors.
+    data = read_json(sys.stdin.buffer if args.report == "-" else Path(args.report), max_bytes=1 << 30,
+                     name="standard input" if args.report == "-" else args.report).data
     kind = str(data.get("report_format") or data.get("assessment_format") or "") if isinstance(data, dict) else ""
     fn: Callable[[Any, str | None], str]
     if kind.startswith("greentrade.assessment/"):

@@ -237,6 +237,8 @@ class Catalog:
         self.lang = lang
         #: Message id -> translated template (a tuple of plural forms for a plural entry).
         self.messages: dict[str, str | tuple[str, ...]] = {}
+        #: Ids of the messages whose translation formats a date or number (``{x:date}``).
+        self.fancy: set[str] = set()
         #: Message id -> its English template (the entry's msgid).
         self.english: dict[str, str] = {}
         #: English page text -> translated text (the core's domain only: page texts are trusted).
@@ -261,6 +263,8 @@ class Catalog:
         ctxt, sep, english = key.partition("\x04")
         if sep:
             self.messages.setdefault(ctxt, value)
+            if any(":date}" in t or ":number}" in t for t in (value if isinstance(value, tuple) else (value,))):
+                self.fancy.add(ctxt)
             self.english.setdefault(ctxt, english)
         elif core:
             self.texts.setdefault(key, value)
@@ -322,14 +326,22 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
             return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
         except (KeyError, IndexError, ValueError, AttributeError):
             return default
-    template = catalog(lang).template(id, args)
+    cat = catalog(lang)
+    template = cat.messages.get(id)
     if template is None:
         return default
-    values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
-    if _ISOLATE.get():  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
-        values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
+    if isinstance(template, tuple):
+        template = cat.template(id, args) or template[0]
+    isolate = _ISOLATE.get()
+    values = args
+    if isolate or any(isinstance(v, Message) for v in args.values()):
+        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
+        if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
+            values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
     try:
-        return format_template(template, values, lang)
+        if id in cat.fancy:
+            return _Formatter(lang).vformat(template, (), dict(values))
+        return template.format_map(values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return default
 
@@ -392,7 +404,7 @@ def format_date(value: Any, lang: str) -> str:
         return str(value)
     from babel.dates import format_date as babel_date
 
-    return str(babel_date(day, "long", locale=_BABEL[lang]))
+    return str(babel_date(day, "long", locale=_locale(lang)))
 
 
 def format_number(value: Any, lang: str) -> str:
@@ -401,4 +413,12 @@ def format_number(value: Any, lang: str) -> str:
         return str(value)
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=_BABEL[lang], numbering_system="latn"))
+    return str(format_decimal(value, locale=_locale(lang), numbering_system="latn"))
+
+
+@functools.cache
+def _locale(lang: str) -> Any:
+    """Babel's `Locale` of a shipped language, parsed once."""
+    from babel import Locale
+
+    return Locale.parse(_BABEL[lang])

@@ -26,7 +26,20 @@ if TYPE_CHECKING:
 
     from greentrade.io._validator import SchemaValidator
 
-__all__ = ["iter_errors"]
+__all__ = ["REF_SIBLINGS", "iter_errors"]
+
+# Keywords that may stand beside a $ref we follow (annotations only), and applicators that
+# tie a subtree's validity to more than its own subschema (the walk stops above them).
+REF_SIBLINGS = frozenset({"$ref", "title", "description", "$comment", "examples", "default", "deprecated"})
+_UNSAFE = frozenset({
+    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "dependentRequired",
+    "patternProperties", "unevaluatedProperties", "unevaluatedItems", "prefixItems", "contains",
+    "propertyNames", "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor",
+})
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def iter_errors(v: SchemaValidator, instance: Any) -> Iterator[jsonschema.ValidationError]:
@@ -48,11 +61,9 @@ def iter_errors(v: SchemaValidator, instance: Any) -> Iterator[jsonschema.Valida
 
 def _resolved(v: SchemaValidator, uri: str, node: Any) -> tuple[str, Any]:
     """Follow plain ``$ref``s (only annotations beside them) from `node` at `uri`."""
-    from greentrade.io._validator import _REF_SIBLINGS
-
     by_uri = dict(v._resources)
     for _ in range(16):
-        if not (isinstance(node, Mapping) and "$ref" in node and set(node) <= _REF_SIBLINGS):
+        if not (isinstance(node, Mapping) and "$ref" in node and set(node) <= REF_SIBLINGS):
             return uri, node
         base = urldefrag(uri)[0]
         target = urljoin(base, node["$ref"])
@@ -107,8 +118,6 @@ def _shallow(v: SchemaValidator, uri: str, node: Mapping[str, Any]) -> Mapping[s
 
 
 def _safe(node: Any) -> bool:
-    from greentrade.io._validator import _UNSAFE
-
     return (isinstance(node, Mapping) and not set(node) & _UNSAFE and "$ref" not in node
             and not isinstance(node.get("additionalProperties"), Mapping))
 
@@ -124,8 +133,6 @@ def _descend(v: SchemaValidator, instance: Any, path: tuple[Any, ...], uri: str,
              node: Any) -> Iterator[jsonschema.ValidationError]:
     """The errors of `instance` (at `path`) against `node` (at `uri`), which the compiled
     validator refuses; depth-first, in document order."""
-    from greentrade.io._validator import _escape
-
     uri, node = _resolved(v, uri, node)
     if node is None or not _safe(node) or not isinstance(instance, dict | list):
         yield from _prefixed(v._validator_for(uri).iter_errors(instance), path)

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from greentrade.io._explain import REF_SIBLINGS as _REF_SIBLINGS
+from greentrade.io._explain import iter_errors
 from greentrade.io._registry import accelerator, core_ids, core_rs_registry, core_schemas
 
 if TYPE_CHECKING:
@@ -191,8 +193,6 @@ class SchemaValidator:
     def iter_errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
         """The reference validator's errors, found lazily where the compiled validator says the
         instance fails (`greentrade.io._explain`)."""
-        from greentrade.io._explain import iter_errors
-
         return iter_errors(self, instance)
 
     # -- locating failures with the compiled validator --------------------------------------
@@ -254,30 +254,12 @@ class SchemaValidator:
         return child
 
 
-# Keywords that may stand beside a $ref we follow (annotations only), and applicators that
-# tie a subtree's validity to more than its own subschema (the walk stops above them).
-_REF_SIBLINGS = frozenset({"$ref", "title", "description", "$comment", "examples", "default", "deprecated"})
-_UNSAFE = frozenset({
-    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "dependentRequired",
-    "patternProperties", "unevaluatedProperties", "unevaluatedItems", "prefixItems", "contains",
-    "propertyNames", "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor",
-})
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _has_ref(node: Any) -> bool:
     if isinstance(node, Mapping):
         return any(k in ("$ref", "$dynamicRef", "$id") or _has_ref(v) for k, v in node.items())
     if isinstance(node, list):
         return any(_has_ref(v) for v in node)
     return False
-
-
-def _path_key(path: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
-    return tuple((0, p) if isinstance(p, int) else (1, str(p)) for p in path)
 
 
 def _dispatch(root: Mapping[str, Any]) -> tuple[str, Any, str, str] | None:

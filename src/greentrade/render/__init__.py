@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -124,13 +125,15 @@ def _plugin_list(plugins: Sequence[Mapping[str, Any]], none: str = "none") -> st
     return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or none
 
 
+#: East Asian wide and full-width characters (Unicode's W and F classes, the common blocks):
+#: two columns each on a terminal.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
 def _width(text: str) -> int:
     """Columns a text takes on a terminal: wide and full-width characters (CJK) take two."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _ljust(text: Any, width: int, wide: bool) -> str:
@@ -194,6 +197,7 @@ class _Texts:
     def __init__(self, kind: str, lang: str) -> None:
         self.kind, self.lang = kind, lang
         self.catalog = catalog(lang)
+        self._words: dict[str, str] = {}
 
     def gettext(self, english: str, **values: Any) -> Any:
         text = self.catalog.text(english)
@@ -219,7 +223,10 @@ class _Texts:
         text = str(word)
         if self.lang == DEFAULT:
             return text
-        return translate(f"status.{text}", {}, self.lang, default=text) or text
+        got = self._words.get(text)
+        if got is None:
+            got = self._words[text] = translate(f"status.{text}", {}, self.lang, default=text) or text
+        return got
 
     def date(self, value: Any) -> str:
         return format_date(value, self.lang)

@@ -223,7 +223,7 @@ def _published(r: Report) -> dict[str, Any]:
     if r.lang == "en":
         return d
     d["lang"] = "en"
-    return dict(render.localize_report(d, r.lang))
+    return dict(render.localize_report(d, r.lang, in_place=True))
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

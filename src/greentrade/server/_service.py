@@ -82,6 +82,7 @@ class Service:
 
     def close(self) -> None:
         self.ready = False
+        self.metrics.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
         if self.decisions is not None:
             self.decisions.close()
