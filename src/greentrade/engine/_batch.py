@@ -31,7 +31,7 @@ from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_sum
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
-from greentrade.rules._report import PluginInfo, Report
+from greentrade.rules._report import Report
 from greentrade.rules._rules import Effect, Finding
 
 if TYPE_CHECKING:
