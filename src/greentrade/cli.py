@@ -279,7 +279,9 @@ def _main(argv: list[str]) -> int:
     opts = Options(args)
     try:
         if args.command == "render":
-            return _render_command(args, opts)
+            from greentrade import _cli_render
+
+            return _cli_render.render_command(args, opts, _write)
         if args.command == "serve":
             return serve_cli.serve(args, opts.config)
         if args.command in _importcli.COMMANDS:
@@ -337,41 +339,6 @@ def _text(report: dict[str, Any], opts: Options) -> str:
     from greentrade import render
 
     return render.report_text(report, verbosity=opts.verbosity, width=opts.width, color=opts.color)
-
-
-def _render_command(args: argparse.Namespace, opts: Options) -> int:
-    """``greentrade render REPORT.json``: a stored report's (or assessment's) text or page in the
-    language asked for (``--lang``, else the configuration's, else the locale's), no engine."""
-    from greentrade import render
-    from greentrade.io._config import load_config
-
-    lang = opts.lang_flag
-    if lang is None and opts.found.path is not None:
-        lang = (load_config(opts.found.path).get("greentrade") or {}).get("lang")
-    lang, note = i18n.resolve(lang if lang is not None else i18n.from_environment())
-    i18n.use(lang)
-    opts.note(note)
-    from greentrade.io._read import read_json
-
-    # Through the one reader: a regular file or standard input, strict JSON, one-line errors.
-    data = read_json(sys.stdin.buffer if args.report == "-" else Path(args.report), max_bytes=1 << 30,
-                     name="standard input" if args.report == "-" else args.report).data
-    kind = str(data.get("report_format") or data.get("assessment_format") or "") if isinstance(data, dict) else ""
-    fn: Callable[[Any, str | None], str]
-    if kind.startswith("greentrade.assessment/"):
-        fn = render.assessment_html if args.format == "html" else render.assessment_text
-    elif kind.startswith("greentrade.report/"):
-        fn = render.report_html if args.format == "html" else render.report_text
-    else:
-        raise InputError(_("%(name)s is neither a greentrade report nor an assessment") % {"name": args.report})
-    try:
-        page = fn(data, lang)
-    except Exception as exc:  # a stored file that does not follow its schema
-        problem = {"name": args.report, "problem": exc}
-        raise InputError(_("%(name)s cannot be rendered: %(problem)s") % problem) from None
-    text = page if args.format == "html" else escape_controls(page, keep_newlines=True)
-    _write(text, args.output, protect=(args.report, opts.config))
-    return EXIT_OK
 
 
 def _html(report: dict[str, Any], name: str) -> str:
