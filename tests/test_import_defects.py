@@ -304,6 +304,19 @@ def test_the_same_footprint_twice_is_merged_with_a_note():
     assert len(import_batterypass(general, general).dossier["products"]) == 1
 
 
+def test_another_revision_of_the_same_data_set_is_not_merged():
+    """ILCD keeps a data set's UUID across its versions: dataSetVersion tells them apart."""
+    newer = _load(ILCD_A1)
+    newer["administrativeInformation"]["publicationAndOwnership"]["dataSetVersion"] = "00.02.000"
+    result = import_ilcd(ILCD_A1, newer)
+    assert [d["source"]["revision"] for d in result.dossier["documents"]] == ["00.01.000", "00.02.000"]
+    merged, _notes = merge(import_ilcd(ILCD_A1).dossier, import_ilcd(newer).dossier)
+    assert len(merged["documents"]) == 2
+    pact = _load(PACT2)
+    pact["version"] = 2
+    assert len(import_pact(PACT2, pact).dossier["documents"]) == 2
+
+
 def test_importing_again_with_other_options_merges():
     first = import_pact(PACT2).dossier
     again = import_pact(PACT2, options=ImportOptions(hs_code="940541", category="solar-street-light")).dossier

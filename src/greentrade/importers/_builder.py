@@ -77,7 +77,7 @@ class Builder:
         #: (collection, id) -> (file, pointer) of the source item it came from.
         self.origin: dict[tuple[str, str], tuple[str, str]] = {}
         #: (format, source id, version) -> document id: the same footprint or EPD is imported once.
-        self.seen: dict[tuple[str, str, str], str] = {}
+        self.seen: dict[tuple[str, str, str, str], str] = {}
         self.notes: list[ImportNote] = []
         #: Entities that were not added because they were given twice (counted in the summary).
         self.duplicates = 0
@@ -111,24 +111,27 @@ class Builder:
             p["source"] = source
         return pid
 
-    def duplicate(self, fmt: str, source_id: str | None, version: str | None, file: str, where: str) -> bool:
-        """True (with a note) when this (format, source id, version) was imported already in this run."""
+    def duplicate(self, fmt: str, source_id: str | None, version: str | None, file: str, where: str,
+                  revision: str | None = None) -> bool:
+        """True (with a note) when this (format, source id, version, revision) was imported already in this run."""
         if not source_id:
             return False
-        key = (fmt, source_id, version or "")
+        key = (fmt, source_id, version or "", revision or "")
         first = self.seen.get(key)
         if first is None:
             return False
         self.duplicates += 1
         self.notes.append(ImportNote(
             "GT-IMPORT-006", "info",
-            f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}) was given "
+            f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}"
+            f"{f', revision {revision}' if revision else ''}) was given "
             f"again: merged with {first}, not added twice", file, where))
         return True
 
-    def remember(self, fmt: str, source_id: str | None, version: str | None, did: str) -> None:
+    def remember(self, fmt: str, source_id: str | None, version: str | None, did: str,
+                 revision: str | None = None) -> None:
         if source_id:
-            self.seen.setdefault((fmt, source_id, version or ""), did)
+            self.seen.setdefault((fmt, source_id, version or "", revision or ""), did)
 
     def holder(self, pid: str | None) -> str | None:
         if pid is not None:

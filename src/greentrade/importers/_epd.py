@@ -22,11 +22,11 @@ _OPENEPD_GWP = {"gwp": "total", "gwp_fossil": "fossil", "gwp_biogenic": "biogeni
 
 
 def finish(src: Source, root: Path_, b: Builder, doc: dict[str, Any], did: str, fmt: str, version: str | None,
-           source_id: str | None) -> str:
+           source_id: str | None, revision: str | None = None) -> str:
     unmapped = src.unmapped(root)
-    doc["source"] = {"format": fmt, "version": version, "id": source_id, "unmapped": unmapped}
+    doc["source"] = {"format": fmt, "version": version, "id": source_id, "revision": revision, "unmapped": unmapped}
     did = b.document(did, doc, (src.file, pointer(root)))
-    b.remember(fmt, source_id, version, did)
+    b.remember(fmt, source_id, version, did, revision)
     src.loss_notes(unmapped, f"document {did}")
     return did
 
@@ -84,7 +84,10 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
     src.mark([*root, "doctype"])
     version = src.text([*root, "openepd_version"])
     epd_id = src.text([*root, "id"])
-    if b.duplicate("openepd", epd_id, version, src.file, pointer(root)):
+    rev = src.at([*root, "version"])
+    revision = str(src.take([*root, "version"])) if isinstance(rev, int | str) and not isinstance(rev, bool) \
+        and str(rev).strip() else None
+    if b.duplicate("openepd", epd_id, version, src.file, pointer(root), revision):
         src.mark(root)
         return
     maker = b.holder(_org(src, [*root, "manufacturer"], b, orgs, "manufacturer"))
@@ -95,7 +98,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
         "description": src.text([*root, "product_description"]),
         "manufacturer": maker,
         "identifiers": [{"scheme": "sku", "value": sku}] if (sku := src.text([*root, "product_sku"])) else [],
-        "source": {"format": "openepd", "version": version, "id": epd_id},
+        "source": {"format": "openepd", "version": version, "id": epd_id, "revision": revision},
     }
     base = epd_id or slug(product["name"] or "1")
     pid = b.product("product-" + base, product)
@@ -144,7 +147,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
         "products": [{"product": pid}],
         "epd": epd,
     }
-    finish(src, root, b, doc, "epd-" + base, "openepd", version, epd_id)
+    finish(src, root, b, doc, "epd-" + base, "openepd", version, epd_id, revision)
 
 
 def _day(src: Source, path: Path_) -> str | None:
