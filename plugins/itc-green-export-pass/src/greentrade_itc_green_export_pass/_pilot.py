@@ -436,9 +436,11 @@ def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -
                                                                        for s in doc.sites))
             if not (ours or a.covers(doc, product)):
                 return None
-            many = "s" if len(doc.sites) > 1 else ""
-            return msg("ITC-GEP.lists-site", "lists site{many} {sites}, not the product's {site}",
-                       many=many, sites=", ".join(doc.sites) or "none", site=site)
+            listed = ", ".join(doc.sites) or "none"
+            if len(doc.sites) > 1:
+                return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=listed,
+                           site=site)
+            return msg("ITC-GEP.lists-site", "lists site {sites}, not the product's {site}", sites=listed, site=site)
     elif not a.covers(doc, product):
         return None
     elif doc.type not in std.document_types:
