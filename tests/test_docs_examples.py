@@ -121,7 +121,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("examples", "plugins", "tests", "docs", "schemas"):
         (box / name).symlink_to(ROOT / name)
     example = ROOT / "examples" / "zhejiang-solar-portfolio.json"
-    for name in ("dossier.json", "DOSSIER.json"):
+    for name in ("dossier.json", "DOSSIER.json", "a.json", "b.json", "c.json"):
         shutil.copy(example, box / name)
     shutil.copy(ROOT / "examples" / "greentrade.toml", box / "greentrade.toml")
     (box / "exports" / "2026-06").mkdir(parents=True)
