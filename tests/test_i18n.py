@@ -26,9 +26,9 @@ DOMAINS = ("greentrade", "greentrade_cn_green_channel", "greentrade_itc_green_ex
 #: `test_gaps_are_listed` (docs/languages.md says what each language covers).
 COMPLETE: dict[str, tuple[str, ...]] = {
     "greentrade": ("zh-CN",),
-    "greentrade_cn_green_channel": (),
-    "greentrade_itc_green_export_pass": (),
-    "greentrade_buyer_profiles": (),
+    "greentrade_cn_green_channel": ("zh-CN",),
+    "greentrade_itc_green_export_pass": ("zh-CN",),
+    "greentrade_buyer_profiles": ("zh-CN", "es", "pt-BR", "ar"),
 }
 
 
@@ -73,6 +73,12 @@ def test_every_language_has_the_page_texts_and_status_words() -> None:
     for lang in catalogs.LANGUAGES:
         gaps = _gaps("greentrade", lang, _every_language)
         assert gaps == [], f"{lang}: page texts, status words or outcome summaries untranslated"
+
+
+@pytest.mark.parametrize("domain", DOMAINS[1:])
+def test_every_language_has_the_programs_outcome_summaries(domain: str) -> None:
+    for lang in catalogs.LANGUAGES:
+        assert _gaps(domain, lang, lambda m: bool(m.context) and m.context.endswith(".eligible")) == [], lang
 
 
 def test_gaps_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -230,3 +236,61 @@ def test_the_command_line_speaks_the_language_asked_for(
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "usage:" in capsys.readouterr().out  # argparse's own texts are restored after a command
+
+
+I18N_GOLDEN = GOLDEN / "i18n"
+I18N_CASES = ("cn-expired", "statuses")
+I18N_FORMS = {
+    "report.txt": ("report.json", render.report_text), "report.html": ("report.json", render.report_html),
+    "assessment.txt": ("assessment.json", render.assessment_text),
+    "assessment.html": ("assessment.json", render.assessment_html),
+}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.SHIPPED if lang != "en"])
+@pytest.mark.parametrize("case", I18N_CASES)
+def test_golden_pages_per_language(case: str, lang: str) -> None:
+    """Text and HTML of stored reports and assessments per language, as reviewed (regenerate on
+    purpose: ``GREENTRADE_REGENERATE_GOLDEN=1 pytest tests/test_i18n.py``, then read the diff)."""
+    import os
+
+    I18N_GOLDEN.mkdir(exist_ok=True)
+    for form, (source, fn) in I18N_FORMS.items():
+        got = fn(json.loads((GOLDEN / f"{case}.{source}").read_text("utf-8")), lang)
+        path = I18N_GOLDEN / f"{case}.{lang}.{form}"
+        if os.environ.get("GREENTRADE_REGENERATE_GOLDEN"):
+            path.write_bytes(got.encode("utf-8"))
+        assert got == path.read_bytes().decode("utf-8"), path.name
+
+
+CASES = sorted(p for p in ROOT.glob("plugins/*/cases/*.case.json"))
+_TEXTS = {"message", "needs", "summary", "text", "title", "remediation", "lang"}
+
+
+def _without_texts(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_texts(v) for k, v in value.items() if k not in _TEXTS}
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_rule_cases_decide_the_same_in_every_language(path: Path) -> None:
+    """Each plugin's rule cases: in every language the same statuses and findings (ids,
+    arguments, pointers, severities, bases), only the texts differ; every page renders."""
+    import attrs
+
+    from greentrade.testing import run_case
+
+    report = run_case(path).report
+    english = report.to_dict()
+    for lang in i18n.SHIPPED[1:]:
+        other = attrs.evolve(report, lang=lang)
+        d = other.to_dict()
+        assert d["lang"] == lang
+        assert _without_texts(d) == _without_texts(english), lang
+        # findings keep their order keys; a finding without a translation keeps its English text
+        assert len(d["findings"]) == len(english["findings"])
+        render.report_text(d)
+        render.report_html(d)

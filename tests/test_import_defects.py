@@ -69,12 +69,25 @@ def test_catenax_end_within_the_day_keeps_its_day():
     assert _doc(import_catenax(CX8))["valid_until"] == "2022-12-31"  # "2022-12-31T23:59:59Z"
 
 
-def test_expired_pact_footprint_is_not_valid_on_its_exclusive_end(tmp_path, capsys):
-    """A shipment on the PACT footprint's end day: CN-GC-008 no longer passes it (was a warning only)."""
-    base = _load(Path(__file__).resolve().parents[1] / "plugins" / "cn-green-channel" / "examples" / "imported"
-                 / "pact-v2.json")
-    doc = base["documents"][0]
-    assert doc["valid_until"] == "2027-03-13"  # source: validityPeriodEnd 2027-03-14T00:00:00Z
+def test_expired_pact_footprint_is_not_valid_on_its_exclusive_end():
+    """A shipment on the PACT footprint's end day: CN-GC-008 said "expires on 2027-03-14, 0 day(s)
+    after the as-of date" (valid that day, a window warning only); the footprint has expired."""
+    from greentrade import Engine
+
+    root = Path(__file__).resolve().parents[1] / "plugins" / "cn-green-channel"
+    case = _load(root / "cases" / "imported-pact-v2-011-pass-structured-footprint.case.json")
+    dossier = _load(root / "examples" / "imported" / "pact-v2.json")
+    assert dossier["documents"][0]["valid_until"] == "2027-03-13"  # validityPeriodEnd 2027-03-14T00:00:00Z
+    for op in case["patch"]:  # the case's buyer and shipment, shipped on the source's end day
+        if op["path"] == "/parties/-":
+            dossier["parties"].append(op["value"])
+        else:
+            dossier["shipments"] = copy.deepcopy(op["value"])
+    dossier["shipments"][0]["ship_date"] = "2027-03-14"
+    engine = Engine(config={"plugins": case["config"]["plugins"]})
+    engine.load_entry_points()
+    (finding,) = [f for f in engine.validate(dossier).findings if f.rule == "CN-GC-008"]
+    assert "expired on 2027-03-13" in finding.message
 
 
 # -- units as data -----------------------------------------------------------------------------------
@@ -287,6 +300,21 @@ def test_the_same_footprint_twice_is_merged_with_a_note():
     assert result.duplicates == 1
     assert any("given again" in n.message for n in result.notes)
     assert len(import_ilcd(ILCD_A1, ILCD_A1).dossier["documents"]) == 1
+    general = FIX / "batterypass" / "GeneralProductInformation-payload.json"
+    assert len(import_batterypass(general, general).dossier["products"]) == 1
+
+
+def test_another_revision_of_the_same_data_set_is_not_merged():
+    """ILCD keeps a data set's UUID across its versions: dataSetVersion tells them apart."""
+    newer = _load(ILCD_A1)
+    newer["administrativeInformation"]["publicationAndOwnership"]["dataSetVersion"] = "00.02.000"
+    result = import_ilcd(ILCD_A1, newer)
+    assert [d["source"]["revision"] for d in result.dossier["documents"]] == ["00.01.000", "00.02.000"]
+    merged, _notes = merge(import_ilcd(ILCD_A1).dossier, import_ilcd(newer).dossier)
+    assert len(merged["documents"]) == 2
+    pact = _load(PACT2)
+    pact["version"] = 2
+    assert len(import_pact(PACT2, pact).dossier["documents"]) == 2
 
 
 def test_importing_again_with_other_options_merges():
@@ -342,6 +370,16 @@ def test_notes_as_json(tmp_path, capsys):
     warning = next(n for n in err["notes"] if n["severity"] == "warning")
     assert warning == {"code": "GT-IMPORT-004", "severity": "warning", "file": PACT2_API.name,
                        "pointer": "/data/productIds/0", "message": warning["message"]}
+
+
+def test_the_notes_file_is_never_a_source_or_the_output(tmp_path, capsys):
+    source = tmp_path / "pf.json"
+    source.write_bytes(PACT2.read_bytes())
+    out = tmp_path / "out.json"
+    assert main(["import", "pact", str(source), "--notes", str(source)]) == 2
+    assert main(["import", "pact", str(source), "-o", str(out), "--notes", str(out)]) == 2
+    assert source.read_bytes() == PACT2.read_bytes() and not out.exists()
+    assert "cannot write" in capsys.readouterr().err
 
 
 def test_import_is_deterministic_with_duplicates():

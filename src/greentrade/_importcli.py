@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from greentrade._files import InputError, refuse_overwrite, write_atomic
+from greentrade._files import InputError, OutputError, refuse_overwrite, write_atomic
 from greentrade.model import _codes
 
 __all__ = ["COMMANDS", "register", "run"]
@@ -115,6 +115,10 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
                             issuer=args.issuer.strip() if args.issuer else None)
     if args.output:  # before any work: the output may not be one of the sources
         refuse_overwrite(args.output, args.files)
+    if args.notes_file:  # nor may the notes file be a source, the base dossier or the output
+        refuse_overwrite(args.notes_file, [*args.files, args.into, args.output])
+        if args.output and Path(args.notes_file).resolve() == Path(args.output).resolve():
+            raise OutputError(f"cannot write {args.notes_file!r}: it is the --output file")
     documents: list[Any] = []
     for name in args.files:  # through the one reader: regular files, the input limit, strict JSON
         try:
@@ -173,7 +177,8 @@ def _report_notes(notes: list[Any], summary: dict[str, Any], args: argparse.Name
 
     data = {"notes": [n.to_dict() for n in notes], "summary": summary}
     if args.notes_file:
-        write_atomic(args.notes_file, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        write_atomic(args.notes_file, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                     protect=[*args.files, args.into, args.output])
     if args.notes_format == "json":
         print(json.dumps(data, ensure_ascii=False), file=sys.stderr)
         return

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from greentrade import _cli_batch, _cli_parse, _importcli, i18n
+from greentrade import _cli_batch, _cli_parse, _cli_scaffold, _importcli, i18n
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
 from greentrade.errors import ConfigError, DossierReadError, PluginError
 from greentrade.io._configfile import Found, at_line, find_config
@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help=_("write the page here instead of stdout"))
     serve_cli.add_parser(sub)
     _importcli.register(sub)
+    _cli_scaffold.register(sub)
     comp = sub.add_parser("completion", help=_("print a shell completion script"),
                           description=_("eval \"$(greentrade completion bash)\" in ~/.bashrc (zsh: the same with "
                                         "zsh; fish: greentrade completion fish > ~/.config/fish/completions/"
@@ -120,7 +121,27 @@ def _parser() -> argparse.ArgumentParser:
         _cli_parse.add_common(command)
         command.epilog = command.epilog or _exit_codes()
         command.formatter_class = argparse.RawDescriptionHelpFormatter
+    help_texts(p, _)  # the help of commands registered by other modules, in the command's language
     return p
+
+
+def help_texts(parser: argparse.ArgumentParser, change: Callable[[str], str]) -> None:
+    """Apply `change` to every help text, description and epilog of `parser` and its commands
+    (translation; `greentrade.testing.catalogs` collects them with it for the catalogs)."""
+    for owner in (parser,):
+        if owner.description:
+            owner.description = change(owner.description)
+        if owner.epilog:
+            owner.epilog = change(owner.epilog)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = change(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for pseudo in action._choices_actions:
+                if pseudo.help:
+                    pseudo.help = change(pseudo.help)
+            for command in action.choices.values():
+                help_texts(command, change)
 
 
 class Options:
@@ -240,6 +261,8 @@ def _main(argv: list[str]) -> int:
     if args.command == "completion":
         _write(_cli_parse.completion(parser, args.shell), None)
         return EXIT_OK
+    if args.command == "new-plugin":
+        return _cli_scaffold.run(args)
     if args.command == "schema":
         name = args.name
         if args.format_version is not None:
@@ -258,7 +281,9 @@ def _main(argv: list[str]) -> int:
     opts = Options(args)
     try:
         if args.command == "render":
-            return _render_command(args, opts)
+            from greentrade import _cli_render
+
+            return _cli_render.render_command(args, opts, _write)
         if args.command == "serve":
             return serve_cli.serve(args, opts.config)
         if args.command in _importcli.COMMANDS:
@@ -316,41 +341,6 @@ def _text(report: dict[str, Any], opts: Options) -> str:
     from greentrade import render
 
     return render.report_text(report, verbosity=opts.verbosity, width=opts.width, color=opts.color)
-
-
-def _render_command(args: argparse.Namespace, opts: Options) -> int:
-    """``greentrade render REPORT.json``: a stored report's (or assessment's) text or page in the
-    language asked for (``--lang``, else the configuration's, else the locale's), no engine."""
-    from greentrade import render
-    from greentrade.io._config import load_config
-
-    lang = opts.lang_flag
-    if lang is None and opts.found.path is not None:
-        lang = (load_config(opts.found.path).get("greentrade") or {}).get("lang")
-    lang, note = i18n.resolve(lang if lang is not None else i18n.from_environment())
-    i18n.use(lang)
-    opts.note(note)
-    raw = read_bytes(sys.stdin.buffer if args.report == "-" else Path(args.report), 1 << 30)
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(_("%(name)s is not JSON: %(problem)s") % {"name": args.report, "problem": exc}) from None
-    kind = str(data.get("report_format") or data.get("assessment_format") or "") if isinstance(data, dict) else ""
-    fn: Callable[[Any, str | None], str]
-    if kind.startswith("greentrade.assessment/"):
-        fn = render.assessment_html if args.format == "html" else render.assessment_text
-    elif kind.startswith("greentrade.report/"):
-        fn = render.report_html if args.format == "html" else render.report_text
-    else:
-        raise InputError(_("%(name)s is neither a greentrade report nor an assessment") % {"name": args.report})
-    try:
-        page = fn(data, lang)
-    except Exception as exc:  # a stored file that does not follow its schema
-        problem = {"name": args.report, "problem": exc}
-        raise InputError(_("%(name)s cannot be rendered: %(problem)s") % problem) from None
-    text = page if args.format == "html" else escape_controls(page, keep_newlines=True)
-    _write(text, args.output, protect=(args.report, opts.config))
-    return EXIT_OK
 
 
 def _html(report: dict[str, Any], name: str) -> str:

@@ -257,7 +257,7 @@ class Slow:
         return [Rule(id="SLOW-001", title="Slow", severity=Severity.ERROR, check=slow, citation=C, program="slow",
                      basis="stated")]
 
-def engine(_config):
+def engine(*_args):
     e = Engine()
     e.register(Slow(), name="slow")
     return e
@@ -380,3 +380,21 @@ def test_dask_items_are_read_through_the_one_reader_and_named(tmp_path: Path) ->
     assert len(lines) == 4 and all(line.startswith("GT-ENGINE-007 ") for line in lines)
     assert "pipe.json" in lines[0] and "FIFO" in lines[0] and "character device" in lines[1]
     assert "partition 1, item 0: not a dossier" in lines[2] and "partition 1, item 1: not a dossier" in lines[3]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc descriptors")
+@pytest.mark.parametrize("batch", [False, True])
+def test_output_through_a_descriptor_link_writes_to_the_callers_stream(tmp_path: Path, batch: bool) -> None:
+    link = tmp_path / "stdout"  # what /dev/stdout is, made privately: a link to /proc/self/fd/1
+    link.symlink_to("/proc/self/fd/1")
+    args = [sys.executable, "-m", "greentrade.cli", "validate", str(CORE), *([str(CORE)] if batch else []),
+            "--jobs", "1", "--output", str(link)]
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith('{"report_format"' if batch else "greentrade ")
+    appended = tmp_path / "log.txt"
+    appended.write_text("keep\n")
+    with appended.open("a") as out:
+        assert subprocess.run(args, stdout=out, stderr=subprocess.PIPE, timeout=120).returncode == 0
+    text = appended.read_text()
+    assert text.startswith("keep\n") and len(text) > 100 and link.is_symlink()

@@ -343,3 +343,12 @@ def test_readme_documents_every_rule_and_valid_config() -> None:
     config.pop("greentrade")
     report = engine(config).validate(EXAMPLES / "eligible-street-light-ningbo.json")
     assert only_outcome(report).status is Status.ELIGIBLE
+
+
+def test_a_laboratory_accreditation_is_not_called_iaf_mla() -> None:
+    # ISO/IEC 17025 laboratories fall under the ILAC MRA: the finding names the standard that
+    # does not qualify and says nothing about an "IAF MLA signatory" for it (#19).
+    report = run("unaccredited-issuer.json")
+    (finding,) = report.findings_for(rule="CN-GC-007")
+    assert "ISO/IEC 17025:2017 is not one of" in finding.message
+    assert "IAF MLA" not in finding.message

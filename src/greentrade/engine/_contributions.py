@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import attrs
 
 from greentrade.engine._basis import applied
+from greentrade.i18n import Message, _Joined
 from greentrade.io._registry import accelerator
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
@@ -275,9 +276,13 @@ def check_config_schema(section: Any, schema: Any) -> Mapping[str, Any]:
 
 
 # -- hits ---------------------------------------------------------------------------------------
+#: The text types a hit may carry: `str`, and `greentrade.i18n` messages (a `str` with an id).
+_TEXT_TYPES = (str, Message, _Joined)
+
+
 def _opt_str(value: Any, field: str) -> str | None:
-    if value is None or type(value) is str:
-        return value
+    if value is None or type(value) in _TEXT_TYPES:
+        return value  # type: ignore[no-any-return]
     raise Rejected(field, f"expected a string or None, got {type(value).__name__}")
 
 
@@ -297,7 +302,7 @@ def finding_from_hit(rule: Rule, hit: Any, shipment: str | None,
         )
     elif type(severity) is not Severity:
         severity = _check_type(severity, Severity, "severity")
-    if type(hit.message) is not str:
+    if type(hit.message) not in _TEXT_TYPES:
         raise Rejected("message", f"expected a string, got {type(hit.message).__name__}")
     pointer = hit.pointer
     if type(pointer) is not str:
@@ -328,7 +333,7 @@ def _check_args(args: Any) -> None:
         if type(pair) is not tuple or len(pair) != 2 or type(pair[0]) is not str:
             raise Rejected("args", "expected a mapping of names to values")
         value = pair[1]
-        if type(value) not in (str, int, bool) and not (type(value) is float and value == value
+        if type(value) not in (*_TEXT_TYPES, int, bool) and not (type(value) is float and value == value
                                                        and value not in (float("inf"), float("-inf"))):
             raise Rejected(f"args/{pair[0]}", f"expected a string, number or boolean, got {type(value).__name__}")
 

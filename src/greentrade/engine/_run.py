@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
 from greentrade.engine._budget import Budget, RuleTimeout, raise_if_cancelled
@@ -35,6 +37,7 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
     found.extend(c.faults)
     found.extend(loaded.findings)
     found.add_omitted(loaded.omitted)
+    found.incomplete |= loaded.incomplete
     outcomes: list[Outcome] = []
     dossier = loaded.dossier
     evaluated = dossier is not None and not any(
@@ -48,7 +51,9 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
                 f, o = run.shipment(shipment)
                 found.extend(f)
                 outcomes.extend(o)
-            found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+            dossier_findings = run.dossier_rules({(o.program, o.subject): o for o in outcomes})
+            found.extend(dossier_findings)
+            outcomes = _with_dossier_findings(outcomes, dossier_findings)
         if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
             found.append(engine_finding(
                 "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
@@ -57,7 +62,8 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
-    findings = [*found.kept, *(omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
+    findings = [*found.kept, *(omission(rule, n, worst, found.cap, at_least=rule in found.incomplete)
+                               for rule, (n, worst) in found.omitted.items())]
     return evaluated, outcomes, findings
 
 
@@ -228,6 +234,40 @@ class Run:
         return findings, outcome(Status.ELIGIBLE, program.eligible_summary,
                                  summary_id=f"{program.id}.eligible",
                                  assumptions=[f for f in findings if f.assumption])
+
+
+def _with_dossier_findings(outcomes: list[Outcome], findings: Sequence[Finding]) -> list[Outcome]:
+    """The outcomes after the dossier-scope rules: their error violations, faults (a rule that
+    raised or ran out of time) and undetermined findings reach the outcomes of the program they
+    belong to, for the finding's shipment or, without one, for every shipment. An error makes
+    the outcome `not_eligible`; an open question makes an `eligible` one `undetermined`. A
+    program that does not apply stays `not_applicable`."""
+    telling = [f for f in findings if f.program and (
+        f.effect is Effect.UNDETERMINED or (f.effect is Effect.VIOLATION and f.severity is Severity.ERROR))]
+    if not telling:
+        return outcomes
+    out: list[Outcome] = []
+    for o in outcomes:
+        mine = [f for f in telling if f.program == o.program and f.shipment in (None, o.subject)]
+        if not mine or o.status in (Status.NOT_APPLICABLE, Status.NOT_ELIGIBLE):
+            out.append(o)
+            continue
+        errors = [f for f in mine if f.effect is Effect.VIOLATION]
+        if errors:
+            ids = sorted({f.rule for f in errors})
+            said = msg("outcome.errors", "{count} error finding(s): {rules}", count=len(errors), rules=", ".join(ids))
+            out.append(attrs.evolve(o, status=Status.NOT_ELIGIBLE, summary=said, reasons=tuple(ids),
+                                    summary_id=said.id, summary_args=said.args, assumptions=()))
+            continue
+        if o.status is Status.ELIGIBLE:
+            needs = sorted({f.needs or f.rule for f in mine})
+            said = msg("outcome.needs", "needs: {needs}", needs="; ".join(needs))
+            out.append(attrs.evolve(o, status=Status.UNDETERMINED, summary=said,
+                                    reasons=tuple(sorted({f.rule for f in mine})), summary_id=said.id,
+                                    summary_args=said.args, assumptions=()))
+            continue
+        out.append(attrs.evolve(o, reasons=tuple(sorted({*o.reasons, *(f.rule for f in mine)}))))
+    return out
 
 
 def _assumptions(findings: Sequence[Finding]) -> tuple[Assumption, ...]:

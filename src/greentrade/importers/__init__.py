@@ -71,6 +71,8 @@ def _read_all(sources: Iterable[SourceArg], notes: list[ImportNote]) -> list[Sou
         except ImportError_ as exc:
             name = Path(s).name if isinstance(s, str | Path) else ""
             text = str(exc).removeprefix(f"{name}: ") if name else str(exc)
+            if isinstance(s, str | Path):  # the note names the file: the message does not repeat it
+                text = text.replace(repr(str(Path(s))), "the file")
             notes.append(ImportNote("GT-IMPORT-007", "error", f"not imported: {text}", name))
             continue
         out.append(Source(data, name, notes))

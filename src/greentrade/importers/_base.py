@@ -161,6 +161,20 @@ def schema_notes(data: Any, schema: Mapping[str, Any], file: str, what: str) -> 
     return notes
 
 
+class _Taken(set[str]):
+    """The pointers taken, and every pointer above one (kept as they are added: linear in the file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ancestors: set[str] = set()
+
+    def add(self, p: str) -> None:
+        super().add(p)
+        while p and p not in self.ancestors:
+            self.ancestors.add(p)
+            p = p[: p.rfind("/")] if "/" in p else ""
+
+
 class Source:
     """A source file's JSON, read through `take` so that every value used is recorded."""
 
@@ -168,7 +182,7 @@ class Source:
         self.data = data
         self.file = file
         self.notes = notes
-        self._taken: set[str] = set()
+        self._taken = _Taken()
         #: Why a field stays in the loss list (pointer -> reason), for its GT-IMPORT-001 note.
         self.reasons: dict[str, str] = {}
 
@@ -298,9 +312,10 @@ class Source:
         """Pointers of values under `root` that were never taken (whole untouched subtrees as one)."""
         taken = self._taken
         out: list[str] = []
+        ancestors = taken.ancestors
 
         def touched(p: str) -> bool:
-            return any(t == p or t.startswith(p + "/") for t in taken)
+            return p in ancestors
 
         def walk(node: Any, path: list[str | int]) -> None:
             p = pointer(path)
@@ -325,35 +340,6 @@ class Source:
 
         walk(self.at(root), list(root))
         return out
-
-
-def slug(text: str, limit: int = 48) -> str:
-    """An id fragment from free text: letters, digits and '-', deterministic."""
-    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
-    return (s[:limit].rstrip("-") or "x")
-
-
-def id_fragment(text: str, limit: int = 100) -> str:
-    """An id fragment that keeps an identifier readable (dossier id characters only)."""
-    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
-    s = s.lstrip("._:/-")
-    return s[:limit] or "x"
-
-
-def declared_unit_name(unit: str) -> str | None:
-    from greentrade.importers._units import declared_unit
-
-    return declared_unit(unit)
-
-
-def prune(value: Any) -> Any:
-    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
-    if isinstance(value, dict):
-        out = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        return [prune(v) for v in value]
-    return value
 
 
 Importer = Callable[..., ImportResult]

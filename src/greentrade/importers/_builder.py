@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions, id_fragment, prune, slug
+from greentrade.importers._base import FORMAT_2, ImportNote, ImportOptions
 from greentrade.model import _codes
 
-__all__ = ["Builder", "identifier_of", "identifiers_from"]
+__all__ = ["Builder", "id_fragment", "identifier_of", "identifiers_from", "prune", "slug"]
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """An id fragment from free text: letters, digits and '-', deterministic."""
+    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
+    return (s[:limit].rstrip("-") or "x")
+
+
+def id_fragment(text: str, limit: int = 100) -> str:
+    """An id fragment that keeps an identifier readable (dossier id characters only)."""
+    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
+    s = s.lstrip("._:/-")
+    return s[:limit] or "x"
+
+
+def prune(value: Any) -> Any:
+    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
 
 
 def identifier_of(value: str, *, product: bool = True) -> tuple[dict[str, str] | None, str | None]:
@@ -53,7 +77,7 @@ class Builder:
         #: (collection, id) -> (file, pointer) of the source item it came from.
         self.origin: dict[tuple[str, str], tuple[str, str]] = {}
         #: (format, source id, version) -> document id: the same footprint or EPD is imported once.
-        self.seen: dict[tuple[str, str, str], str] = {}
+        self.seen: dict[tuple[str, str, str, str], str] = {}
         self.notes: list[ImportNote] = []
         #: Entities that were not added because they were given twice (counted in the summary).
         self.duplicates = 0
@@ -78,31 +102,36 @@ class Builder:
         for r in roles:
             if r not in p.setdefault("roles", []):
                 p["roles"].append(r)
+        have = {(i["scheme"], i["value"]) for i in p.setdefault("identifiers", [])}
         for i in idents:
-            if i not in p.setdefault("identifiers", []):
+            if (i["scheme"], i["value"]) not in have:
+                have.add((i["scheme"], i["value"]))
                 p["identifiers"].append(i)
         if source and "source" not in p:
             p["source"] = source
         return pid
 
-    def duplicate(self, fmt: str, source_id: str | None, version: str | None, file: str, where: str) -> bool:
-        """True (with a note) when this (format, source id, version) was imported already in this run."""
+    def duplicate(self, fmt: str, source_id: str | None, version: str | None, file: str, where: str,
+                  revision: str | None = None) -> bool:
+        """True (with a note) when this (format, source id, version, revision) was imported already in this run."""
         if not source_id:
             return False
-        key = (fmt, source_id, version or "")
+        key = (fmt, source_id, version or "", revision or "")
         first = self.seen.get(key)
         if first is None:
             return False
         self.duplicates += 1
         self.notes.append(ImportNote(
             "GT-IMPORT-006", "info",
-            f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}) was given "
-            f"again: merged with document {first}, not added twice", file, where))
+            f"the same {fmt} item (source id {source_id!r}, version {version or 'not stated'}"
+            f"{f', revision {revision}' if revision else ''}) was given "
+            f"again: merged with {first}, not added twice", file, where))
         return True
 
-    def remember(self, fmt: str, source_id: str | None, version: str | None, did: str) -> None:
+    def remember(self, fmt: str, source_id: str | None, version: str | None, did: str,
+                 revision: str | None = None) -> None:
         if source_id:
-            self.seen.setdefault((fmt, source_id, version or ""), did)
+            self.seen.setdefault((fmt, source_id, version or "", revision or ""), did)
 
     def holder(self, pid: str | None) -> str | None:
         if pid is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from greentrade.importers._base import ImportError_, ImportNote, Source, bundled_schema, schema_notes
+from greentrade.importers._base import ImportError_, ImportNote, Source, bundled_schema, pointer, schema_notes
 from greentrade.importers._builder import Builder
 from greentrade.importers._detect import catenax_version, looks_like, refusal
 from greentrade.importers._pcf import map_footprint
@@ -45,9 +45,8 @@ def map_catenax(src: Source, root: Path_, b: Builder) -> None:
             "GT-IMPORT-006", "info",
             f"the file states no Catena-X data-model version (specVersion {stated!r} names the PACT "
             "specification it follows, as data models 4.0.0-6.0.0 write it): read by field name like 7.0.0, "
-            "without schema validation; source.version left empty", src.file))
-        for p in spec_paths:
-            src.mark([*root, *p])
+            "without schema validation; source.version left empty", src.file, pointer([*root, "specVersion"])))
+        src.leave([*root, "specVersion"], "the PACT version the file follows, not its Catena-X data-model version")
         map_footprint(src, root, b, "catenax-pcf", None, exclusive=False)
         return
     if version.split(".")[0] not in SUPPORTED:

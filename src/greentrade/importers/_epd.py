@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade.importers._base import ImportError_, ImportNote, Source, declared_unit_name, pointer, slug
-from greentrade.importers._builder import Builder
+from greentrade.importers._base import ImportError_, ImportNote, Source, pointer
+from greentrade.importers._builder import Builder, slug
 from greentrade.importers._detect import refusal
-from greentrade.importers._units import gwp_unit
+from greentrade.importers._units import declared_unit, gwp_unit
 
 __all__ = ["finish", "gwp_value", "map_openepd", "openepd_orgs"]
 
@@ -22,11 +22,11 @@ _OPENEPD_GWP = {"gwp": "total", "gwp_fossil": "fossil", "gwp_biogenic": "biogeni
 
 
 def finish(src: Source, root: Path_, b: Builder, doc: dict[str, Any], did: str, fmt: str, version: str | None,
-           source_id: str | None) -> str:
+           source_id: str | None, revision: str | None = None) -> str:
     unmapped = src.unmapped(root)
-    doc["source"] = {"format": fmt, "version": version, "id": source_id, "unmapped": unmapped}
+    doc["source"] = {"format": fmt, "version": version, "id": source_id, "revision": revision, "unmapped": unmapped}
     did = b.document(did, doc, (src.file, pointer(root)))
-    b.remember(fmt, source_id, version, did)
+    b.remember(fmt, source_id, version, did, revision)
     src.loss_notes(unmapped, f"document {did}")
     return did
 
@@ -84,7 +84,10 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
     src.mark([*root, "doctype"])
     version = src.text([*root, "openepd_version"])
     epd_id = src.text([*root, "id"])
-    if b.duplicate("openepd", epd_id, version, src.file, pointer(root)):
+    rev = src.at([*root, "version"])
+    revision = str(src.take([*root, "version"])) if isinstance(rev, int | str) and not isinstance(rev, bool) \
+        and str(rev).strip() else None
+    if b.duplicate("openepd", epd_id, version, src.file, pointer(root), revision):
         src.mark(root)
         return
     maker = b.holder(_org(src, [*root, "manufacturer"], b, orgs, "manufacturer"))
@@ -95,7 +98,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
         "description": src.text([*root, "product_description"]),
         "manufacturer": maker,
         "identifiers": [{"scheme": "sku", "value": sku}] if (sku := src.text([*root, "product_sku"])) else [],
-        "source": {"format": "openepd", "version": version, "id": epd_id},
+        "source": {"format": "openepd", "version": version, "id": epd_id, "revision": revision},
     }
     base = epd_id or slug(product["name"] or "1")
     pid = b.product("product-" + base, product)
@@ -107,7 +110,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
     epd["pcr"] = pcr_name or src.text([*root, "pcr", "id"])
     unit = src.at([*root, "declared_unit", "unit"])
     qty = src.number([*root, "declared_unit", "qty"]) if isinstance(unit, str) and unit.strip() else None
-    name = declared_unit_name(unit) if isinstance(unit, str) else None
+    name = declared_unit(unit) if isinstance(unit, str) else None
     if qty is not None and name and qty > 0:
         epd["declared_unit"] = {"amount": qty, "unit": name}
         src.take([*root, "declared_unit", "unit"])
@@ -144,7 +147,7 @@ def map_openepd(src: Source, root: Path_, b: Builder, orgs: Mapping[str, Mapping
         "products": [{"product": pid}],
         "epd": epd,
     }
-    finish(src, root, b, doc, "epd-" + base, "openepd", version, epd_id)
+    finish(src, root, b, doc, "epd-" + base, "openepd", version, epd_id, revision)
 
 
 def _day(src: Source, path: Path_) -> str | None:

@@ -21,8 +21,11 @@ _MAX_ROUNDS = 50
 def check(dossier: dict[str, Any], notes: list[ImportNote], origin: dict[tuple[str, str], tuple[str, str]]) -> None:
     from greentrade.io._schemas import validator
 
+    schema = validator("dossier")
     for _ in range(_MAX_ROUNDS):
-        errors = list(validator("dossier").iter_errors(dossier))
+        if schema.is_valid(dossier):  # the compiled validator: the common case costs one pass
+            break
+        errors = list(schema.iter_errors(dossier))
         if not errors:
             break
         for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path], reverse=True):

@@ -78,7 +78,8 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
     info: Path_ = [*root, "processInformation", "dataSetInformation"]
     uuid = src.text([*info, "UUID"])
     version = src.text([*root, "version"])
-    if b.duplicate("ilcd-epd", uuid, version, src.file, pointer(root)):
+    revision = src.text([*root, "administrativeInformation", "publicationAndOwnership", "dataSetVersion"])
+    if b.duplicate("ilcd-epd", uuid, version, src.file, pointer(root), revision):
         src.mark(root)
         return
     method: Path_ = [*root, "modellingAndValidation", "LCIMethodAndAllocation"]
@@ -110,7 +111,7 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
         src.info("GT-IMPORT-006", "ILCD+EPD names no manufacturer: the product has none (the data-set owner "
                  "is the document's holder, with the role data-set-owner)", [*pub, "referenceToOwnershipOfDataSet"])
     product = {"name": _lang_text(src, [*info, "name", "baseName"]),
-               "source": {"format": "ilcd-epd", "version": version, "id": uuid}}
+               "source": {"format": "ilcd-epd", "version": version, "id": uuid, "revision": revision}}
     pid = b.product("product-" + (uuid or "1"), product, (src.file, pointer(root)))
     epd: dict[str, Any] = {
         "registration_number": src.text([*pub, "registrationNumber"]),
@@ -136,7 +137,7 @@ def map_ilcd(src: Source, root: Path_, b: Builder) -> None:
     standards, _methods = standards_of(src, names)
     doc = {"type": "epd", "standards": standards, "holder": holder, "issue_date": _issue(src, root),
            "products": [{"product": pid}], "epd": epd}
-    finish(src, root, b, doc, "epd-" + (uuid or "1"), "ilcd-epd", version, uuid)
+    finish(src, root, b, doc, "epd-" + (uuid or "1"), "ilcd-epd", version, uuid, revision)
 
 
 def _declared_unit(src: Source, root: Path_) -> dict[str, Any] | None:

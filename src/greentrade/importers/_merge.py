@@ -26,10 +26,11 @@ def _party_refs(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     return out
 
 
-def _source_key(entity: dict[str, Any]) -> tuple[str, str, str] | None:
+def _source_key(entity: dict[str, Any]) -> tuple[str, str, str, str] | None:
     src = entity.get("source")
     if isinstance(src, dict) and src.get("id"):
-        return str(src.get("format")), str(src["id"]), str(src.get("version") or "")
+        return (str(src.get("format")), str(src["id"]), str(src.get("version") or ""),
+                str(src.get("revision") or ""))
     return None
 
 
@@ -82,7 +83,8 @@ def merge(base: Any, imported: dict[str, Any]) -> tuple[dict[str, Any], list[Imp
                 notes.append(ImportNote(
                     "GT-IMPORT-006", "info",
                     f"{coll[:-1]} {existing['id']} is already in the dossier (same source id and version "
-                    f"{skey[1]!r} {skey[2] or 'not stated'}): merged, not added again"
+                    f"{skey[1]!r} {skey[2] or 'not stated'}{f', revision {skey[3]}' if skey[3] else ''}): "
+                    "merged, not added again"
                     + (f"; added {', '.join(added)}" if added else "")
                     + (f"; {', '.join(differ)} differ from the dossier's, which are kept" if differ else "")))
                 continue

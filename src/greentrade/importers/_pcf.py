@@ -145,6 +145,7 @@ def identifiers(src: Source, items: list[tuple[Path_, str]], what: str, *, produ
     """The identifiers of `items`; one that fails the dossier's check (a GTIN with a wrong check
     digit) is one warning with its pointer, and the others are imported."""
     out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for p, value in items:
         ident, problem = identifier_of(value, product=product)
         if ident is None:
@@ -152,7 +153,9 @@ def identifiers(src: Source, items: list[tuple[Path_, str]], what: str, *, produ
             src.warn("GT-IMPORT-004", f"{what} {value!r}: {problem}: not imported", p)
             continue
         src.take(p)
-        if ident not in out:
+        key = (ident["scheme"], ident["value"])
+        if key not in seen:
+            seen.add(key)
             out.append(ident)
     return out
 
@@ -292,12 +295,25 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _revision(src: Source, root: Path_, f: _Fields) -> str | None:
+    """The footprint's own version (PACT v2's and Catena-X's ``version``), as text."""
+    path = [*root, "version"] if src.at([*root, "version"]) is not None else f.idx.get("version")
+    if path is None or (path != [*root, "version"] and "idAndVersion" not in path):
+        return None
+    value = src.at(path)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
+        return None
+    src.take(path)
+    return str(value).strip()
+
+
 def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str | None, *,
                   exclusive: bool) -> None:
     """One footprint into `b`. `exclusive`: the source's period ends are exclusive (PACT)."""
     f = _Fields(src, root)
     pf_id = f.text("id") or ""
-    if b.duplicate(fmt, pf_id, version, src.file, pointer(root)):
+    revision = _revision(src, root, f)
+    if b.duplicate(fmt, pf_id, version, src.file, pointer(root), revision):
         src.mark(root)
         return
     company = f.text("company_name")
@@ -307,7 +323,7 @@ def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str |
         "name": f.text("product_name"),
         "description": f.text("product_description"),
         "identifiers": identifiers(src, f.strings("product_ids"), "product id"),
-        "source": {"format": fmt, "version": version, "id": pf_id or None},
+        "source": {"format": fmt, "version": version, "id": pf_id or None, "revision": revision},
     }
     for p, value in f.strings("product_classifications"):
         ident, _problem = identifier_of(value)
@@ -315,6 +331,8 @@ def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str |
             src.take(p)
             if ident not in product["identifiers"]:
                 product["identifiers"].append(ident)
+        else:
+            src.leave(p, f"classification {value!r} is not a GTIN or UN CPC code (a class, not the product's id)")
     cpc_path = f.path("product_cpc")
     cpc = f.text("product_cpc")
     if cpc is not None and cpc_path is not None:
@@ -349,7 +367,7 @@ def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str |
                  f.path("validity_end") or [])
         doc["valid_until"] = None
     lost = src.unmapped(root)
-    doc["source"] = {"format": fmt, "version": version, "id": pf_id or None, "unmapped": lost}
+    doc["source"] = {"format": fmt, "version": version, "id": pf_id or None, "revision": revision, "unmapped": lost}
     did = b.document(("pcf-" if fmt == "pact" else "cx-pcf-") + (pf_id or "1"), doc, origin)
-    b.remember(fmt, pf_id, version, did)
+    b.remember(fmt, pf_id, version, did, revision)
     src.loss_notes(lost, f"document {did}")

@@ -14,6 +14,7 @@ those nulled marks. Key order and other values are kept as they are.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,9 @@ def migrate(source: Any, notes: list[str] | None = None) -> dict[str, Any]:
         return data
     if fmt != FORMAT_1:
         raise MigrationError(f"format {fmt!r} is not {FORMAT_1!r}: nothing to migrate")
-    errors = sorted(validator("dossier").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    # At most 20 are shown: the explanation stops there (bounded work for a huge invalid input).
+    errors = sorted(itertools.islice(validator("dossier").iter_errors(data), 20),
+                    key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise MigrationError(
             "the dossier is not a valid format-1 dossier; fix it first (greentrade validate)",

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
-from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, resolve, translate
+from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, isolating, resolve, translate
 from greentrade.render import _layout
 from greentrade.render._localize import localize_assessment, localize_report, report_lang
 
@@ -94,14 +95,16 @@ def report_html(report: Mapping[str, Any], lang: str | None = None, *, source: s
     an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``). `source` names
     the input (its file name) in the page's title."""
     lang = _lang(lang, report)
-    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
-                   source=source)
+    with _isolating("html", lang):
+        return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
+                       source=source)
 
 
 def assessment_html(assessment: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
     lang = _lang(lang, None)
-    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
+    with _isolating("html", lang):
+        return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
@@ -119,16 +122,23 @@ def _lang(lang: str | None, report: Mapping[str, Any] | None) -> str:
 
 # -- helpers the templates use ---------------------------------------------------------------------
 def _plugin_list(plugins: Sequence[Mapping[str, Any]], none: str = "none") -> str:
-    return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or none
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True)) or none
+
+
+def _not_enabled(plugins: Sequence[Mapping[str, Any]]) -> str:
+    """The plugins that are installed but not enabled, as a list ("" when none)."""
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True) is False)
+
+
+#: East Asian wide and full-width characters (Unicode's W and F classes, the common blocks):
+#: two columns each on a terminal.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
 def _width(text: str) -> int:
     """Columns a text takes on a terminal: wide and full-width characters (CJK) take two."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _ljust(text: Any, width: int, wide: bool) -> str:
@@ -192,6 +202,7 @@ class _Texts:
     def __init__(self, kind: str, lang: str) -> None:
         self.kind, self.lang = kind, lang
         self.catalog = catalog(lang)
+        self._words: dict[str, str] = {}
 
     def gettext(self, english: str, **values: Any) -> Any:
         text = self.catalog.text(english)
@@ -207,6 +218,8 @@ class _Texts:
 
             # A page text is trusted text of the core's catalog, written into the page as it is
             # (a test holds the catalogs free of markup); the values are escaped.
+            if self.lang in RTL:  # values keep their left-to-right order (ids, dates, numbers)
+                values = {k: v if isinstance(v, Markup) else f"\u2066{v}\u2069" for k, v in values.items()}
             return Markup(text % {k: _html_value(v) for k, v in values.items()} if values else text)
         return text % values if values else text
 
@@ -215,7 +228,10 @@ class _Texts:
         text = str(word)
         if self.lang == DEFAULT:
             return text
-        return translate(f"status.{text}", {}, self.lang, default=text) or text
+        got = self._words.get(text)
+        if got is None:
+            got = self._words[text] = translate(f"status.{text}", {}, self.lang, default=text) or text
+        return got
 
     def date(self, value: Any) -> str:
         return format_date(value, self.lang)
@@ -245,6 +261,7 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
     env.install_gettext_callables(texts.gettext, texts.ngettext, newstyle=False)  # type: ignore[attr-defined]
     wide = lang != DEFAULT
     env.filters.update(ljust=lambda s, width: _ljust(s, width, wide), plugin_list=_plugin_list,
+                       not_enabled=_not_enabled,
                        citation=citation_text, padded=lambda rows: _padded(rows, wide), status=texts.status,
                        date=texts.date, number=texts.number, plain=lambda v: f"{v}")
     env.filters.update(wrap=_layout.wrap, paint=_layout.paint, code=_layout.code_spans)
@@ -259,3 +276,8 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
 
 def _render(template: str, kind: str, lang: str, **context: Any) -> str:
     return _environment(kind, lang).get_template(template).render(**context)
+
+
+def _isolating(kind: str, lang: str) -> Any:
+    """Left-to-right isolates around the values of messages in the HTML of a right-to-left language."""
+    return isolating(kind == "html" and lang in RTL)

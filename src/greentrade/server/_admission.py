@@ -38,6 +38,14 @@ class Admission:
     def queued(self) -> int:
         return len(self._waiters)
 
+    def try_acquire(self) -> bool:
+        """Take a free slot at once if there is one and nobody is waiting."""
+        with self._lock:
+            if self.used < self.size and not self._waiters:
+                self.used += 1
+                return True
+            return False
+
     async def acquire(self, wait: float | None = None, *, overflow: bool = False) -> None:
         """Take a slot, waiting at most `wait` seconds (default: the queue timeout).
 

@@ -128,17 +128,19 @@ def _log_config(level: str) -> dict[str, Any]:
     }
 
 
-def _check_engine(settings_env: str) -> str | None:
-    """In a child process: build the engine as a worker will; what is wrong, or None."""
+def _check_engine() -> int:
+    """In a child process (``python -c``): build the engine as a worker will, with the settings
+    in `ENV_VAR`; print what is wrong and return 2, or return 0."""
     from greentrade.engine._engine import PluginError
     from greentrade.io._config import ConfigError
     from greentrade.server._app import build_engine
 
     try:
-        build_engine(Settings.from_env(settings_env))
+        build_engine(Settings.from_env(os.environ[ENV_VAR]))
     except (ConfigError, PluginError) as exc:
-        return str(exc)
-    return None
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
 
 
 def _run(target: Any, workers: int, **common: Any) -> None:
@@ -219,12 +221,15 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
         except (ConfigError, PluginError) as exc:
             return _fail(str(exc))
     else:  # the workers build their engines; the parent checks the configuration in a child
-        import multiprocessing
+        import subprocess
 
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            problem = pool.apply(_check_engine, (settings.to_env(),))
-        if problem:
-            return _fail(problem)
+        check = subprocess.run(
+            [sys.executable, "-c", "import sys; from greentrade.server._cli import _check_engine; "
+             "sys.exit(_check_engine())"],
+            env={**os.environ, ENV_VAR: settings.to_env()}, capture_output=True, text=True, check=False)
+        if check.returncode:
+            return _fail(check.stderr.strip().splitlines()[-1] if check.stderr.strip() else
+                         f"the engine could not be built (exit status {check.returncode})")
     problem = _check_port(args.host, args.port)
     if problem:
         return _fail(problem)

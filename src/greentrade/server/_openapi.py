@@ -72,7 +72,7 @@ _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
 _STRINGS = {"type": "array", "items": _STR}
 _CITATION = {"$ref": "#/components/schemas/Citation"}
-_BASIS = {"enum": ["stated", "inferred", "practice", "host"]}
+_BASIS = {"type": "string", "enum": ["stated", "inferred", "practice", "host"]}
 
 
 def _object(properties: Mapping[str, Any], required: list[str], description: str = "") -> dict[str, Any]:
@@ -94,14 +94,15 @@ _OWN_SCHEMAS: dict[str, Any] = {
         "An error (RFC 9457). `pointer` (a JSON Pointer into the request body) names the offending value "
         "of an input error, `parameter` the offending query parameter, `limit` the limit that was hit."),
     "UncheckedDossier": {
-        "type": "object",
+        "type": "object", "additionalProperties": True,
         "description": "Any other JSON object. It is evaluated all the same: the answer is 200 with a "
         "report whose data findings (GT-SCHEMA-001 ...) say, with JSON Pointers, where it breaks the "
         "dossier schema, and `evaluated` is false.",
     },
     "RuleEntry": _object({
-        "id": _STR, "title": _STR, "severity": {"enum": ["error", "warning", "info"]}, "plugin": _STR,
-        "program": _OPT_STR, "scope": {"enum": ["shipment", "dossier"]}, "role": {"enum": ["scope", "check", "data"]},
+        "id": _STR, "title": _STR, "severity": {"type": "string", "enum": ["error", "warning", "info"]}, "plugin": _STR,
+        "program": _OPT_STR, "scope": {"type": "string", "enum": ["shipment", "dossier"]},
+        "role": {"type": "string", "enum": ["scope", "check", "data"]},
         "basis": {**_BASIS, "description": "The basis applied, as `greentrade rules` shows it: host for an "
                   "inferred or practice rule the host made binding (require)."},
         "declared_basis": {**_BASIS, "description": "The basis the rule declares."},
@@ -121,7 +122,7 @@ _OWN_SCHEMAS: dict[str, Any] = {
     "Health": _object({"status": {"const": "ok"}, "greentrade_version": _STR, "plugins": _STRINGS},
                       ["status", "greentrade_version", "plugins"]),
     "Readiness": _object({
-        "status": {"enum": ["ready", "not-ready"]}, "reason": _STR,
+        "status": {"type": "string", "enum": ["ready", "not-ready"]}, "reason": _STR,
         "evaluations": {"type": "integer", "minimum": 0}, "queued": {"type": "integer", "minimum": 0},
         "max_concurrent": {"type": "integer", "minimum": 1}, "max_queue": {"type": "integer", "minimum": 0},
     }, ["status"]),

@@ -72,6 +72,13 @@ class Metrics:
             if f.rule.startswith("GT-ENGINE-"):
                 self.faults.labels(f.rule).inc()
 
+    def close(self) -> None:
+        """The worker stops: its live gauges leave the sum over the workers."""
+        if self.multiprocess:
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
     def render(self) -> bytes:
         for reason, count in REFUSALS.items():  # the protocol's counts, brought up to date
             seen = self._refusals_seen.get(reason, 0)

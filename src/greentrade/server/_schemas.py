@@ -163,6 +163,9 @@ def _openapi(node: Any, current: str, ref: Callable[[str, str], str]) -> Any:
     if isinstance(node, Mapping):
         if "if" in node:
             node = _branches(node, current, ref)
+        values = [node["const"]] if "const" in node else node.get("enum")
+        if "type" not in node and isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            node = {"type": "string", **node}  # generators type a const or an enum by its `type`
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
@@ -205,7 +208,28 @@ def components(roots: list[str]) -> dict[str, dict[str, Any]]:
         for key, body in doc.get("$defs", {}).items():
             add(component_name(name, key), _untitled(_openapi(body, name, ref)))
         add(component_name(name), _untitled(_openapi(doc, name, ref)))
+    for key in list(out):
+        _hoist_enum_items(key, out[key], add)
     return dict(sorted(out.items()))
+
+
+def _hoist_enum_items(owner: str, node: Any, add: Callable[[str, dict[str, Any]], None]) -> None:
+    """An array property whose items are an inline enum gets its item type as a component of its
+    own (``PartyRolesItem``): OpenAPI Generator's Java client does not compile with an inline one."""
+    if isinstance(node, dict):
+        for prop, sub in node.get("properties", {}).items():
+            items = sub.get("items") if isinstance(sub, dict) else None
+            if isinstance(items, dict) and "enum" in items and "$ref" not in items:
+                key = owner + component_name(prop.replace("_", "-")) + "Item"
+                add(key, items)
+                sub["items"] = {"$ref": "#/components/schemas/" + key}
+        for key, value in node.items():
+            if key == "properties":
+                for prop, sub in value.items():
+                    _hoist_enum_items(owner + component_name(prop.replace("_", "-")), sub, add)
+            elif key in ("items", "oneOf", "anyOf", "allOf"):
+                for sub in value if isinstance(value, list) else [value]:
+                    _hoist_enum_items(owner, sub, add)
 
 
 def _untitled(body: dict[str, Any]) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class Service:
 
     def close(self) -> None:
         self.ready = False
+        self.metrics.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
         if self.decisions is not None:
             self.decisions.close()
@@ -228,12 +229,15 @@ class Service:
         body = await self.read_body(request, deadline)
         gone = asyncio.ensure_future(_disconnected(request.receive))
         try:
-            admitted = asyncio.ensure_future(self.admit(deadline))
-            await asyncio.wait([admitted, gone], return_when=asyncio.FIRST_COMPLETED)
-            if not admitted.done():
-                admitted.cancel()
-                raise ClientGone("the client closed the connection while the request waited for a slot")
-            admitted.result()
+            if self.admission.try_acquire():
+                self.metrics.queue_wait.observe(0.0)
+            else:  # every slot taken: the queue
+                admitted = asyncio.ensure_future(self.admit(deadline))
+                await asyncio.wait([admitted, gone], return_when=asyncio.FIRST_COMPLETED)
+                if not admitted.done():
+                    admitted.cancel()
+                    raise ClientGone("the client closed the connection while the request waited for a slot")
+                admitted.result()
             return await self.run(lambda: work(body), deadline, gone)
         finally:
             gone.cancel()

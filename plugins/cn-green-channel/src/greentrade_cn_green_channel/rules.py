@@ -6,8 +6,9 @@ checks it. Every check is a pure function of the `RuleContext` and the loaded da
 
 Which declarations are judged: the carbon footprint declarations attached to the shipment
 (``shipment.documents``, type ``carbon-footprint-declaration``) that cover the product of at
-least one solar lighting line. Each such declaration is checked on its own, so a shipment
-that carries a stale declaration next to a good one is told about the stale one.
+least one solar lighting line. Each such declaration is checked on its own, then judged per
+product: a shipment that carries a stale or unfit declaration next to a good one of the same
+product is told about it in a warning that names it, and stays eligible.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import TypeVar
 
 import attrs
 from greentrade.model import (
-    Accreditation,
     CoveredProduct,
     Document,
     Party,
@@ -396,7 +396,8 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
             yield ctx.warning(
                 f"line {line.id}: product {product.id} is covered by {len(covering)} attached "
                 f"declarations ({', '.join(doc.id for doc in covering)}); customs review is likely "
-                "to need one unambiguous declaration (each is checked)",
+                "to need one unambiguous declaration (each is checked; one that meets the rules decides, "
+                "the others get warnings naming them)",
                 line, "product", basis=Basis.INFERRED,
             )
         if covering:
@@ -655,15 +656,6 @@ def judge_superseded(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterato
 # -- CN-GC-007 recognized issuer ----------------------------------------------------------
 
 
-def _arrangement(acc: Accreditation) -> str | None:
-    """The mutual recognition arrangement the accreditation is recorded under ("IAF MLA",
-    "ILAC MRA" or None)."""
-    value = getattr(acc, "arrangement", None)
-    if value is not None or not hasattr(acc, "iaf_mla_signatory"):
-        return str(value) if value is not None else None
-    return "IAF MLA" if acc.iaf_mla_signatory else None
-
-
 def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str | None, list[str]]:
     """The first qualifying accreditation of the issuer (described), or why none qualifies.
 
@@ -675,7 +667,7 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
     problems: list[str] = []
     for j, acc in enumerate(issuer.accreditations):
         issues: list[str] = []
-        arrangement = _arrangement(acc)
+        arrangement = acc.arrangement
         if acc.standard not in accepted:
             newer = d.superseded_accreditation.get(acc.standard)
             issues.append(
