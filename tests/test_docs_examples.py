@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,8 @@ def test_json_example_is_valid_as_printed(where: str, file: str | None, body: st
 # <!-- doc-test: skip REASON -->. The plugin tutorial's file blocks (<!-- file: PATH -->) are run by
 # tests/test_plugin_tutorial.py.
 ROOT = DOCS.parent
-_CODE = re.compile(r"(?:<!-- (?P<mark>[^>]*?) -->\n(?:[^\n]*\n\n)?)?```(?P<lang>python|sh)\n(?P<body>.*?)```", re.S)
+_CODE = re.compile(r"(?:<!-- (?P<mark>[^>]*?) -->\n(?:[^\n]*\n\n)?)?"
+                   r"(?P<indent> *)```(?P<lang>python|sh)\n(?P<body>.*?)```", re.S)
 _PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 
 
@@ -106,7 +108,8 @@ def _code_blocks() -> list[tuple[str, str, str, str]]:
         text = page.read_text("utf-8")
         for m in _CODE.finditer(text):
             line = text.count("\n", 0, m.start("body")) + 1
-            out.append((f"{page.name}:{line}", m.group("lang"), m.group("mark") or "", m.group("body")))
+            body = textwrap.dedent(m.group("body")) if m.group("indent") else m.group("body")  # in a list item
+            out.append((f"{page.name}:{line}", m.group("lang"), m.group("mark") or "", body))
     return out
 
 
