@@ -74,6 +74,12 @@ def test_json_example_is_valid_as_printed(where: str, file: str | None, body: st
     elif "request_id" in data and "duration_ms" in data:  # the service's access log (docs/server.md)
         assert {"time", "request_id", "method", "path", "status", "duration_ms"} <= set(data), where
         assert "dossier" not in data and "body" not in data, where
+    elif "request_id" in data and "input_sha256" in data:  # the service's decision log (docs/server.md)
+        assert {"time", "request_id", "path", "input_sha256", "as_of", "greentrade_version", "plugins",
+                "evaluated", "findings", "outcomes"} <= set(data), where
+        assert "dossier" not in data and "body" not in data, where
+        assert all(set(v) <= {"eligible", "not_eligible", "undetermined", "not_applicable"}
+                   for v in data["outcomes"].values()), where
     elif str(data.get("type", "")).startswith("https://greentrade.dev/problems/"):  # RFC 9457 problem
         assert isinstance(data.get("title"), str) and isinstance(data.get("status"), int), where
     elif str(data.get("$schema", "")).startswith("https://json-schema.org/"):

@@ -22,6 +22,7 @@ from cattrs.errors import (
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES
 from greentrade.errors import DossierReadError
+from greentrade.i18n import msg
 from greentrade.io._bounds import MAX_FINDINGS_PER_RULE, Bounded
 from greentrade.io._datarules import CORE_RULES, clip, finding
 from greentrade.io._describe import describe
@@ -82,9 +83,11 @@ def _schema_findings(data: Any) -> Bounded:
 def _unknown_key(key: str, path: list[Any], allowed: set[str]) -> Finding:
     listed = ", ".join(sorted(allowed))
     if len(key) > _LONG_KEY:  # never echo a huge key (into the report, onto a terminal)
-        return finding("GT-SCHEMA-002", f"unknown key {clip(key, 60)!r} ({len(key)} characters); "
-                       f"allowed here: {listed}", path)
-    return finding("GT-SCHEMA-002", f"unknown key {key!r}; allowed here: {listed}", [*path, key])
+        return finding("GT-SCHEMA-002", msg("GT-SCHEMA-002.long-key", "unknown key {key!r} ({length} characters); "
+                                            "allowed here: {allowed}", key=clip(key, 60), length=len(key),
+                                            allowed=listed), path)
+    return finding("GT-SCHEMA-002", msg("GT-SCHEMA-002.unknown-key", "unknown key {key!r}; allowed here: {allowed}",
+                                        key=key, allowed=listed), [*path, key])
 
 
 def _structure_findings(exc: BaseException, path: list[Any]) -> Iterator[tuple[list[Any], str]]:

@@ -22,6 +22,7 @@ import attrs
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade.errors import DossierReadError
+from greentrade.i18n import msg
 from greentrade.io._datarules import clip, finding, to_pointer
 from greentrade.model import Dossier, _convert
 from greentrade.rules._rules import Finding
@@ -96,7 +97,8 @@ class _Duplicates:
                     yield path, key
 
     def findings(self, data: Any) -> list[Finding]:
-        return [finding("GT-SCHEMA-003", f"key {clip(key)!r} is given more than once in this object", path)
+        return [finding("GT-SCHEMA-003", msg("GT-SCHEMA-003.twice", "key {key!r} is given more than once in this "
+                                             "object", key=clip(key)), path)
                 for path, key in self.located(data)]
 
 

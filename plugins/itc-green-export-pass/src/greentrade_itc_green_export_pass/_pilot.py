@@ -26,6 +26,7 @@ from greentrade.plugin import (
     lists_other_sites,
     load_data,
     load_json,
+    msg,
     structure,
 )
 
@@ -435,17 +436,24 @@ def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -
                                                                        for s in doc.sites))
             if not (ours or a.covers(doc, product)):
                 return None
-            many = "s" if len(doc.sites) > 1 else ""
-            return f"lists site{many} {', '.join(doc.sites) or 'none'}, not the product's {site}"
+            listed = ", ".join(doc.sites) or "none"
+            if len(doc.sites) > 1:
+                return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=listed,
+                           site=site)
+            return msg("ITC-GEP.lists-site", "lists site {sites}, not the product's {site}", sites=listed, site=site)
     elif not a.covers(doc, product):
         return None
     elif doc.type not in std.document_types:
-        return f"is a {doc.type}; evidence against {std.family} is a {'/'.join(std.document_types)} (our reading)"
+        return msg("ITC-GEP.wrong-type", "is a {document_type}; evidence against {family} is a {types} (our reading)",
+                   document_type=doc.type, family=std.family, types="/".join(std.document_types))
     if product.category not in std.categories:
-        return (f"covers product {product.id} of category {product.category}; {std.family} is counted for "
-                f"{', '.join(std.categories)} in our reading (the report does not map standards to categories)")
+        return msg("ITC-GEP.other-category", "covers product {product} of category {category}; {family} is counted "
+                   "for {categories} in our reading (the report does not map standards to categories)",
+                   product=product.id, category=product.category, family=std.family,
+                   categories=", ".join(std.categories))
     if std.level == "product" and lists_other_sites(doc, product):
-        return f"lists sites {', '.join(doc.sites)}, not the product's {site}"
+        return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=", ".join(doc.sites),
+                   site=site)
     return None
 
 
