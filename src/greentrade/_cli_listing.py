@@ -89,7 +89,10 @@ def _standards(data: list[dict[str, Any]]) -> list[str]:
             lines.append(f"  {e['designator']:<28} {_cut(e['title'], 68)}")
             old = ", ".join(e["superseded"]) or "-"
             lines.append(f"  {'':<28} supersedes: {_cut(old, 56)}")
-            lines.append(f"  {'':<28} categories: {_cut(', '.join(e['categories']) or '-', 56)}")
+            import textwrap
+
+            lines += textwrap.wrap(f"categories: {', '.join(e['categories']) or '-'}", width=100,
+                                   initial_indent=" " * 31, subsequent_indent=" " * 43, break_on_hyphens=False)
             c = e["citation"]
             lines.append(f"  {'':<28} source: {_cut(c['authority'] + ': ' + c['title'], 60)}")
     return lines

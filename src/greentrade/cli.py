@@ -168,7 +168,9 @@ class Options:
     def engine(self) -> Engine:
         """The engine, in the command's language: ``--lang``, else ``[greentrade] lang``, else
         the locale's; one note on standard error when the language asked for is not shipped."""
-        engine = _engine(self.config, self.lang_flag)
+        # (called with the configuration alone when no --lang is given: hosts and tests replace
+        # `_engine` with a one-argument factory)
+        engine = _engine(self.config) if self.lang_flag is None else _engine(self.config, self.lang_flag)
         if not engine.lang_chosen:
             requested = i18n.from_environment()
             engine.lang, engine.lang_note = i18n.resolve(requested)

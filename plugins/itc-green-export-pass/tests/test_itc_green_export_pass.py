@@ -145,9 +145,10 @@ def test_cli_standards(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "itc-green-export-pass: 3 of 37 known" in out
     block = out[out.index("itc-green-export-pass: 3 of 37 known"):]
-    for line in ("EN 15804:2012+A2:2019", "GB/T 33761-2024", "ISO 50001:2018",
-                 "supersedes: GB/T 33761-2017", "categories: pv-module, energy-storage-battery"):
+    for line in ("EN 15804:2012+A2:2019", "GB/T 33761-2024", "ISO 50001:2018", "supersedes: GB/T 33761-2017",
+                 "categories: pv-module, energy-storage-battery,", "green-building-material, smart-grid-equipment"):
         assert line in block
+    assert max(map(len, block.splitlines())) <= 100
 
 
 def test_cli_validate_example(capsys: pytest.CaptureFixture[str]) -> None:
