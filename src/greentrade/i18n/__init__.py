@@ -95,10 +95,18 @@ class Message(str):
         return (Message, (self.id, self.template, dict(self.args)))
 
     def translated(self, lang: str) -> str:
-        """The text in `lang` (the English text when the catalogs have no translation)."""
+        """The text in `lang` (the English text when the catalogs have no translation); kept
+        on the message (a part shared by many findings is translated once)."""
         if lang == DEFAULT:
             return str(self)
-        return translate(self.id, self.args, lang, default=str(self)) or str(self)
+        key = (lang, _ISOLATE.get())
+        done: dict[tuple[str, bool], str] | None = self.__dict__.get("_done")
+        if done is None:
+            done = self.__dict__["_done"] = {}
+        elif key in done:
+            return done[key]
+        text = done[key] = translate(self.id, self.args, lang, default=str(self)) or str(self)
+        return text
 
 
 class _Joined(Message):
@@ -264,7 +272,12 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         template = cat.template(id, args) or template[0]
     isolate = _ISOLATE.get()
     values = args
-    if isolate or any(isinstance(v, Message) for v in args.values()):
+    nested = False
+    for v in args.values():
+        if isinstance(v, Message):
+            nested = True
+            break
+    if isolate or nested:
         values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
         if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
             values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
