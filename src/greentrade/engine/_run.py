@@ -16,7 +16,7 @@ from greentrade.engine._budget import Budget, RuleTimeout, raise_if_cancelled
 from greentrade.engine._collect import Contributions
 from greentrade.engine._faults import engine_finding, exc_summary, omission
 from greentrade.errors import PluginError
-from greentrade.i18n import msg
+from greentrade.i18n import Message, join, msg
 from greentrade.io._bounds import Bounded
 from greentrade.io._load import Loaded
 from greentrade.model import Dossier, Shipment
@@ -184,7 +184,7 @@ class Run:
                     assumptions: Sequence[Finding] = ()) -> Outcome:
             if assumptions and self.assume_undetermined:
                 needs = sorted({f.needs or f.rule for f in assumptions})
-                said = msg("outcome.assumed", "rests on assumptions; needs: {needs}", needs="; ".join(needs))
+                said = msg("outcome.assumed", "rests on assumptions; needs: {needs}", needs=join(needs))
                 return Outcome(program.id, shipment.id, Status.UNDETERMINED, as_of, said,
                                tuple(sorted({f.rule for f in assumptions})),
                                summary_id=said.id, summary_args=said.args,
@@ -205,9 +205,10 @@ class Run:
                 findings.extend(self._apply(rule, ctx))
         out_of_scope = [f for f in findings if f.effect is Effect.NOT_APPLICABLE]
         if out_of_scope:
-            shown = "; ".join(f.message for f in out_of_scope[:10])
+            reasons: list[str] = [f.message for f in out_of_scope[:10]]
             if len(out_of_scope) > 10:
-                shown += f"; and {len(out_of_scope) - 10} more"
+                reasons.append(msg("outcome.more", "and {count} more", count=len(out_of_scope) - 10))
+            shown = join(reasons)
             said = msg("outcome.not-applicable", "{reasons}", reasons=shown)
             return findings, outcome(Status.NOT_APPLICABLE, said, [f.rule for f in out_of_scope],
                                      summary_id=said.id, args=said.args,
@@ -228,10 +229,11 @@ class Run:
         open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
         if open_:
             needs = sorted({f.needs or f.rule for f in open_})
-            said = msg("outcome.needs", "needs: {needs}", needs="; ".join(needs))
+            said = msg("outcome.needs", "needs: {needs}", needs=join(needs))
             return findings, outcome(Status.UNDETERMINED, said, [f.rule for f in open_], summary_id=said.id,
                                      args=said.args)
-        return findings, outcome(Status.ELIGIBLE, program.eligible_summary,
+        eligible = Message(f"{program.id}.eligible", program.eligible_summary.replace("{", "{{").replace("}", "}}"), {})
+        return findings, outcome(Status.ELIGIBLE, eligible,
                                  summary_id=f"{program.id}.eligible",
                                  assumptions=[f for f in findings if f.assumption])
 
@@ -261,7 +263,7 @@ def _with_dossier_findings(outcomes: list[Outcome], findings: Sequence[Finding])
             continue
         if o.status is Status.ELIGIBLE:
             needs = sorted({f.needs or f.rule for f in mine})
-            said = msg("outcome.needs", "needs: {needs}", needs="; ".join(needs))
+            said = msg("outcome.needs", "needs: {needs}", needs=join(needs))
             out.append(attrs.evolve(o, status=Status.UNDETERMINED, summary=said,
                                     reasons=tuple(sorted({f.rule for f in mine})), summary_id=said.id,
                                     summary_args=said.args, assumptions=()))
