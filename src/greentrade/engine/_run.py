@@ -193,8 +193,8 @@ class Run:
                            summary_id=summary_id, summary_args=args, assumptions=_assumptions(assumptions))
 
         if not program.effective.contains(as_of):
-            start = program.effective.start.isoformat() if program.effective.start else "open"
-            end = program.effective.end.isoformat() if program.effective.end else "open"
+            start = program.effective.start.isoformat() if program.effective.start else msg("outcome.open", "open")
+            end = program.effective.end.isoformat() if program.effective.end else msg("outcome.open", "open")
             said = msg("outcome.outside-period", "{as_of} is outside the program's effective period ({start} to {end})",
                        as_of=as_of.isoformat(), start=start, end=end)
             return [], outcome(Status.NOT_APPLICABLE, said, summary_id=said.id, args=said.args)
