@@ -23,6 +23,8 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         assert f"greentrade/data/{data}" in names
     for template in ("report.txt", "report.html", "assessment.txt", "assessment.html", "page.css"):
         assert f"greentrade/render/templates/{template}" in names
+    for lang in ("zh_CN", "es", "pt_BR", "ar"):  # the compiled catalogs (#25)
+        assert f"greentrade/locale/{lang}/LC_MESSAGES/greentrade.mo" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = (
@@ -31,6 +33,7 @@ def test_wheel_ships_schemas_and_data_and_works(tmp_path):
         "r = greentrade.Engine().validate(open(sys.argv[1], 'rb').read());"
         "assert r.ok and r.evaluated, r.to_text();"
         "assert r.to_text().startswith('greentrade ');"
+        "assert '结果' in r.to_text(lang='zh-CN') or '概要' in r.to_text(lang='zh-CN');"
         "from greentrade.io._schemas import schema_names; print(len(schema_names()))"
     )
     proc = subprocess.run(
