@@ -69,7 +69,7 @@ def setup(extras: tuple[str, ...]) -> None:
     done, have = _installed()
     if done == fingerprint and set(extras) <= have:
         return  # nothing changed since the last installation
-    wanted = sorted(set(extras) | (have if done == fingerprint else set()))
+    wanted = sorted(set(extras) | have)  # what is installed stays up to date too
     core = f"{ROOT}[{','.join(wanted)}]" if wanted else str(ROOT)
     args: list[str | Path] = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                               "-e", core]

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Benchmark: ``greentrade serve`` under bounded concurrent load, on loopback only.
 
-For each worker count (default 1 and 2) it starts the real service on a free 127.0.0.1 port
-with the examples' configuration, sends a fixed number of POST /v1/validate requests of the
-bundled example with a fixed number in flight, and stops by itself (after the requests, or at
-the time limit, whichever comes first). It reports requests/s and p50/p99 latency, and, as
-the project measures performance against a baseline in the same process, the throughput as
-a ratio to in-process validations per second (engine.validate + to_json, no HTTP, one
-thread; median time of 30 calls, measured just before and after each load run).
+For each worker count (default 1) it starts the real service on a free 127.0.0.1 port with the
+examples' configuration and its default limits (slots, queue), then, for each number of
+concurrent clients (default 1, 4 and 16), sends a fixed number of POST /v1/validate requests of
+the bundled example, each client one request at a time on its own keep-alive connection, and
+stops by itself (after the requests, or at the time limit, whichever comes first). It reports
+requests/s, p50/p99 latency, the error count (any answer but 200, or a failed connection), and,
+as the project measures performance against a baseline in the same process, the throughput per
+worker as a ratio to in-process validations per second (engine.validate + to_json, no HTTP, one
+thread; median time of 30 calls, measured just before and after each load run). Because wall
+times on a shared machine follow its load, it also prints the CPU time the service used per
+request (the server process and its workers, from /proc) against the CPU time of one
+in-process validation: `per-core-ratio` is the service's throughput per core as a fraction of
+the in-process rate, whatever else the machine runs.
 
-    .venv/bin/python bench/bench_server.py [--requests 400] [--concurrency 8] [--workers 1,2]
+    .venv/bin/python bench/bench_server.py [--requests 400] [--clients 1,4,16] [--workers 1]
 
 The client runs on the same (2-core, shared) machine as the workers: quote the figures with
 the machine's load in mind.
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import socket
 import statistics
 import subprocess
@@ -46,6 +53,34 @@ def free_port() -> int:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process `pid` and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+            used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = {pid}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    return sum(used.get(p, 0.0) for p in tree)
+
+
+def in_process_cpu(engine: Engine, raw: bytes, rounds: int = 30) -> float:
+    """CPU seconds per in-process validate + to_json (the load of other processes does not count)."""
+    start = time.process_time()
+    for _ in range(rounds):
+        engine.validate(raw).to_json(indent=2)
+    return (time.process_time() - start) / rounds
 
 
 def in_process_median(engine: Engine, raw: bytes, rounds: int = 30) -> float:
@@ -103,7 +138,13 @@ async def load(port: int, raw: bytes, requests: int, concurrency: int,
                 if time.monotonic() > deadline:
                     return
                 start = time.perf_counter()
-                status = await asyncio.wait_for(conn.post("/v1/validate", raw), 60)
+                try:
+                    status = await asyncio.wait_for(conn.post("/v1/validate", raw), 60)
+                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, IndexError):
+                    failures += 1
+                    await conn.close()
+                    conn = Connection(port)
+                    continue
                 latencies.append(time.perf_counter() - start)
                 failures += status != 200
         finally:
@@ -114,12 +155,13 @@ async def load(port: int, raw: bytes, requests: int, concurrency: int,
     return latencies, failures, time.perf_counter() - started
 
 
-def run(workers: int, args: argparse.Namespace, raw: bytes) -> dict[str, float]:
+def run(workers: int, args: argparse.Namespace, raw: bytes, engine: Engine) -> None:
     port = free_port()
     url = f"http://{HOST}:{port}"
+    extra = ["--max-concurrent", str(args.max_concurrent)] if args.max_concurrent else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "greentrade.cli", "--config", str(CONFIG), "serve", "--host", HOST,
-         "--port", str(port), "--workers", str(workers), "--max-concurrent", str(args.concurrency)],
+         "--port", str(port), "--workers", str(workers), *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )
     try:
@@ -128,13 +170,27 @@ def run(workers: int, args: argparse.Namespace, raw: bytes) -> dict[str, float]:
             if proc.poll() is not None or time.monotonic() > ready:
                 raise SystemExit(f"the server with {workers} worker(s) did not start")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
                     break
             time.sleep(0.1)
         # warm-up: every worker's first requests
         asyncio.run(load(port, raw, 4 * workers, workers, time.monotonic() + 30))
-        latencies, failures, elapsed = asyncio.run(
-            load(port, raw, args.requests, args.concurrency, time.monotonic() + args.time_limit))
+        for clients in [int(c) for c in args.clients.split(",")]:
+            before = in_process_median(engine, raw)
+            cpu_before = cpu_seconds(proc.pid)
+            latencies, failures, elapsed = asyncio.run(
+                load(port, raw, args.requests, clients, time.monotonic() + args.time_limit))
+            service_cpu = (cpu_seconds(proc.pid) - cpu_before) / max(1, len(latencies))
+            baseline = statistics.median([before, in_process_median(engine, raw)])
+            own_cpu = in_process_cpu(engine, raw)
+            rps = len(latencies) / elapsed
+            print(f"in-process validate+to_json (median before and after): {baseline * 1000:.1f} ms")
+            print(f"RESULT workers={workers} clients={clients} requests={len(latencies)} failures={failures} "
+                  f"req/s={rps:.1f} p50={percentile(latencies, 0.5) * 1000:.1f}ms "
+                  f"p99={percentile(latencies, 0.99) * 1000:.1f}ms "
+                  f"throughput/in-process={rps * baseline / workers:.2f}x per worker "
+                  f"cpu/request={service_cpu * 1000:.1f}ms in-process={own_cpu * 1000:.1f}ms "
+                  f"per-core-ratio={own_cpu / service_cpu if service_cpu else 0:.2f}x", flush=True)
     finally:
         proc.terminate()
         try:
@@ -142,30 +198,24 @@ def run(workers: int, args: argparse.Namespace, raw: bytes) -> dict[str, float]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return {"done": len(latencies), "failures": failures, "rps": len(latencies) / elapsed,
-            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=400, help="requests per worker count (default 400)")
-    ap.add_argument("--concurrency", type=int, default=8, help="requests in flight (default 8)")
-    ap.add_argument("--workers", default="1,2", help="worker counts to measure (default 1,2)")
-    ap.add_argument("--time-limit", type=float, default=120, help="stop sending after this many seconds")
+    ap.add_argument("--requests", type=int, default=400, help="requests per client count (default 400)")
+    ap.add_argument("--clients", default="1,4,16", help="concurrent clients to measure (default 1,4,16)")
+    ap.add_argument("--workers", default="1", help="worker counts to measure (default 1)")
+    ap.add_argument("--max-concurrent", type=int, default=0, help="the service's --max-concurrent (default: its own)")
+    ap.add_argument("--time-limit", type=float, default=120, help="stop sending after this many seconds per level")
     args = ap.parse_args(argv)
     raw = DOSSIER.read_bytes()
     engine = Engine(config=CONFIG)
     engine.load_entry_points()
     engine.validate(raw)
-    print(f"dossier {DOSSIER.name} ({len(raw)} bytes); {args.requests} requests, {args.concurrency} in flight")
+    print(f"dossier {DOSSIER.name} ({len(raw)} bytes in, {len(engine.validate(raw).to_json(indent=2))} out); "
+          f"{args.requests} requests per level")
     for workers in [int(w) for w in args.workers.split(",")]:
-        before = in_process_median(engine, raw)
-        r = run(workers, args, raw)
-        baseline = statistics.median([before, in_process_median(engine, raw)])
-        print(f"in-process validate+to_json (mean of the medians just before and after): {baseline * 1000:.1f} ms")
-        print(f"RESULT workers={workers} requests={r['done']:.0f} failures={r['failures']:.0f} "
-              f"req/s={r['rps']:.1f} p50={r['p50'] * 1000:.1f}ms p99={r['p99'] * 1000:.1f}ms "
-              f"throughput/in-process={r['rps'] * baseline:.2f}x")
+        run(workers, args, raw, engine)
     return 0
 
 

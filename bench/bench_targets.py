@@ -45,10 +45,8 @@ EMIT = False
 
 def _line(name: str, value: float, limit: float, unit: str, note: str, higher: bool) -> str:
     ok = value >= limit if higher else value <= limit
-    if unit == " /s":
-        shown = f"{value:.0f}"
-    else:
-        shown = f"{value:.2f}" if unit in ("", "slope") else f"{value:.1f}"
+    digits = 0 if unit == " /s" else 2 if unit in ("", "slope") else 1
+    shown = f"{value:.{digits}f}"
     unit_ = "" if unit == "slope" else unit
     return (f"TARGET {name:<52} {shown:>8}{unit_:<4} (target {'>=' if higher else '<='} {limit:g}{unit_}) "
             f"{'met' if ok else 'NOT MET'}{'  ' + note if note else ''}")

@@ -147,3 +147,24 @@ def test_pytest_reports_coverage_and_fails_under_the_threshold(tmp_path):
                           cwd=tmp_path)
     assert proc.returncode == 1 and "FAIL: cn-green-channel coverage" in proc.stdout, proc.stdout
     assert "2 passed" in proc.stdout
+
+
+# -- the gate for the first-party plugins -----------------------------------------------------------
+
+FIRST_PARTY = ("cn-green-channel", "itc-green-export-pass", "buyer-profiles")
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+
+
+def test_the_first_party_cases_reach_every_effect_of_every_rule():
+    """CI fails a first-party plugin below 100%: add a case, or declare what the rule yields."""
+    paths = sorted(PLUGINS.glob("*/cases/*.case.json"))
+    assert len(paths) > 100
+    cases = [c for p in paths for c in load_cases(p)]
+    assert all(c.match == "exact" for c in cases), "first-party cases list every finding (match exact)"
+    results = [run_case(c) for c in cases]
+    failing = [r.case.path.name for r in results if not r.passed]
+    assert not failing, failing  # tests/test_rule_cases.py and the pytest plugin show why
+    coverage = case_coverage(results, plugins=FIRST_PARTY)
+    assert [c.plugin for c in coverage] == sorted(FIRST_PARTY)
+    low = [c.text() for c in coverage if c.percent < 100]
+    assert not low, "\n".join(low)

@@ -36,12 +36,18 @@ def test_changelog_has_unreleased_on_top():
     assert first and first.group(1).startswith("[Unreleased]")
 
 
-def test_schemas_dir_is_the_packaged_one():
-    packaged = Path(greentrade.__file__).parent / "schemas"
-    top = ROOT / "schemas"
-    assert sorted(p.name for p in top.iterdir()) == sorted(p.name for p in packaged.iterdir())
-    for p in top.iterdir():
-        assert p.read_bytes() == (packaged / p.name).read_bytes()
+def test_no_symlink_in_the_source_tree():
+    """A symlink into the package (the old top-level ``schemas``) made the sdist store the schemas
+    outside the package: every command of a wheel built from it failed (#21). The schemas live in
+    src/greentrade/schemas only."""
+    import os
+
+    links = []
+    for here, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "build", "dist")]
+        links += [os.path.join(here, n) for n in [*dirs, *files] if os.path.islink(os.path.join(here, n))]
+    assert links == []
+    assert (Path(greentrade.__file__).parent / "schemas" / "dossier.schema.json").is_file()
 
 
 def test_every_docs_page_the_code_names_exists():

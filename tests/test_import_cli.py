@@ -79,3 +79,27 @@ def test_migrate_and_import_write_atomically_and_report_unwritable_targets(tmp_p
     assert main(["migrate", str(inplace), "--output", str(inplace)]) == 0  # the input may be the output
     assert json.loads(inplace.read_text("utf-8"))["format"] == "greentrade.dossier/2"
     assert [p.name for p in tmp_path.iterdir()] == ["dossier.json"]  # no temporary file left behind
+
+
+def test_the_documented_path_import_attach_validate(tmp_path, capsys):
+    """docs/import.md: import, attach the documents to a shipment, validate (#20 item 9)."""
+    imported = tmp_path / "imported.json"
+    assert main(["import", "pact", str(FIX / "pact" / "pact-v2-synthetic.json"), "--hs-code", "940541",
+                 "--category", "solar-street-light", "--country", "CN", "-o", str(imported)]) == 0
+    capsys.readouterr()
+    main(["validate", str(imported), "--format", "json"])
+    assert [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["GT-ENGINE-010"]
+    d = json.loads(imported.read_text("utf-8"))  # the snippet of docs/import.md, step 2
+    d.setdefault("parties", []).append({"id": "EXP-1", "name": "Example Exporter", "country": "CN",
+                                        "roles": ["exporter"]})
+    d["shipments"] = [{"id": "SH-1", "exporter": "EXP-1", "port_of_export": "CNNGB",
+                       "destination_country": "AE", "ship_date": "2026-07-10",
+                       "documents": [doc["id"] for doc in d["documents"]],
+                       "lines": [{"id": "L1", "product": d["products"][0]["id"], "quantity": 200,
+                                  "unit": "pcs", "hs_code": "9405410000"}]}]
+    shipment = tmp_path / "shipment.json"
+    shipment.write_text(json.dumps(d), "utf-8")
+    main(["validate", str(shipment), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["outcomes"] and all(o["subject"] == "SH-1" for o in report["outcomes"])
+    assert "GT-ENGINE-010" not in {f["rule"] for f in report["findings"]}

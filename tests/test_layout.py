@@ -20,6 +20,7 @@ def test_the_top_level_holds_only_the_public_face_and_the_hosts() -> None:
     packages = sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").is_file())
     assert {"model", "rules", "io", "plugin", "engine", "readiness", "testing"} <= set(packages)
     assert set(flat) <= {"__init__.py", "__main__.py", "errors.py", "cli.py", "_cli_batch.py", "_cli_listing.py",
-                         "_cli_parse.py", "_cli_progress.py", "_importcli.py", "codes.py", "dask.py", "_files.py",
+                         "_cli_parse.py", "_cli_progress.py", "_cli_scaffold.py", "_cli_render.py", "_importcli.py",
+                         "codes.py", "dask.py", "_files.py",
                          "_version.py",
                          "hookspec.py"}  # hookspec.py: deprecated alias of greentrade.plugin.hookspec (0.3 only), flat

@@ -58,7 +58,7 @@ def test_golden(name: str) -> None:
 
 def test_goldens_cover_what_must_be_escaped() -> None:
     report = _text(GOLDEN / "escapes.report.txt")
-    assert "\\x1b[2J" in report and "\\u202e" in report and "\\x0asecond line" in report
+    assert "\\x1b[2J" in report and "\\u202e" in report and "\\x0asecond" in report  # (wrapped after it)
     assert not any(c in report for c in "\x1b\x9b\u202e\u2028\u2066")
     page = _text(GOLDEN / "escapes.assessment.html")
     assert "&lt;i&gt;&quot;quoted&quot;&lt;/i&gt; &amp; &#x27;single&#x27;" in page and "<i>" not in page
@@ -193,7 +193,8 @@ def test_report_html_shows_every_outcome_and_finding_and_escapes_values(case: st
         assert f["rule"] in text and f["message"] in text  # the value comes back as written
     # Values never become markup: the only tags are the template's.
     assert set(page.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "b", "table",
-                              "thead", "tbody", "tr", "th", "td", "span", "br", "code", "div"}
+                              "thead", "tbody", "tr", "th", "td", "span", "br", "code", "div", "details", "summary",
+                              "ol", "li", "a"}
 
 
 def test_report_html_escapes_markup_in_values() -> None:
@@ -214,5 +215,6 @@ def test_report_to_html_and_the_cli(tmp_path: Path) -> None:
     assert report.to_html() == render.report_html(report.to_dict())
     out = tmp_path / "report.html"
     main(["validate", "--format", "html", "--output", str(out), str(example)])
-    assert out.read_text("utf-8") == report.to_html()
+    assert out.read_text("utf-8") == render.report_html(report.to_dict(), source=example.name)
+    assert f"<title>greentrade report: {example.name}</title>" in out.read_text("utf-8")
     assert main(["validate", "--format", "html", str(example), str(example)]) == 2  # batches are JSON Lines

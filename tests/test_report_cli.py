@@ -50,7 +50,7 @@ def test_validate_exit_codes(tmp_path, capsys):
     broken.write_text('{"format": ')
     assert main(["validate", str(broken)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("greentrade: not valid JSON: line 1, column 12") and err.count("\n") == 1
+    assert err.startswith(f"greentrade: {broken}: not valid JSON: line 1, column 12") and err.count("\n") == 1
 
     assert main(["validate", str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -115,3 +115,41 @@ def test_a_report1_reader_gets_the_findings_expanded():
     assert f["citation"] == d["sources"][0]
     assert f["citation"]["title"] == report.findings_for(rule="DEMO-001")[0].citation.title
     assert Basis.STATED == "stated"
+
+
+def test_text_and_html_show_the_assumptions_under_their_outcome():
+    report = _engine(rule("DEMO-001", _assumes, basis="inferred")).validate(DOSSIER)
+    text = report.to_text()
+    line = next(x for x in text.splitlines() if "rests on DEMO-001" in x)
+    assert "(basis: inferred): the issuer's accreditation is taken as its recognition" in line
+    assert text.index("\nOutcomes\n") < text.index("rests on DEMO-001")  # under the outcomes
+    html = report.to_html()
+    assert "rests on DEMO-001 (basis: inferred): the issuer&#x27;s accreditation" in html
+
+
+def test_the_report_schema_is_self_contained():
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for v in node.values():
+                yield from refs(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from refs(v)
+
+    assert all(r.startswith("#/$defs/") for r in refs(schema("report")))
+
+
+def test_an_installed_plugin_left_out_is_named_in_the_report():
+    engine = Engine(config={"greentrade": {"plugins": ["cn-green-channel"]}})
+    engine.load_entry_points()
+    report = engine.validate(DOSSIER)
+    plugins = report.to_dict()["plugins"]
+    assert {"name": "cn-green-channel", "version": plugins[0]["version"]} in plugins
+    left_out = [p for p in plugins if p.get("enabled") is False]
+    assert {p["name"] for p in left_out} == {"itc-green-export-pass", "buyer-profiles"}
+    assert not list(validator("report").iter_errors(report.to_dict()))
+    line = next(x for x in report.to_text().splitlines() if x.startswith("installed, not enabled"))
+    assert "itc-green-export-pass" in line and "buyer-profiles" in line
+    assert "installed, not enabled" in report.to_html()

@@ -88,7 +88,8 @@ def published_form(report: Report) -> dict[str, Any]:
         "report_format": "greentrade.report/2",
         "greentrade_version": report.greentrade_version,
         "lang": report.lang,
-        "plugins": [{"name": p.name, "version": p.version} for p in report.plugins],
+        "plugins": [{"name": p.name, "version": p.version, **({} if p.enabled else {"enabled": False})}
+                    for p in report.plugins],
         "as_of": report.as_of.isoformat() if report.as_of else None,
         "input_sha256": report.input_sha256,
         "evaluated": report.evaluated,
@@ -219,7 +220,7 @@ _outcomes = st.builds(Outcome, program=_text, subject=_text, status=st.sampled_f
 _rules = st.builds(RuleInfo, id=_text, title=_text, plugin=_text, basis=_bases, program=_maybe_text,
                    declared_basis=st.none() | st.just("") | _bases, citation=st.none() | _citations,
                    remediation=_maybe_text)
-_plugins = st.builds(PluginInfo, name=_text, version=_text, rules=st.integers(0, 9))
+_plugins = st.builds(PluginInfo, name=_text, version=_text, rules=st.integers(0, 9), enabled=st.booleans())
 _reports = st.builds(
     Report.build, version=_text, plugins=st.lists(_plugins, max_size=2), as_of=st.none() | _dates,
     sha256=_text, evaluated=st.booleans(), outcomes=st.lists(_outcomes, max_size=3),

@@ -28,6 +28,8 @@ def listing(engine: Engine, command: str, form: str) -> str:
     from greentrade.server._openapi import listings
 
     data = listings(engine)[command]
+    if command == "plugins":
+        data = _plugin_state(engine, data)
     if form == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     lines: list[str] = []
@@ -41,12 +43,36 @@ def listing(engine: Engine, command: str, form: str) -> str:
             c = r["citation"]
             lines.append(f"{'':<16} source: {_cut(c['authority'] + ': ' + c['title'], 74)}")
     elif command == "plugins":
-        lines = [f"{p['name']:<28} {p['version']:<12} {p['rules']} rule(s)" for p in data]
+        for p in data:
+            if p.get("enabled") is False:
+                lines.append(f"{p['name']:<28} {p['version']:<12} installed, not enabled ([greentrade] plugins)")
+                continue
+            lines.append(f"{p['name']:<28} {p['version']:<12} {p['rules']} rule(s)")
+            lines.extend(f"  refused: {_cut(f, 200)}" for f in p.get("faults", ()))
     elif command == "categories":
-        lines = [f"{c['id']:<28} HS {', '.join(c['hs_codes']) or '-':<16} {_cut(c['title'], 50)}" for c in data]
+        lines = [f"{c['id']:<28} HS {_cut(', '.join(c['hs_codes']) or '-', 24):<24} {_cut(c['title'], 44)}"
+                 for c in data]
     else:
         lines = _standards(data)
     return "".join(escape_controls(line) + "\n" for line in lines)
+
+
+def _plugin_state(engine: Engine, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plugins with what of them was refused (``faults``) and the installed plugins that the
+    ``[greentrade] plugins`` list leaves out (``"enabled": false``)."""
+    import importlib.metadata
+
+    faults = engine.plugin_faults()
+    out = [{**p, "faults": faults[p["name"]]} if p["name"] in faults else p for p in data]
+    listed = {p["name"] for p in out}
+    for name, problems in sorted(faults.items()):  # a plugin refused before it was registered
+        if name not in listed and name != "greentrade":
+            out.append({"name": name, "version": "unknown", "rules": 0, "faults": problems})
+    versions = {ep.name: (ep.dist.version if ep.dist else "unknown")
+                for ep in importlib.metadata.entry_points(group="greentrade")}
+    out.extend({"name": n, "version": versions.get(n, "unknown"), "rules": 0, "enabled": False}
+               for n in engine.not_enabled)
+    return sorted(out, key=lambda p: p["name"])
 
 
 def _standards(data: list[dict[str, Any]]) -> list[str]:
@@ -63,7 +89,10 @@ def _standards(data: list[dict[str, Any]]) -> list[str]:
             lines.append(f"  {e['designator']:<28} {_cut(e['title'], 68)}")
             old = ", ".join(e["superseded"]) or "-"
             lines.append(f"  {'':<28} supersedes: {_cut(old, 56)}")
-            lines.append(f"  {'':<28} categories: {_cut(', '.join(e['categories']) or '-', 56)}")
+            import textwrap
+
+            lines += textwrap.wrap(f"categories: {', '.join(e['categories']) or '-'}", width=100,
+                                   initial_indent=" " * 31, subsequent_indent=" " * 43, break_on_hyphens=False)
             c = e["citation"]
             lines.append(f"  {'':<28} source: {_cut(c['authority'] + ': ' + c['title'], 60)}")
     return lines

@@ -200,19 +200,23 @@ class Output:
         self._stream: BinaryIO | None = None
         self._sock: socket.socket | None = None
         self._done = False
-        target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
         try:
-            st: os.stat_result | None = os.stat(target)
+            st: os.stat_result | None = os.stat(path)  # links followed: the kind of what is written
         except FileNotFoundError:
             st = None
         except (OSError, ValueError) as exc:
             raise self._error(exc) from None
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise OutputError(f"cannot write {self.name!r}: it is a directory")
-        self.in_place = st is not None and not stat.S_ISREG(st.st_mode)
+        linked = os.path.islink(path)
+        target = Path(os.path.realpath(path)) if linked else Path(path)
+        # /dev/stdout and other descriptors behind /proc/self/fd are written in place whatever
+        # they are: the caller's redirection is the target, not a file to replace.
+        descriptor = linked and _through_descriptor(str(path))
+        self.in_place = (st is not None and not stat.S_ISREG(st.st_mode)) or descriptor
         try:
             if self.in_place:
-                self._open_in_place(target, st)
+                self._open_in_place(Path(path), st, append=descriptor)
             else:
                 self._open_temporary(target, st)
         except OSError as exc:
@@ -223,10 +227,14 @@ class Output:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return OutputError(f"cannot write {self.name!r}: {reason}")
 
-    def _open_in_place(self, target: Path, st: os.stat_result | None) -> None:
+    def _open_in_place(self, target: Path, st: os.stat_result | None, *, append: bool = False) -> None:
         # A device, FIFO or socket (/dev/stdout, /dev/null, a named pipe): written in place, never
-        # replaced. A FIFO waits for its reader, as for any program that writes to it.
+        # replaced. A FIFO waits for its reader, as for any program that writes to it. A descriptor
+        # (/dev/stdout redirected to a file) is appended to, never truncated: `>>` keeps what it had.
         assert st is not None
+        if append:
+            self._stream = open(target, "ab")  # noqa: SIM115 - closed by commit or abort
+            return
         if stat.S_ISSOCK(st.st_mode):
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self._sock = sock
@@ -312,6 +320,19 @@ class Output:
             self.commit()
         else:
             self.abort()
+
+
+def _through_descriptor(path: str) -> bool:
+    """Whether the symbolic links from `path` pass through /proc/*/fd or /dev/fd (/dev/stdout)."""
+    for _ in range(40):
+        if path.startswith(("/proc/", "/dev/fd/")):
+            return True
+        try:
+            link = os.readlink(path)
+        except OSError:
+            return False
+        path = os.path.join(os.path.dirname(path), link)
+    return False  # pragma: no cover - a link loop
 
 
 def _sync_directory(directory: Path) -> None:

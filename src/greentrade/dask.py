@@ -18,7 +18,8 @@ Items of the bag are dossier JSON (``bytes``, or ``str`` such as the lines of
 ``db.read_text("*.jsonl")``), paths (`pathlib.Path`; read on the worker, so the files must be
 reachable there), or JSON-compatible mappings. Each becomes the same report, byte for byte,
 as `Engine.validate` gives for it in one process; an unreadable item gets a ``GT-ENGINE-007``
-report instead of failing the computation.
+report instead of failing the computation, naming the item (its path, or "partition P, item I").
+Items are read through the one reader: a path that names a FIFO or a device is refused, never read.
 """
 
 from __future__ import annotations
@@ -58,20 +59,22 @@ def _engine_on_worker(spec: EngineSpec, key: str) -> Engine:
     return engines[key]
 
 
-def _item(source: Any) -> Item:
+def _item(source: Any, label: str) -> Item:
     if isinstance(source, Item):
         return source
     if isinstance(source, os.PathLike):
         return Item(str(source), Path(source))
     if isinstance(source, str):
-        return Item("input", source.rstrip("\r\n"))
-    return Item("input", source)
+        return Item(label, source.rstrip("\r\n"))
+    return Item(label, source)
 
 
-def _partition(sources: Iterable[Any], spec: EngineSpec, key: str, as_of: dt.date | None,
-               form: Form) -> list[Any]:
+def _partition(sources: Iterable[Any], number: Iterable[int], spec: EngineSpec, key: str,
+               as_of: dt.date | None, form: Form) -> list[Any]:
     engine = _engine_on_worker(spec, key)
-    return [_one(engine, 0, _item(s), as_of, form).payload for s in sources]
+    (p,) = number
+    return [_one(engine, i, _item(s, f"partition {p}, item {i}"), as_of, form).payload
+            for i, s in enumerate(sources)]
 
 
 def validate_bag(bag: Any, engine: Engine, *, as_of: dt.date | None = None, form: Form = "json") -> Any:
@@ -89,4 +92,7 @@ def validate_bag(bag: Any, engine: Engine, *, as_of: dt.date | None = None, form
         raise ValueError(f"form must be 'json' or 'report', not {form!r}")
     spec = engine_spec(engine)
     key = hashlib.sha256(pickle.dumps(spec)).hexdigest()
-    return cast(Any, bag).map_partitions(_partition, spec, key, as_of, form)
+    # A bag of the partition numbers, partitioned alike: each report of an unreadable item says
+    # where the item is ("partition 3, item 12").
+    numbers = cast(Any, dask.bag).from_sequence(range(bag.npartitions), npartitions=bag.npartitions)
+    return cast(Any, bag).map_partitions(_partition, numbers, spec, key, as_of, form)

@@ -238,7 +238,7 @@ def test_symlinked_folders_are_followed_once(inputs: Path, tmp_path: Path) -> No
 # -- signals ---------------------------------------------------------------------------------------
 _SLOW_HOST = '''
 import sys, time
-from greentrade import Citation, Engine, Period, Program, Rule, hookimpl
+from greentrade import Citation, Engine, Period, Program, Rule, Severity, hookimpl
 from greentrade import cli
 
 C = Citation(authority="test", title="slow rule (test fixture)", reference="tests")
@@ -254,9 +254,10 @@ class Slow:
 
     @hookimpl
     def greentrade_rules(self):
-        return [Rule(id="SLOW-001", title="Slow", check=slow, citation=C, program="slow", basis="stated")]
+        return [Rule(id="SLOW-001", title="Slow", severity=Severity.ERROR, check=slow, citation=C, program="slow",
+                     basis="stated")]
 
-def engine(_config):
+def engine(*_args):
     e = Engine()
     e.register(Slow(), name="slow")
     return e
@@ -333,7 +334,7 @@ def test_sigterm_with_stdout_marks_the_output_incomplete(tmp_path: Path) -> None
     workers = _children(proc.pid)
     proc.send_signal(signal.SIGTERM)
     rest, err = proc.communicate(timeout=60)
-    lines = (first + rest).decode().splitlines()
+    lines = (first + rest).decode().split("\n")[:-1]
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert json.loads(lines[-1])["incomplete"] is True and "incomplete" in json.loads(lines[-1])["message"]
     assert all("report_format" in json.loads(line) for line in lines[:-1])
@@ -350,3 +351,50 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     proc.kill()
     proc.communicate(timeout=60)
     assert _gone(workers)
+
+
+# -- Dask ------------------------------------------------------------------------------------------
+_DASK = '''
+import sys
+from pathlib import Path
+import dask.bag as db
+from greentrade import Engine
+from greentrade.dask import validate_bag
+items = [Path(sys.argv[1]), Path(sys.argv[2]), b"[1]", b"{}"]
+for r in validate_bag(db.from_sequence(items, npartitions=2), Engine(), form="report").compute(scheduler="sync"):
+    print(r.findings[-1].rule, r.findings[-1].message)
+'''
+
+
+@POSIX
+def test_dask_items_are_read_through_the_one_reader_and_named(tmp_path: Path) -> None:
+    pytest.importorskip("dask.bag")
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")  # looked at, never read
+    result = subprocess.run([sys.executable, "-c", _DASK, str(fifo), str(zero)], capture_output=True, text=True,
+                            timeout=120, preexec_fn=_limited)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and all(line.startswith("GT-ENGINE-007 ") for line in lines)
+    assert "pipe.json" in lines[0] and "FIFO" in lines[0] and "character device" in lines[1]
+    assert "partition 1, item 0: not a dossier" in lines[2] and "partition 1, item 1: not a dossier" in lines[3]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc descriptors")
+@pytest.mark.parametrize("batch", [False, True])
+def test_output_through_a_descriptor_link_writes_to_the_callers_stream(tmp_path: Path, batch: bool) -> None:
+    link = tmp_path / "stdout"  # what /dev/stdout is, made privately: a link to /proc/self/fd/1
+    link.symlink_to("/proc/self/fd/1")
+    args = [sys.executable, "-m", "greentrade.cli", "validate", str(CORE), *([str(CORE)] if batch else []),
+            "--jobs", "1", "--output", str(link)]
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith('{"report_format"' if batch else "greentrade ")
+    appended = tmp_path / "log.txt"
+    appended.write_text("keep\n")
+    with appended.open("a") as out:
+        assert subprocess.run(args, stdout=out, stderr=subprocess.PIPE, timeout=120).returncode == 0
+    text = appended.read_text()
+    assert text.startswith("keep\n") and len(text) > 100 and link.is_symlink()

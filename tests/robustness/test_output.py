@@ -193,7 +193,7 @@ def test_listings_escape_control_characters(monkeypatch):
     ns = types.SimpleNamespace(greentrade_categories=hookimpl(
         lambda: [Category(id="evil-gadget", title="Gadget \x1b[2J\x1b[H all rules passed")]))
 
-    def engine(_config):
+    def engine(*_args):
         e = Engine()
         e.register(ns, name="evil")
         return e

@@ -66,7 +66,7 @@ def test_the_faulty_plugin_costs_only_its_own_outcomes(faulty, first_party_engin
 
 def test_the_cli_exits_1_with_the_faulty_plugin(faulty, first_party_engine, example, example_config,
                                                  monkeypatch, report_errors):
-    monkeypatch.setattr(cli, "_engine", lambda _config: first_party_engine(("faulty", faulty), rule_time_budget=0.2))
+    monkeypatch.setattr(cli, "_engine", lambda *_a: first_party_engine(("faulty", faulty), rule_time_budget=0.2))
     out = io.StringIO()
     with redirect_stdout(out):
         code = cli.main(["--config", str(example_config), "validate", str(example), "--format", "json"])

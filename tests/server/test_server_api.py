@@ -15,48 +15,14 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
+from _helpers_server import MINIMAL, Api, SlowPlugin, _media, core_engine, problem
 
-from greentrade import Citation, Engine, Hit, Program, Rule, RuleContext, Severity, assess, hookimpl
-from greentrade.server import Settings, create_app
+from greentrade import Citation, Engine, Hit, Rule, RuleContext, Severity, assess, hookimpl
+from greentrade.server import Settings
 from greentrade.server._schemas import bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "zhejiang-solar-portfolio.json"
-PROBLEM = "application/problem+json"
-MINIMAL = b'{"format": "greentrade.dossier/1"}'
-
-
-class SlowPlugin:
-    """A made-up program whose only rule waits until the test releases it."""
-
-    __version__ = "0"
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def _wait(self, _ctx: RuleContext) -> Iterator[Hit]:
-        self.entered.set()
-        self.release.wait(30)
-        return iter(())
-
-    @hookimpl
-    def greentrade_programs(self) -> list[Program]:
-        c = Citation(authority="greentrade test suite", title="slow program (test fixture)", reference="tests")
-        return [Program(id="slow", title="slow", authority="test", effective=__import__("greentrade").Period(),
-                        citation=c)]
-
-    @hookimpl
-    def greentrade_rules(self) -> list[Rule]:
-        c = Citation(authority="greentrade test suite", title="slow rule (test fixture)", reference="tests")
-        return [Rule(id="SLOW-001", title="waits", severity=Severity.ERROR, check=self._wait, citation=c,
-                     program="slow", scope="dossier", basis="stated")]
-
-
-def core_engine() -> Engine:
-    engine = Engine()
-    engine.load_entry_points()
-    return engine
 
 
 @pytest.fixture(scope="module")
@@ -64,38 +30,9 @@ def engine() -> Engine:
     return core_engine()
 
 
-class Api:
-    """An httpx client for an app; `log` collects the access log entries."""
-
-    def __init__(self, engine: Engine, settings: Settings | None = None, token: str | None = None) -> None:
-        self.log: list[dict[str, Any]] = []
-        self.app = create_app(engine, settings or Settings(), token=token, access_log=self.log.append)
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
-
-    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            async with self.client() as c:
-                return await c.request(method, path, **kw)
-
-        return asyncio.run(go())
-
-
 @pytest.fixture(scope="module")
 def api(engine: Engine) -> Api:
     return Api(engine)
-
-
-def problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["type"] == f"https://greentrade.dev/problems/{slug}"
-    assert body["status"] == status
-    assert body["title"] and body["detail"]
-    assert body["request_id"] == response.headers["x-request-id"]
-    return body
 
 
 # -- answers -------------------------------------------------------------------------------------------
@@ -216,20 +153,87 @@ def test_openapi_document(api: Api) -> None:
     doc = api.request("GET", "/openapi.json").json()
     assert doc["openapi"] == "3.1.0"
     ok = doc["paths"]["/v1/validate"]["post"]
-    assert ok["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/dossier"}
-    assert ok["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/report"}
+    assert ok["requestBody"]["content"]["application/json"]["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Dossier"}, {"$ref": "#/components/schemas/UncheckedDossier"}]}
+    assert ok["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Report"}
     assert "security" not in doc
     # valid against the OpenAPI 3.1 schema (the copy schemathesis ships)
     from schemathesis.specs.openapi import definitions
 
     errors = [str(e) for e in definitions.OPENAPI_31_VALIDATOR.iter_errors(doc)]
     assert errors == []
-    # every reference resolves inside the document
+    # every reference resolves inside the document, and none points into a schema's $defs
     text = json.dumps(doc)
-    for ref in {part.split('"')[0] for part in text.split('"$ref": "')[1:]}:
+    refs = {part.split('"')[0] for part in text.split('"$ref": "')[1:]}
+    refs |= set(doc["components"]["schemas"]["Dossier"]["discriminator"]["mapping"].values())
+    for ref in refs:
+        assert "$defs" not in ref and ref.startswith("#/components/"), ref
         node: Any = doc
         for key in ref.removeprefix("#/").split("/"):
             node = node[key]
+    assert "$defs" not in text and "$id" not in text
+
+
+def test_openapi_components_are_named_once_and_typed(api: Api) -> None:
+    schemas = api.request("GET", "/openapi.json").json()["components"]["schemas"]
+    # the same-named definitions of two schemas are two components
+    names = {"Product", "AssessmentProduct", "Dossier1", "Dossier2", "CommonDate", "Report", "Assessment",
+             "PartyRolesItem"}  # an array's inline enum is a component of its own (Java generators need it)
+    assert names <= set(schemas)
+    assert all("title" not in body for body in schemas.values())  # generators would name classes after titles
+    # the dossier: oneOf over the two formats, discriminated by `format`
+    dossier = schemas["Dossier"]
+    assert dossier["oneOf"] == [{"$ref": "#/components/schemas/Dossier1"}, {"$ref": "#/components/schemas/Dossier2"}]
+    assert dossier["discriminator"] == {"propertyName": "format", "mapping": {
+        "greentrade.dossier/1": "#/components/schemas/Dossier1",
+        "greentrade.dossier/2": "#/components/schemas/Dossier2"}}
+    assert not any("if" in body for body in _subschemas(schemas))
+    assert schemas["Party"]["properties"]["roles"]["items"] == {"$ref": "#/components/schemas/PartyRolesItem"}
+    assert not any("enum" in b.get("items", {}) for b in _subschemas(schemas) if isinstance(b.get("items"), dict))
+    # the components accept what the library's schemas accept
+    doc = {"components": {"schemas": schemas}, **schemas["Dossier"]}
+    validator = jsonschema.Draft202012Validator(doc)
+    example = json.loads(EXAMPLE.read_bytes())
+    assert validator.is_valid(example)
+    assert not validator.is_valid({**example, "format": "greentrade.dossier/3"})
+    assert not validator.is_valid({"format": "greentrade.dossier/1", "parties": [{"id": 1}]})
+
+
+def _subschemas(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if key != "properties":
+                yield from _subschemas(value)
+            else:
+                for sub in value.values():
+                    yield from _subschemas(sub)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _subschemas(value)
+
+
+@pytest.mark.parametrize("token", [None, "t0ken"])
+def test_openapi_documents_every_answer(engine: Engine, token: str | None) -> None:
+    api = Api(engine, token=token)
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    doc = api.request("GET", "/openapi.json", headers=auth).json()
+    responses = doc["components"]["responses"]
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            codes = set(op["responses"])
+            assert {"200", "408", "431", "500", "503"} <= codes, (path, method)
+            if token and op.get("security") != []:
+                assert "401" in codes
+            if method == "post":
+                assert {"400", "413", "415"} <= codes
+            assert op["parameters"][0] == {"$ref": "#/components/parameters/RequestId"}
+            for code, answer in op["responses"].items():
+                answer = responses[answer["$ref"].rsplit("/", 1)[1]] if "$ref" in answer else answer
+                assert "X-Request-ID" in answer["headers"], (path, code)
+    assert set(responses["Busy"]["headers"]) == {"X-Request-ID", "Retry-After"}
+    assert "WWW-Authenticate" in responses["Unauthorized"]["headers"]
+    assert set(doc["components"]["headers"]) == {"X-Request-ID", "Retry-After", "WWW-Authenticate"}
 
 
 # -- the access log --------------------------------------------------------------------------------------
@@ -297,16 +301,16 @@ def test_a_slow_body_is_408(engine: Engine) -> None:
     assert api.request("POST", "/v1/validate", content=MINIMAL).status_code == 200
 
 
-def test_a_slow_evaluation_is_408_and_keeps_its_slot_until_it_ends() -> None:
+def test_a_slow_evaluation_is_408_and_keeps_its_slot_until_its_rule_returns() -> None:
     slow = SlowPlugin()
     engine = Engine()
     engine.register(slow, name="slow")
-    api = Api(engine, Settings(request_timeout=0.5, max_concurrent=1))
+    api = Api(engine, Settings(request_timeout=0.5, max_concurrent=1, max_queue=0))
     try:
         p = problem(api.request("POST", "/v1/validate", content=MINIMAL), 408, "timeout")
         assert "evaluation did not finish" in p["detail"]
         assert slow.entered.is_set()
-        # The abandoned evaluation still runs, so the only slot is taken.
+        # The running rule cannot be interrupted, so the only slot is taken (and no queue).
         busy = api.request("POST", "/v1/validate", content=MINIMAL)
         assert problem(busy, 503, "busy")["limit"] == 1
         assert busy.headers["retry-after"] == "1"
@@ -321,23 +325,129 @@ def test_a_slow_evaluation_is_408_and_keeps_its_slot_until_it_ends() -> None:
     assert r.status_code == 200
 
 
-def test_concurrent_requests_over_the_limit_are_503() -> None:
+class TwoStepPlugin(SlowPlugin):
+    """A slow rule, then a rule that records that it ran."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_ran = threading.Event()
+
+    def _second(self, _ctx: RuleContext) -> Iterator[Hit]:
+        self.second_ran.set()
+        return iter(())
+
+    @hookimpl
+    def greentrade_rules(self) -> list[Rule]:
+        c = Citation(authority="greentrade test suite", title="two-step rules (test fixture)", reference="tests")
+        return [Rule(id="SLOW-001", title="waits", severity=Severity.ERROR, check=self._wait, citation=c,
+                     program="slow", scope="dossier", basis="stated"),
+                Rule(id="SLOW-002", title="records", severity=Severity.ERROR, check=self._second, citation=c,
+                     program="slow", scope="dossier", basis="stated")]
+
+
+def test_a_timed_out_evaluation_stops_at_the_next_rule() -> None:
+    plugin = TwoStepPlugin()
+    engine = Engine()
+    engine.register(plugin, name="slow")
+    api = Api(engine, Settings(request_timeout=0.3, max_concurrent=1))
+    problem(api.request("POST", "/v1/validate", content=MINIMAL), 408, "timeout")
+    plugin.release.set()
+    for _ in range(100):
+        if api.app.state.service.admission.used == 0:
+            break
+        asyncio.run(asyncio.sleep(0.02))
+    assert api.app.state.service.admission.used == 0
+    assert not plugin.second_ran.is_set()  # cancelled: the engine stopped before the next rule
+    assert "greentrade_evaluations_cancelled_total 1.0" in api.request("GET", "/metrics").text
+
+
+def test_a_client_that_goes_away_cancels_its_evaluation() -> None:
+    plugin = TwoStepPlugin()
+    engine = Engine()
+    engine.register(plugin, name="slow")
+    api = Api(engine, Settings(request_timeout=30, max_concurrent=1))
+    messages = [{"type": "http.request", "body": MINIMAL, "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        while not plugin.entered.is_set():
+            await asyncio.sleep(0.01)
+        return {"type": "http.disconnect"}  # the client hangs up while the rule runs
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def go() -> None:
+        scope = _scope("POST", "/v1/validate", b"application/json")
+        task = asyncio.ensure_future(api.app(scope, receive, send))
+        await asyncio.sleep(0.2)
+        plugin.release.set()
+        await asyncio.wait_for(task, 10)
+
+    asyncio.run(go())
+    assert sent == []  # nobody to answer
+    assert api.log[-1]["status"] == 499 and "closed the connection" in api.log[-1]["aborted"]
+    for _ in range(100):
+        if api.app.state.service.admission.used == 0:
+            break
+        asyncio.run(asyncio.sleep(0.02))
+    assert not plugin.second_ran.is_set()
+
+
+def _scope(method: str, path: str, media: bytes) -> dict[str, Any]:
+    return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
+            "method": method, "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+            "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+            "headers": [(b"host", b"127.0.0.1"), (b"content-type", media)]}
+
+
+def test_requests_over_the_slots_wait_in_a_bounded_queue() -> None:
     slow = SlowPlugin()
     engine = Engine()
     engine.register(slow, name="slow")
-    api = Api(engine, Settings(max_concurrent=2, request_timeout=20))
+    api = Api(engine, Settings(max_concurrent=2, max_queue=1, queue_timeout=10, request_timeout=20))
+    service = api.app.state.service
 
     async def go() -> list[int]:
         async with api.client() as c:
             first = [asyncio.create_task(c.post("/v1/validate", content=MINIMAL)) for _ in range(2)]
-            while api.app.state.service.slots.used < 2:
+            while service.admission.used < 2:
                 await asyncio.sleep(0.01)
-            third = await c.post("/v1/validate-batch", content=MINIMAL)
-            fourth = await c.post("/v1/assess", content=MINIMAL)
+            queued = asyncio.create_task(c.post("/v1/validate", content=MINIMAL))
+            while service.admission.queued < 1:
+                await asyncio.sleep(0.01)
+            full = await c.post("/v1/assess", content=MINIMAL)
+            assert problem(full, 503, "busy")["detail"].startswith("2 evaluations are running and 1 requests")
+            ready = (await c.get("/readyz")).json()
+            assert (ready["evaluations"], ready["queued"]) == (2, 1)
             slow.release.set()
-            return [third.status_code, fourth.status_code, *[(await t).status_code for t in first]]
+            return [full.status_code, *[(await t).status_code for t in [*first, queued]]]
 
-    assert asyncio.run(go()) == [503, 503, 200, 200]
+    assert asyncio.run(go()) == [503, 200, 200, 200]
+    assert service.admission.used == 0
+
+
+def test_a_request_that_waits_too_long_in_the_queue_is_503() -> None:
+    slow = SlowPlugin()
+    engine = Engine()
+    engine.register(slow, name="slow")
+    api = Api(engine, Settings(max_concurrent=1, queue_timeout=0.2, request_timeout=20))
+
+    async def go() -> httpx.Response:
+        async with api.client() as c:
+            running = asyncio.create_task(c.post("/v1/validate", content=MINIMAL))
+            while api.app.state.service.admission.used < 1:
+                await asyncio.sleep(0.01)
+            waited = await c.post("/v1/validate", content=MINIMAL)
+            slow.release.set()
+            assert (await running).status_code == 200
+            return waited
+
+    r = asyncio.run(go())
+    assert "no evaluation slot came free within 0.2 s" in problem(r, 503, "busy")["detail"]
+    assert r.headers["retry-after"] == "1"
 
 
 def test_the_library_does_not_import_the_server_dependencies() -> None:
@@ -351,7 +461,7 @@ def test_a_batch_line_over_the_budget_ends_the_stream_with_a_408_line() -> None:
     slow = SlowPlugin()
     engine = Engine()
     engine.register(slow, name="slow")
-    api = Api(engine, Settings(request_timeout=0.3, max_concurrent=1))
+    api = Api(engine, Settings(request_timeout=0.3, max_concurrent=1, max_queue=0))
     try:
         r = api.request("POST", "/v1/validate-batch", content=MINIMAL + b"\n" + MINIMAL + b"\n")
         assert r.status_code == 200  # the status was sent before the line overran
@@ -373,12 +483,13 @@ def test_an_internal_error_is_a_500_problem(engine: Engine, monkeypatch: Any) ->
 
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=api.app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1",
+                                     event_hooks={"request": [_media]}) as c:
             return await c.post("/v1/validate", content=MINIMAL)
 
     p = problem(asyncio.run(go()), 500, "internal-error")
     assert "boom" not in p["detail"]  # the log has it, the client does not
-    assert api.app.state.service.slots.used == 0
+    assert api.app.state.service.admission.used == 0
     assert api.log[-1]["status"] == 500
 
 
@@ -403,7 +514,8 @@ def test_a_client_that_stops_reading_a_batch_is_given_up(engine: Engine) -> None
 
         scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
                  "method": "POST", "scheme": "http", "path": "/v1/validate-batch", "raw_path": b"/v1/validate-batch",
-                 "query_string": b"", "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+                 "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1),
+                 "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/x-ndjson")],
                  "server": ("127.0.0.1", 80)}
         await asyncio.wait_for(api.app(scope, receive, send), 10)
 
@@ -411,7 +523,7 @@ def test_a_client_that_stops_reading_a_batch_is_given_up(engine: Engine) -> None
     assert sent[0]["status"] == 200 and len(sent) == 4
     assert api.log[-1]["aborted"] == "the client did not take the answer within 0.5 s"
     for _ in range(100):  # the slot comes back once the line being evaluated ends
-        if api.app.state.service.slots.used == 0:
+        if api.app.state.service.admission.used == 0:
             break
         asyncio.run(asyncio.sleep(0.02))
-    assert api.app.state.service.slots.used == 0
+    assert api.app.state.service.admission.used == 0

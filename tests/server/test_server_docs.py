@@ -55,11 +55,13 @@ def test_console_example(server: Any, command: str, expected: str) -> None:
 def test_the_figures_are_recorded() -> None:
     text = DOC.read_text("utf-8")
     assert "FIGURES" not in text
-    assert re.search(r"^\| 1 \|", text, flags=re.M) and re.search(r"^\| 2 \|", text, flags=re.M)
+    for clients in (1, 4, 16):  # bench_server.py's levels
+        assert re.search(rf"^\| 1 \| {clients} \|", text, flags=re.M), clients
 
 
 def test_the_embedding_example_builds_an_app() -> None:
-    blocks = re.findall(r"^```python\n(.*?)^```", DOC.read_text("utf-8"), flags=re.M | re.S)
+    blocks = [b for b in re.findall(r"^```python\n(.*?)^```", DOC.read_text("utf-8"), flags=re.M | re.S)
+              if "create_app" in b]
     assert len(blocks) == 1
     namespace: dict[str, Any] = {}
     exec(blocks[0].replace('"greentrade.toml"', repr(str(ROOT / "examples" / "greentrade.toml"))), namespace)

@@ -23,6 +23,7 @@ EXAMPLES = sorted(
     if not p.name.endswith(".expected.json")
 )
 MINIMAL = b'{"format": "greentrade.dossier/1"}'
+JSON = {"Content-Type": "application/json"}
 
 
 def cli_output(capsysbinary: Any, *args: str) -> bytes:
@@ -43,7 +44,7 @@ def test_every_example_is_answered_as_the_cli_prints_it(server: Any, capsysbinar
         for path in EXAMPLES:
             for as_of in (None, "2026-08-15"):
                 params = {"as_of": as_of} if as_of else {}
-                r = client.post("/v1/validate", content=path.read_bytes(), params=params)
+                r = client.post("/v1/validate", content=path.read_bytes(), params=params, headers=JSON)
                 assert r.status_code == 200, (path, r.text)
                 expected = cli_output(capsysbinary, "validate", str(path), "--format", "json",
                                       *(["--as-of", as_of] if as_of else []))
@@ -53,7 +54,7 @@ def test_every_example_is_answered_as_the_cli_prints_it(server: Any, capsysbinar
 def test_assess_is_answered_as_the_cli_prints_it(server: Any, capsysbinary: Any) -> None:
     path = ROOT / "plugins" / "buyer-profiles" / "examples" / "portfolio.json"
     params = [("market", "southeast-asia"), ("market", "DE"), ("as_of", "2026-09-01")]
-    r = httpx.post(server.url + "/v1/assess", content=path.read_bytes(), params=params, timeout=60)
+    r = httpx.post(server.url + "/v1/assess", content=path.read_bytes(), params=params, timeout=60, headers=JSON)
     assert r.status_code == 200, r.text
     expected = cli_output(capsysbinary, "assess", str(path), "--format", "json", "--market", "southeast-asia",
                           "--market", "DE", "--as-of", "2026-09-01")
@@ -63,7 +64,8 @@ def test_assess_is_answered_as_the_cli_prints_it(server: Any, capsysbinary: Any)
 def test_batch_streams_every_example_in_order(server: Any, capsysbinary: Any) -> None:
     body = b"".join(json.dumps(json.loads(p.read_bytes())).encode() + b"\n" for p in EXAMPLES)
     seen: list[dict[str, Any]] = []
-    with httpx.stream("POST", server.url + "/v1/validate-batch", content=body, timeout=60) as r:
+    with httpx.stream("POST", server.url + "/v1/validate-batch", content=body, timeout=60,
+                      headers={"Content-Type": "application/x-ndjson"}) as r:
         assert r.status_code == 200
         for line in r.iter_lines():
             seen.append(json.loads(line))
@@ -75,15 +77,17 @@ def test_batch_streams_every_example_in_order(server: Any, capsysbinary: Any) ->
 
 
 def test_the_access_log_is_json_lines(server: Any) -> None:
-    r = httpx.post(server.url + "/v1/validate", content=MINIMAL, headers={"X-Request-ID": "e2e-log-1"})
+    r = httpx.post(server.url + "/v1/validate", content=MINIMAL, headers={**JSON, "X-Request-ID": "e2e-log-1"})
     assert r.status_code == 200
     for _ in range(50):
-        lines = [json.loads(x) for x in server.log().splitlines() if x.startswith("{")]
-        mine = [x for x in lines if x["request_id"] == "e2e-log-1"]
+        lines = [json.loads(x) for x in server.log().splitlines()]  # every line is JSON, uvicorn's too
+        mine = [x for x in lines if x.get("request_id") == "e2e-log-1"]
         if mine:
             break
         time.sleep(0.05)
     assert mine[0]["status"] == 200 and mine[0]["dossier_sha256"] == r.json()["input_sha256"]
+    started = [x for x in lines if x.get("logger") == "uvicorn.error" and "Application startup" in x["message"]]
+    assert started and started[0]["level"] == "info" and started[0]["time"].endswith("Z")
 
 
 def test_two_workers_and_a_token_file(launch: Any, tmp_path: Path) -> None:
@@ -92,9 +96,9 @@ def test_two_workers_and_a_token_file(launch: Any, tmp_path: Path) -> None:
     token.chmod(0o600)
     s = launch("serve", "--workers", "2", "--token-file", str(token)).wait_ready()
     with httpx.Client(base_url=s.url, timeout=30) as client:
-        assert client.post("/v1/validate", content=MINIMAL).status_code == 401
+        assert client.post("/v1/validate", content=MINIMAL, headers=JSON).status_code == 401
         assert client.get("/v1/plugins", headers={"Authorization": "Bearer tok-314159265"}).status_code == 401
-        ok = client.post("/v1/validate", content=MINIMAL, headers={"Authorization": "Bearer tok-3141592653"})
+        ok = client.post("/v1/validate", content=MINIMAL, headers={**JSON, "Authorization": "Bearer tok-3141592653"})
         assert ok.status_code == 200 and ok.json()["evaluated"] is True
     assert "WARNING" not in s.log()
 
@@ -104,9 +108,23 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected(launch: Any) -
     with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
         sock.sendall(b"POST /v1/validate HTTP/1.1\r\nHost: x\r\n")  # ... and nothing more
         started = time.monotonic()
-        assert sock.recv(1024) == b""  # closed by the server
+        answer = _read_all(sock)
         assert time.monotonic() - started < 5
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")  # a problem document, then closed
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"content-type: application/problem+json" in head and b"x-request-id: " in head
+    assert json.loads(body)["detail"] == "the request head did not arrive within 0.5 s"
     assert httpx.get(s.url + "/healthz").status_code == 200
+    with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:  # nothing sent: closed quietly
+        assert _read_all(sock) == b""
+    assert '"status":408,"refused":"head-timeout"' in s.log()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    out = b""
+    while chunk := sock.recv(65536):
+        out += chunk
+    return out
 
 
 def serve_exits(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -147,12 +165,10 @@ def test_a_port_in_use_stops_the_start() -> None:
 
 
 def test_insecure_public_warns_on_every_start(monkeypatch: Any, capsys: Any) -> None:
-    import uvicorn
-
     from greentrade.server import _cli
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setattr(_cli, "_run", lambda app, workers, **kw: calls.append({"app": app, "workers": workers, **kw}))
     monkeypatch.setattr(_cli, "_check_port", lambda host, port: None)  # nothing is bound in this test
     monkeypatch.delenv("GREENTRADE_SERVE_SETTINGS", raising=False)
     for workers in ("1", "2"):
@@ -161,17 +177,15 @@ def test_insecure_public_warns_on_every_start(monkeypatch: Any, capsys: Any) -> 
     monkeypatch.delenv("GREENTRADE_SERVE_SETTINGS", raising=False)  # set by serve for its workers
     one, two = calls
     assert one["host"] == "192.0.2.10" and not isinstance(one["app"], str)
-    assert two["app"] == "greentrade.server._app:create_app_from_env" and two["factory"] and two["workers"] == 2
+    assert two["app"] == "greentrade.server._app:create_app_from_env" and two["workers"] == 2
     assert cli.main(["serve"]) == 0
     assert "WARNING" not in capsys.readouterr().err
 
 
 def test_a_token_file_others_can_read_is_warned_about(monkeypatch: Any, capsys: Any, tmp_path: Path) -> None:
-    import uvicorn
-
     from greentrade.server import _cli
 
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setattr(_cli, "_run", lambda app, workers, **kw: None)
     monkeypatch.setattr(_cli, "_check_port", lambda host, port: None)
     monkeypatch.delenv("GREENTRADE_SERVE_SETTINGS", raising=False)
     token = tmp_path / "token"
@@ -201,7 +215,7 @@ def test_concurrent_requests_get_the_same_reports(server: Any) -> None:
     expected = {p: engine.validate(p.read_bytes()).to_json(indent=2).encode() for p in EXAMPLES}
 
     def post(path: Path) -> bytes:
-        r = httpx.post(server.url + "/v1/validate", content=path.read_bytes(), timeout=60)
+        r = httpx.post(server.url + "/v1/validate", content=path.read_bytes(), timeout=60, headers=JSON)
         assert r.status_code == 200, r.text
         return r.content
 
@@ -217,14 +231,19 @@ def test_a_client_that_stops_reading_a_batch_gives_its_slot_back(launch: Any) ->
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.connect(("127.0.0.1", s.port))
-        sock.sendall(b"POST /v1/validate-batch HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        sock.sendall(b"POST /v1/validate-batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
         # ... and reads nothing: the service gives the client up and frees the only slot
         end = time.monotonic() + 60
         while time.monotonic() < end:
-            r = httpx.post(s.url + "/v1/validate", content=MINIMAL, timeout=30)
+            r = httpx.post(s.url + "/v1/validate", content=MINIMAL, timeout=30, headers=JSON)
             if r.status_code == 200:
                 break
             assert r.status_code == 503
             time.sleep(0.2)
         assert r.status_code == 200
+        for _ in range(300):
+            if '"aborted":"the client did not take the answer within 1 s"' in s.log():
+                break
+            time.sleep(0.1)
     assert '"aborted":"the client did not take the answer within 1 s"' in s.log()

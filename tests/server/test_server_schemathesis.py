@@ -21,7 +21,8 @@ EXAMPLES = 15
 OPERATIONS = [
     ("POST", "/v1/validate"), ("POST", "/v1/assess"), ("POST", "/v1/validate-batch"),
     ("GET", "/v1/rules"), ("GET", "/v1/plugins"), ("GET", "/v1/categories"), ("GET", "/v1/standards"),
-    ("GET", "/v1/schemas/{name}"), ("GET", "/healthz"), ("GET", "/openapi.json"),
+    ("GET", "/v1/schemas/{name}"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
 ]
 
 
@@ -47,6 +48,21 @@ def test_operation_conforms_to_the_document(api: Any, method: str, path: str) ->
 
     @given(case=operation.as_strategy())
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case: Any) -> None:
+        case.call_and_validate()
+
+    run()
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/v1/validate"), ("POST", "/v1/assess")])
+def test_what_the_document_refuses_is_refused(api: Any, method: str, path: str) -> None:
+    """Negative data (bodies and parameters the document does not allow) gets a 4xx: the request
+    body's schema says what the service really takes (any JSON object, the dossier formats typed)."""
+    operation = api[path][method]
+
+    @given(case=operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE))
+    @settings(max_examples=8, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         case.call_and_validate()

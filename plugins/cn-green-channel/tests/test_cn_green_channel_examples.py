@@ -93,18 +93,56 @@ def test_sibling_model_declaration() -> None:
     assert {f.basis for f in bound.findings if f.severity is Severity.ERROR} == {Basis.HOST}
 
 
+def _required(*rules: str) -> dict[str, Any]:
+    config = copy.deepcopy(PORTS_CONFIG)
+    config["plugins"][PROGRAM]["require"] = list(rules)
+    return config
+
+
 def test_expired_declaration() -> None:
+    # The report states no validity requirement (CN-GC-008 is our reading): undetermined ...
     report = run("expired-declaration.json")
-    assert only_outcome(report).status is Status.NOT_ELIGIBLE
-    assert ids(report, severity=Severity.ERROR) == ["CN-GC-008"]
-    assert report.findings_for(rule="CN-GC-008")[0].pointer == "/documents/0/valid_until"
+    assert only_outcome(report).status is Status.UNDETERMINED
+    (finding,) = report.findings_for(rule="CN-GC-008")
+    assert (finding.effect, finding.basis, finding.pointer) == (
+        Effect.UNDETERMINED, Basis.INFERRED, "/documents/0/valid_until")
+    # ... and not eligible when the host makes the rule binding.
+    bound = run("expired-declaration.json", _required("CN-GC-008"))
+    assert only_outcome(bound).status is Status.NOT_ELIGIBLE
+    assert ids(bound, severity=Severity.ERROR) == ["CN-GC-008"]
 
 
 def test_suspended_declaration() -> None:
     report = run("suspended-declaration.json")
-    assert only_outcome(report).status is Status.NOT_ELIGIBLE
-    assert ids(report, severity=Severity.ERROR) == ["CN-GC-008"]
+    assert only_outcome(report).status is Status.UNDETERMINED
     assert report.findings_for(rule="CN-GC-008")[0].pointer == "/documents/0/status"
+    bound = run("suspended-declaration.json", _required("CN-GC-008"))
+    assert only_outcome(bound).status is Status.NOT_ELIGIBLE
+    assert ids(bound, severity=Severity.ERROR) == ["CN-GC-008"]
+
+
+def test_a_stale_extra_declaration_never_fails_the_shipment() -> None:
+    # A valid declaration covers the product: an expired, suspended or incomplete second one
+    # of the same product gets a warning naming it, even with the rules made binding.
+    good = json.loads((EXAMPLES / "eligible-street-light-ningbo.json").read_text("utf-8"))
+    changes: list[dict[str, Any]] = [
+        {"issue_date": "2023-01-12", "valid_until": "2026-01-11"}, {"status": "withdrawn"},
+        {"standards": ["ISO/TS 14067:2013"]}, {"standards": ["PAS 2050:2011"]}, {"carbon_footprint": None},
+        {"issuer": "alnoor"},
+    ]
+    for change in changes:
+        data = copy.deepcopy(good)
+        extra = copy.deepcopy(data["documents"][0]) | {"id": "CFP-OLD"} | change
+        if extra["carbon_footprint"] is None:
+            extra = {k: v for k, v in extra.items() if v is not None}
+        data["documents"].append(extra)
+        data["shipments"][0]["documents"].append("CFP-OLD")
+        for config in (PORTS_CONFIG, _required("CN-GC-006", "CN-GC-007", "CN-GC-008")):
+            report = engine(config).validate(data)
+            assert only_outcome(report).status is Status.ELIGIBLE, (change, report.to_text())
+            about = [f for f in report.findings if "CFP-OLD" in f.message and f.severity is Severity.WARNING
+                     and f.rule != "CN-GC-004"]
+            assert about and all("CFP-OLD is not relied upon" in f.message for f in about), change
 
 
 def test_unaccredited_issuer() -> None:
@@ -174,8 +212,8 @@ def test_as_of_moves_validity() -> None:
     assert only_outcome(soon).status is Status.ELIGIBLE
     assert ids(soon, severity=Severity.WARNING) == ["CN-GC-008"]
     late = run("eligible-street-light-ningbo.json", as_of=dt.date(2029, 5, 1))
-    assert only_outcome(late).status is Status.NOT_ELIGIBLE
-    assert ids(late, severity=Severity.ERROR) == ["CN-GC-008"]
+    assert only_outcome(late).status is Status.UNDETERMINED
+    assert ids(late, effect=Effect.UNDETERMINED) == ["CN-GC-008"]
 
 
 def test_reports_are_deterministic() -> None:
@@ -275,8 +313,15 @@ def test_rules_survive_odd_but_valid_input() -> None:
     doc["products"].append({"product": "SSL-80W-A"})  # the same product twice
     report = engine().validate(data)
     assert not [f for f in report.findings if f.rule.startswith("GT-ENGINE")]
-    assert only_outcome(report).status is Status.NOT_ELIGIBLE
-    assert ids(report, severity=Severity.ERROR) == ["CN-GC-011"]
+    # ISO 14067 counts removals: a footprint of zero (or less) is no finding ...
+    assert only_outcome(report).status is Status.ELIGIBLE
+    assert ids(report, severity=Severity.ERROR) == []
+    # ... unless the host asks for a warning.
+    config = copy.deepcopy(PORTS_CONFIG)
+    config["plugins"][PROGRAM]["warn_non_positive_footprint"] = True
+    warned = engine(config).validate(data)
+    assert only_outcome(warned).status is Status.ELIGIBLE
+    assert "CN-GC-011" in ids(warned, severity=Severity.WARNING)
 
 
 def test_no_exceptions_on_any_case_dossier() -> None:
@@ -298,3 +343,12 @@ def test_readme_documents_every_rule_and_valid_config() -> None:
     config.pop("greentrade")
     report = engine(config).validate(EXAMPLES / "eligible-street-light-ningbo.json")
     assert only_outcome(report).status is Status.ELIGIBLE
+
+
+def test_a_laboratory_accreditation_is_not_called_iaf_mla() -> None:
+    # ISO/IEC 17025 laboratories fall under the ILAC MRA: the finding names the standard that
+    # does not qualify and says nothing about an "IAF MLA signatory" for it (#19).
+    report = run("unaccredited-issuer.json")
+    (finding,) = report.findings_for(rule="CN-GC-007")
+    assert "ISO/IEC 17025:2017 is not one of" in finding.message
+    assert "IAF MLA" not in finding.message

@@ -56,7 +56,9 @@ EXPECTED = {
     # Outside the three named regions: the report does not say the pass applies only there.
     "pv-jiangsu-to-germany-out-of-region.json": ("SH-2026-DE-044", "undetermined", [], ["ITC-GEP-002"]),
     # A superseded edition without a published transition rule: undetermined, not a violation.
-    "smart-meters-superseded-gbt-to-uae.json": ("SH-2026-AE-019", "undetermined", [], ["ITC-GEP-003"]),
+    # The ISO 50001:2018 certificate of the site is evidence: the superseded GB/T 33761-2017
+    # certificate next to it is a warning naming it, not undetermined (#19).
+    "smart-meters-superseded-gbt-to-uae.json": ("SH-2026-AE-019", "eligible", [], []),
     "pv-anhui-to-mexico-unpublished-standards.json": ("SH-2026-MX-026", "undetermined", [], ["ITC-GEP-005"]),
 }
 
@@ -143,19 +145,20 @@ def test_cli_standards(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "itc-green-export-pass: 3 of 37 known" in out
     block = out[out.index("itc-green-export-pass: 3 of 37 known"):]
-    for line in ("EN 15804:2012+A2:2019", "GB/T 33761-2024", "ISO 50001:2018",
-                 "supersedes: GB/T 33761-2017; categories: pv-module, energy-storage-battery, "
-                 "green-building-material, smart-grid-equipment"):
+    for line in ("EN 15804:2012+A2:2019", "GB/T 33761-2024", "ISO 50001:2018", "supersedes: GB/T 33761-2017",
+                 "categories: pv-module, energy-storage-battery,", "green-building-material, smart-grid-equipment"):
         assert line in block
+    assert max(map(len, block.splitlines())) <= 100
 
 
 def test_cli_validate_example(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["validate", str(EXAMPLES / "smart-meters-superseded-gbt-to-uae.json")])
     out = capsys.readouterr().out
     assert code == 0
-    assert re.search(r"SH-2026-AE-019\s+itc-green-export-pass\s+undetermined", out)
+    assert re.search(r"SH-2026-AE-019\s+itc-green-export-pass\s+eligible", out)
     assert "ITC-GEP-003 [SH-2026-AE-019] at /documents/0/standards/0 (basis: inferred)" in out
-    assert "current since 2024-11-28" in out
+    assert "current since 2024-11-28" in " ".join(out.split())
+    assert "document D-GP-2023-0710 is not relied upon" in " ".join(out.split())
 
 
 # -- host configuration and other plugins ---------------------------------------------------------
@@ -209,6 +212,7 @@ def test_engines_do_not_share_configuration() -> None:
     loose = engine({"plugins": {PROGRAM: {"accept_non_iaf_mla_accreditation": True}}})
     data = json.loads((EXAMPLES / "building-materials-zhejiang-to-brazil.json").read_text("utf-8"))
     data["parties"][2]["accreditations"][0]["iaf_mla_signatory"] = False
+    data["shipments"][0]["documents"] = ["D-EPD-0815", "D-FA-2026-0311"]  # the EPD is the only evidence
     assert str(strict.validate(data).status(PROGRAM, "SH-2026-BR-007")) == "not_eligible"
     assert str(loose.validate(data).status(PROGRAM, "SH-2026-BR-007")) == "eligible"
     assert str(engine().validate(data).status(PROGRAM, "SH-2026-BR-007")) == "undetermined"
@@ -232,7 +236,8 @@ def test_shipment_without_documents_does_not_crash() -> None:
     ("ISO 50001:2018/Amd 1:2024", "current", "ISO 50001:2018/Amd 1:2024"),
     ("ISO 50001: 2018", "current", "ISO 50001:2018"),
     ("ISO 50001:2011", "superseded", "ISO 50001:2011"),
-    ("ISO 50001", "ambiguous", None),
+    ("ISO 50001", "current", "ISO 50001:2018"),  # an undated reference means the current edition
+    ("EN ISO 50001:2018", "current", "ISO 50001:2018"),  # the identical European adoption
     ("EN15804+A2", "current", "EN 15804:2012+A2:2019"),
     ("EN 15804+A1", "superseded", "EN 15804:2012+A1:2013"),
     ("EN 15804:2012+A1:2013", "superseded", "EN 15804:2012+A1:2013"),
@@ -277,3 +282,20 @@ def test_readme_table_shows_each_rule_basis() -> None:
     for r in build_rules():
         assert f"| {r.id} | {r.basis}" in text, r.id
     assert "Analysis shows" not in text
+
+
+def test_one_citation_per_source() -> None:
+    # ITC-GEP-002 quotes the article, so it cites the article; the UN M49 reading of the regions
+    # is named in its note, not as the citation the quote sits under (#19).
+    from greentrade_itc_green_export_pass.rules import build_rules
+
+    rules = {r.id: r for r in build_rules()}
+    gep002 = rules["ITC-GEP-002"].citation
+    assert gep002.authority.startswith("News report of an announcement attributed to")
+    assert "The report says: \u201cIt also indicates shorter factory audit cycles" in gep002.reference
+    assert "M49" in (gep002.note or "")
+    # ITC-GEP-004's README source is the citation it carries (the standards' catalogues).
+    text = (HERE / "README.md").read_text("utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| ITC-GEP-004 |"))
+    assert "catalogue" in row and "catalogue" in rules["ITC-GEP-004"].citation.reference
+    assert "Directives" not in row

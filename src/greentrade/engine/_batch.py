@@ -31,7 +31,7 @@ from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_sum
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
-from greentrade.rules._report import PluginInfo, Report
+from greentrade.rules._report import Report
 from greentrade.rules._rules import Effect, Finding
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def problem_report(engine: Engine, rule_id: str, message: str, sha256: str,
     c = engine._contributions()
     return Report.build(
         version=__version__,
-        plugins=[PluginInfo(n, v) for n, v in engine._versions.items()],
+        plugins=engine._report_plugins(),
         as_of=as_of, sha256=sha256, evaluated=False, outcomes=[],
         findings=[*engine._load_faults, *c.faults, engine_finding(rule_id, message, effect=effect)],
         known_rules=ENGINE_RULE_INFOS,

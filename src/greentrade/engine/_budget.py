@@ -13,13 +13,17 @@ host with its own alarm) the rule runs to its end and its result is then discard
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
 from types import FrameType, TracebackType
 from typing import Any
 
-__all__ = ["DEFAULT_RULE_BUDGET", "MAX_RULE_BUDGET", "Budget", "RuleTimeout"]
+__all__ = ["DEFAULT_RULE_BUDGET", "MAX_RULE_BUDGET", "Budget", "Cancelled", "RuleTimeout", "cancel_check",
+           "raise_if_cancelled"]
 
 DEFAULT_RULE_BUDGET = 5.0
 #: The largest budget that can be set (one day): beyond it timers overflow.
@@ -29,6 +33,33 @@ MAX_RULE_BUDGET = 86400.0
 class RuleTimeout(BaseException):
     """Raised inside a rule whose time budget is spent (a BaseException, so that a rule's
     ``except Exception`` does not swallow it)."""
+
+
+class Cancelled(BaseException):
+    """The host cancelled the validation (`cancel_check`): it ends before the next rule call,
+    with no report. A BaseException, so that the engine's fault isolation lets it through."""
+
+
+_CANCELLED: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar(
+    "greentrade_cancelled", default=None)
+
+
+@contextlib.contextmanager
+def cancel_check(cancelled: Callable[[], bool]) -> Iterator[None]:
+    """Validations in this context (thread) end with `Cancelled` before the next rule call once
+    `cancelled()` is true. The HTTP service uses it for a request whose client has gone or
+    whose time is up; a rule that is running is not interrupted (its time budget bounds it)."""
+    token = _CANCELLED.set(cancelled)
+    try:
+        yield
+    finally:
+        _CANCELLED.reset(token)
+
+
+def raise_if_cancelled() -> None:
+    check = _CANCELLED.get()
+    if check is not None and check():
+        raise Cancelled
 
 
 class Budget:

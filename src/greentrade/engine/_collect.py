@@ -7,6 +7,7 @@ against their annotations by `greentrade.engine._contributions`.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from greentrade.engine import _basis
+from greentrade.engine import _basis, _loud
 from greentrade.engine import _contributions as boundary
 from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.errors import PluginConflictError, PluginError
@@ -82,6 +83,8 @@ class _Collection:
         self._pm, self._config, self.strict = pm, config, strict
         #: (plugin, hook) pairs whose call raised
         self._hook_failed: set[tuple[str, str]] = set()
+        #: Reference data of the core and the plugins, before the host's overrides.
+        self._contributed: dict[str, Any] = {}
 
     def _call(self, hook_name: str, faults: list[Finding]) -> Iterator[tuple[str, Any]]:
         hook = getattr(self._pm.hook, hook_name)
@@ -156,6 +159,8 @@ class _Collection:
 
     def collect(self) -> Contributions:
         faults: list[Finding] = []
+        for owner, message in _loud.unknown_hooks(self._pm):  # a misspelt hook: its contributions are missing
+            self._reject(faults, owner, message)
         programs: dict[str, Program] = {}
         program_owner: dict[str, str] = {}
         for owner, p, _raw in self._items("greentrade_programs", boundary.check_program, "program", faults):
@@ -207,6 +212,9 @@ class _Collection:
         for owner, hook in sorted(self._hook_failed):
             if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
                 break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")
+        for pid in _loud.programs_without_rules(programs, rules):
+            if pid not in broken:  # a program no rule belongs to is never eligible
+                broken[pid] = [f"no rule of plugin {program_owner[pid]!r} belongs to it"]
         categories: dict[str, Category] = self._first_by_id(
             "greentrade_categories", boundary.check_category, "category", faults)
         entries = [e for _o, e, _r in self._items(
@@ -249,6 +257,7 @@ class _Collection:
                     raise ConfigError(f"configuration error in profiles: {exc}") from None
                 del profiles[pid]
                 self._reject(faults, pid, f"{exc}; the profile is not loaded")
+        _loud.check_reference_overrides(self._config.get("reference", {}), self._contributed, profiles.values())
         ordered = tuple(sorted(rules, key=lambda r: r.id))
         return Contributions(
             programs=MappingProxyType(programs),
@@ -309,6 +318,7 @@ class _Collection:
                     reference[key] = boundary.freeze(value, key)
                 except boundary.Rejected as exc:
                     self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: {exc}; not applied")
+        self._contributed = dict(reference)  # before the host's overrides, which are checked against it
         for key, value in self._config.get("reference", {}).items():
             try:
                 reference[key] = boundary.freeze(value, key)
@@ -330,7 +340,7 @@ class _Collection:
                 )
             check = SchemaValidator(schemas[section])
             plain = _basis.without_require(value)
-            errors = [] if check.is_valid(plain) else list(check.iter_errors(plain))
+            errors = [] if check.is_valid(plain) else list(itertools.islice(check.iter_errors(plain), 1))
             if errors:
                 e = errors[0]
                 where = "/".join(map(str, e.absolute_path))

@@ -32,6 +32,8 @@ from typing import Any, TypeVar
 import attrs
 
 from greentrade.engine._basis import applied
+from greentrade.i18n import Message, _Joined
+from greentrade.io._registry import accelerator
 from greentrade.io._schemas import validator
 from greentrade.model import _convert
 from greentrade.rules._profiles import BuyerProfile
@@ -244,15 +246,28 @@ def check_profile(profile: Any) -> BuyerProfile:
     return checked
 
 
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
 def check_config_schema(section: Any, schema: Any) -> Mapping[str, Any]:
     """One section of a plugin's configuration schema: a name and a valid JSON Schema."""
-    import jsonschema
-
     if type(section) is not str or not section:
         raise Rejected("section", f"a section name must be a non-empty string, not {short(section)}")
     if not isinstance(schema, Mapping):
         raise Rejected(section, f"expected a JSON Schema mapping, got {type(schema).__name__}")
     plain: dict[str, Any] = thaw(freeze(schema, section))  # a copy the plugin cannot change later
+    # The compiled metaschema check answers "valid?" in microseconds; python-jsonschema (about
+    # 200 ms to import and check at the first validate, #22) only explains a schema it refuses.
+    # Only for a schema of the dialect the reference checks (2020-12, or none named).
+    rs = accelerator()
+    if rs is not None and plain.get("$schema", _DRAFT_2020_12) == _DRAFT_2020_12:
+        try:
+            if rs.meta.is_valid(plain):
+                return plain
+        except Exception:  # an unusual schema: the reference check decides
+            pass
+    import jsonschema
+
     try:
         jsonschema.Draft202012Validator.check_schema(plain)
     except jsonschema.SchemaError as exc:
@@ -261,9 +276,13 @@ def check_config_schema(section: Any, schema: Any) -> Mapping[str, Any]:
 
 
 # -- hits ---------------------------------------------------------------------------------------
+#: The text types a hit may carry: `str`, and `greentrade.i18n` messages (a `str` with an id).
+_TEXT_TYPES = (str, Message, _Joined)
+
+
 def _opt_str(value: Any, field: str) -> str | None:
-    if value is None or type(value) is str:
-        return value
+    if value is None or type(value) in _TEXT_TYPES:
+        return value  # type: ignore[no-any-return]
     raise Rejected(field, f"expected a string or None, got {type(value).__name__}")
 
 
@@ -283,7 +302,7 @@ def finding_from_hit(rule: Rule, hit: Any, shipment: str | None,
         )
     elif type(severity) is not Severity:
         severity = _check_type(severity, Severity, "severity")
-    if type(hit.message) is not str:
+    if type(hit.message) not in _TEXT_TYPES:
         raise Rejected("message", f"expected a string, got {type(hit.message).__name__}")
     pointer = hit.pointer
     if type(pointer) is not str:
@@ -314,7 +333,7 @@ def _check_args(args: Any) -> None:
         if type(pair) is not tuple or len(pair) != 2 or type(pair[0]) is not str:
             raise Rejected("args", "expected a mapping of names to values")
         value = pair[1]
-        if type(value) not in (str, int, bool) and not (type(value) is float and value == value
+        if type(value) not in (*_TEXT_TYPES, int, bool) and not (type(value) is float and value == value
                                                        and value not in (float("inf"), float("-inf"))):
             raise Rejected(f"args/{pair[0]}", f"expected a string, number or boolean, got {type(value).__name__}")
 

@@ -66,6 +66,8 @@ class Engine:
         self._pm.register(CorePlugin(), name="greentrade")
         self._versions: dict[str, str] = {}
         self._load_faults: list[Finding] = []
+        self._not_enabled: list[str] = []
+        self._not_enabled_versions: dict[str, str] = {}
         self._config = load_config(config)
         flag = self._config.get("greentrade", {}).get("strict")
         self.strict = bool(strict if strict is not None else flag)
@@ -78,6 +80,8 @@ class Engine:
         #: `lang`, else ``[greentrade] lang``, else English. One not shipped is English, and
         #: `lang_note` says so.
         self.lang, self.lang_note = i18n.resolve(lang if lang is not None else section.get("lang"))
+        #: Whether the language was chosen (by `lang` or the configuration), not the default.
+        self.lang_chosen = lang is not None or bool(section.get("lang"))
         #: Seconds each rule may run per dossier (summed over its calls); 0 disables the budget.
         budget = rule_time_budget if rule_time_budget is not None else section.get("rule_time_budget",
                                                                                     DEFAULT_RULE_BUDGET)
@@ -142,10 +146,14 @@ class Engine:
         `allow` (or, if None, the ``[greentrade] plugins`` list of the configuration) limits
         loading to the named entry points; None loads every installed plugin. A plugin that
         fails to import becomes a ``GT-ENGINE-001`` finding on every report (strict mode
-        raises `PluginError` instead). Returns the names registered.
+        raises `PluginError` instead). A name in the configuration's list that is not installed
+        raises `ConfigError` with the nearest installed name (a name in `allow` that is not
+        installed is a ``GT-ENGINE-001`` finding); installed plugins left out are listed by
+        `not_enabled`. Returns the names registered.
         """
         import importlib.metadata  # here, not at import time: it costs more than 20 ms to import
 
+        configured = allow is None
         if allow is None:
             allow = self._config.get("greentrade", {}).get("plugins")
         allowed = None if allow is None else set(allow)
@@ -154,10 +162,17 @@ class Engine:
         seen = {ep.name for ep in eps}
         for missing in sorted((allowed or set()) - seen):
             near = did_you_mean(missing, seen)
-            self._fault(PluginError(f"plugin {missing!r} is allowed in the configuration but not installed{near}"),
+            if configured:  # a misspelt name in the configuration: an error, never a silently missing program
+                raise ConfigError(f"configuration error at greentrade/plugins: plugin {missing!r} is not installed"
+                                  f"{near} (installed: {', '.join(sorted(seen)) or 'none'})",
+                                  keys=("greentrade", "plugins"))
+            self._fault(PluginError(f"plugin {missing!r} is allowed but not installed{near}"),
                         "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed{near}", missing)
         for ep in eps:
             if allowed is not None and ep.name not in allowed:
+                if ep.name not in self._not_enabled:
+                    self._not_enabled.append(ep.name)
+                    self._not_enabled_versions[ep.name] = getattr(ep.dist, "version", None) or "unknown"
                 continue
             if self._pm.has_plugin(ep.name):
                 continue
@@ -170,6 +185,26 @@ class Engine:
             version = ep.dist.version if ep.dist is not None else None
             loaded.append(self.register(plugin, name=ep.name, version=version))
         return loaded
+
+    @property
+    def not_enabled(self) -> tuple[str, ...]:
+        """Installed plugins that `load_entry_points` left out (not in its allowlist): installed, not enabled."""
+        return tuple(sorted(self._not_enabled))
+
+    def _report_plugins(self) -> list[PluginInfo]:
+        """The report's plugins: those loaded, and those installed but not enabled."""
+        return [*(PluginInfo(n, v) for n, v in self._versions.items()),
+                *(PluginInfo(n, v, enabled=False) for n, v in self._not_enabled_versions.items()
+                  if n not in self._versions)]
+
+    def plugin_faults(self) -> dict[str, list[str]]:
+        """Per plugin, what of it was refused or failed (``GT-ENGINE-001``/``-002`` messages), for
+        ``greentrade plugins``: a plugin whose contributions were refused says so."""
+        out: dict[str, list[str]] = {}
+        for f in [*self._load_faults, *self._contributions().faults]:
+            if f.rule in ("GT-ENGINE-001", "GT-ENGINE-002") and f.subject:
+                out.setdefault(f.subject, []).append(f.message)
+        return out
 
     def _fault(self, exc: BaseException, rule_id: str, message: str, subject: str | None) -> None:
         if self.strict:
@@ -297,7 +332,7 @@ class Engine:
             assumptions=self.assumptions)
         return Report.build(
             version=__version__,
-            plugins=[PluginInfo(n, v) for n, v in self._versions.items()],
+            plugins=self._report_plugins(),
             rules=self._rule_infos(),
             known_rules=ENGINE_RULE_INFOS,
             as_of=as_of,

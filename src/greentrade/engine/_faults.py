@@ -78,6 +78,13 @@ ENGINE_RULES: dict[str, Rule] = {
             remediation=("Report it to the plugin's authors: what it uses still works in this release and is "
                          "removed in a later one (docs/compatibility.md)."),
         ),
+        Rule(
+            id="GT-ENGINE-010", title="A dossier has shipments to judge", severity=Severity.INFO,
+            check=lambda _ctx: (), citation=_ENGINE, scope="dossier", role="data", basis="stated",
+            remediation=("Attach the documents to a shipment (docs/import.md shows the path: import, attach, "
+                         "validate), or import into a dossier that has shipments with `greentrade import ... "
+                         "--into DOSSIER`, and validate again."),
+        ),
     )
 }
 
@@ -110,8 +117,16 @@ def exc_summary(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}{where}"
 
 
-def omission(rule_id: str, count: int, worst: Severity, cap: int) -> Finding:
+def omission(rule_id: str, count: int, worst: Severity, cap: int, *, at_least: bool = False) -> Finding:
     rule = ENGINE_RULES["GT-ENGINE-005"]
+    if at_least:  # the explanation stopped: the count is a lower bound
+        return Finding(
+            rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
+            message=f"at least {count} more finding(s) of rule {rule_id} were left out of the report "
+                    f"(at most {cap} per rule; the explanation of the input stopped there)",
+            message_id="GT-ENGINE-005.omitted-at-least", args={"count": count, "rule": rule_id, "cap": cap},
+            remediation=rule.remediation, citation=rule.citation,
+        )
     return Finding(
         rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
         message=f"{count} more finding(s) of rule {rule_id} were left out of the report "

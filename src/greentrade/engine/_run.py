@@ -8,13 +8,15 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
 from greentrade.engine import _basis
 from greentrade.engine import _contributions as boundary
-from greentrade.engine._budget import Budget, RuleTimeout
+from greentrade.engine._budget import Budget, RuleTimeout, raise_if_cancelled
 from greentrade.engine._collect import Contributions
 from greentrade.engine._faults import engine_finding, exc_summary, omission
 from greentrade.errors import PluginError
-from greentrade.i18n import msg
+from greentrade.i18n import Message, join, msg
 from greentrade.io._bounds import Bounded
 from greentrade.io._load import Loaded
 from greentrade.model import Dossier, Shipment
@@ -29,11 +31,13 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
              assumptions: str = "state") -> tuple[bool, list[Outcome], list[Finding]]:
     """Run the rules on a loaded dossier: (whether it was evaluated, outcomes, findings).
     A dossier with data errors is not evaluated: its findings are the reader's and the engine's."""
+    raise_if_cancelled()
     found = Bounded()
     found.extend(load_faults)
     found.extend(c.faults)
     found.extend(loaded.findings)
     found.add_omitted(loaded.omitted)
+    found.incomplete |= loaded.incomplete
     outcomes: list[Outcome] = []
     dossier = loaded.dossier
     evaluated = dossier is not None and not any(
@@ -47,11 +51,19 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
                 f, o = run.shipment(shipment)
                 found.extend(f)
                 outcomes.extend(o)
-            found.extend(run.dossier_rules({(o.program, o.subject): o for o in outcomes}))
+            dossier_findings = run.dossier_rules({(o.program, o.subject): o for o in outcomes})
+            found.extend(dossier_findings)
+            outcomes = _with_dossier_findings(outcomes, dossier_findings)
+        if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
+            found.append(engine_finding(
+                "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
+                "a shipment or merge them into a dossier with shipments (greentrade import --into DOSSIER), see "
+                "docs/import.md", effect=Effect.NOTE))
     elif c.rules:
         found.append(engine_finding(
             "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
-    findings = [*found.kept, *(omission(rule, n, worst, found.cap) for rule, (n, worst) in found.omitted.items())]
+    findings = [*found.kept, *(omission(rule, n, worst, found.cap, at_least=rule in found.incomplete)
+                               for rule, (n, worst) in found.omitted.items())]
     return evaluated, outcomes, findings
 
 
@@ -91,6 +103,7 @@ class Run:
     def _apply(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
         """The findings of one call of `rule`; every fault of the rule (an exception, a bad
         hit, too much time) becomes one ``GT-ENGINE-003`` finding instead of its hits."""
+        raise_if_cancelled()  # the host's cancellation (the service's gone client) ends the run here
         budget = self.budget
         if rule.id in budget.exhausted:
             return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
@@ -171,7 +184,7 @@ class Run:
                     assumptions: Sequence[Finding] = ()) -> Outcome:
             if assumptions and self.assume_undetermined:
                 needs = sorted({f.needs or f.rule for f in assumptions})
-                said = msg("outcome.assumed", "rests on assumptions; needs: {needs}", needs="; ".join(needs))
+                said = msg("outcome.assumed", "rests on assumptions; needs: {needs}", needs=join(needs))
                 return Outcome(program.id, shipment.id, Status.UNDETERMINED, as_of, said,
                                tuple(sorted({f.rule for f in assumptions})),
                                summary_id=said.id, summary_args=said.args,
@@ -180,8 +193,8 @@ class Run:
                            summary_id=summary_id, summary_args=args, assumptions=_assumptions(assumptions))
 
         if not program.effective.contains(as_of):
-            start = program.effective.start.isoformat() if program.effective.start else "open"
-            end = program.effective.end.isoformat() if program.effective.end else "open"
+            start = program.effective.start.isoformat() if program.effective.start else msg("outcome.open", "open")
+            end = program.effective.end.isoformat() if program.effective.end else msg("outcome.open", "open")
             said = msg("outcome.outside-period", "{as_of} is outside the program's effective period ({start} to {end})",
                        as_of=as_of.isoformat(), start=start, end=end)
             return [], outcome(Status.NOT_APPLICABLE, said, summary_id=said.id, args=said.args)
@@ -192,9 +205,10 @@ class Run:
                 findings.extend(self._apply(rule, ctx))
         out_of_scope = [f for f in findings if f.effect is Effect.NOT_APPLICABLE]
         if out_of_scope:
-            shown = "; ".join(f.message for f in out_of_scope[:10])
+            reasons: list[str] = [f.message for f in out_of_scope[:10]]
             if len(out_of_scope) > 10:
-                shown += f"; and {len(out_of_scope) - 10} more"
+                reasons.append(msg("outcome.more", "and {count} more", count=len(out_of_scope) - 10))
+            shown = join(reasons)
             said = msg("outcome.not-applicable", "{reasons}", reasons=shown)
             return findings, outcome(Status.NOT_APPLICABLE, said, [f.rule for f in out_of_scope],
                                      summary_id=said.id, args=said.args,
@@ -215,12 +229,47 @@ class Run:
         open_ = [f for f in findings if f.effect is Effect.UNDETERMINED]
         if open_:
             needs = sorted({f.needs or f.rule for f in open_})
-            said = msg("outcome.needs", "needs: {needs}", needs="; ".join(needs))
+            said = msg("outcome.needs", "needs: {needs}", needs=join(needs))
             return findings, outcome(Status.UNDETERMINED, said, [f.rule for f in open_], summary_id=said.id,
                                      args=said.args)
-        return findings, outcome(Status.ELIGIBLE, program.eligible_summary,
+        eligible = Message(f"{program.id}.eligible", program.eligible_summary.replace("{", "{{").replace("}", "}}"), {})
+        return findings, outcome(Status.ELIGIBLE, eligible,
                                  summary_id=f"{program.id}.eligible",
                                  assumptions=[f for f in findings if f.assumption])
+
+
+def _with_dossier_findings(outcomes: list[Outcome], findings: Sequence[Finding]) -> list[Outcome]:
+    """The outcomes after the dossier-scope rules: their error violations, faults (a rule that
+    raised or ran out of time) and undetermined findings reach the outcomes of the program they
+    belong to, for the finding's shipment or, without one, for every shipment. An error makes
+    the outcome `not_eligible`; an open question makes an `eligible` one `undetermined`. A
+    program that does not apply stays `not_applicable`."""
+    telling = [f for f in findings if f.program and (
+        f.effect is Effect.UNDETERMINED or (f.effect is Effect.VIOLATION and f.severity is Severity.ERROR))]
+    if not telling:
+        return outcomes
+    out: list[Outcome] = []
+    for o in outcomes:
+        mine = [f for f in telling if f.program == o.program and f.shipment in (None, o.subject)]
+        if not mine or o.status in (Status.NOT_APPLICABLE, Status.NOT_ELIGIBLE):
+            out.append(o)
+            continue
+        errors = [f for f in mine if f.effect is Effect.VIOLATION]
+        if errors:
+            ids = sorted({f.rule for f in errors})
+            said = msg("outcome.errors", "{count} error finding(s): {rules}", count=len(errors), rules=", ".join(ids))
+            out.append(attrs.evolve(o, status=Status.NOT_ELIGIBLE, summary=said, reasons=tuple(ids),
+                                    summary_id=said.id, summary_args=said.args, assumptions=()))
+            continue
+        if o.status is Status.ELIGIBLE:
+            needs = sorted({f.needs or f.rule for f in mine})
+            said = msg("outcome.needs", "needs: {needs}", needs=join(needs))
+            out.append(attrs.evolve(o, status=Status.UNDETERMINED, summary=said,
+                                    reasons=tuple(sorted({f.rule for f in mine})), summary_id=said.id,
+                                    summary_args=said.args, assumptions=()))
+            continue
+        out.append(attrs.evolve(o, reasons=tuple(sorted({*o.reasons, *(f.rule for f in mine)}))))
+    return out
 
 
 def _assumptions(findings: Sequence[Finding]) -> tuple[Assumption, ...]:

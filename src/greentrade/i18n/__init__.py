@@ -25,14 +25,17 @@ language other than English is first used, not by ``import greentrade``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import gettext as _gettext
-import os
 import string
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
+
+from greentrade.i18n._choose import DEFAULT, RTL, SHIPPED, from_environment, negotiate, normalize, resolve
 
 __all__ = [
     "DEFAULT",
@@ -43,19 +46,18 @@ __all__ = [
     "Message",
     "catalog",
     "from_environment",
+    "isolating",
+    "join",
     "msg",
     "negotiate",
     "normalize",
     "placeholders",
     "resolve",
+    "text",
     "translate",
+    "use",
 ]
 
-#: The languages greentrade ships (BCP 47 tags), English first: the source language.
-SHIPPED: tuple[str, ...] = ("en", "zh-CN", "es", "pt-BR", "ar")
-DEFAULT = "en"
-#: Languages written right to left (their HTML pages get ``dir="rtl"``).
-RTL = frozenset({"ar"})
 #: Babel's locale identifier of each shipped language.
 _BABEL = {"en": "en", "zh-CN": "zh_Hans_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
 #: gettext's directory name of each shipped language.
@@ -65,6 +67,8 @@ ArgValue = str | int | float | bool
 
 
 def _arg(value: Any) -> ArgValue:
+    if isinstance(value, Message):  # a part of the text: translated with it (in-process; JSON keeps its text)
+        return value
     if isinstance(value, str | int | float | bool):
         return value if type(value) in (str, int, float, bool) else str(value)
     if isinstance(value, dt.date):
@@ -91,8 +95,47 @@ class Message(str):
         return (Message, (self.id, self.template, dict(self.args)))
 
     def translated(self, lang: str) -> str:
-        """The text in `lang` (the English text when the catalogs have no translation)."""
-        return translate(self.id, self.args, lang, default=str(self)) or str(self)
+        """The text in `lang` (the English text when the catalogs have no translation); kept
+        on the message (a part shared by many findings is translated once)."""
+        if lang == DEFAULT:
+            return str(self)
+        key = (lang, _ISOLATE.get())
+        done: dict[tuple[str, bool], str] | None = self.__dict__.get("_done")
+        if done is None:
+            done = self.__dict__["_done"] = {}
+        elif key in done:
+            return done[key]
+        text = done[key] = translate(self.id, self.args, lang, default=str(self)) or str(self)
+        return text
+
+
+class _Joined(Message):
+    """Messages joined by a separator, each translated on its own (`join`)."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Iterable[str], sep: str) -> _Joined:
+        items = tuple(parts)
+        self = str.__new__(cls, sep.join(items))
+        self.id, self.template, self.args = "", "", {}
+        self.parts, self.sep = items, sep
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Joined, (self.parts, self.sep))
+
+    def translated(self, lang: str) -> str:
+        sep = self.sep.translated(lang) if isinstance(self.sep, Message) else self.sep
+        return sep.join(p.translated(lang) if isinstance(p, Message) else p for p in self.parts)
+
+
+def join(parts: Iterable[str], sep: str = "; ") -> Message:
+    """Texts (`msg` messages or plain text) joined by `sep`, as one argument of another message:
+    each part is translated with the message that holds it, and so is `sep` when it is a message
+    (``join(designators, msg("list.or", " or "))``). A report stored as JSON keeps the joined
+    text: re-rendered in another language, such a part stays as written."""
+    return _Joined(parts, sep)
 
 
 def msg(id: str, template: str, /, **args: Any) -> Message:
@@ -107,70 +150,21 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 
-# -- choosing the language ---------------------------------------------------------------------------
-def normalize(tag: str | None) -> str | None:
-    """The shipped language for a BCP 47 tag or POSIX locale name (``zh_CN.UTF-8``, ``pt``,
-    ``es-MX``, ``C``), or None when greentrade ships none for it."""
-    if tag is None:
-        return None
-    t = tag.strip().split(".")[0].split("@")[0].replace("_", "-")
-    if t in ("", "C", "POSIX"):
-        return DEFAULT
-    parts = t.lower().split("-")
-    base = parts[0]
-    if base == "zh":
-        # Simplified Chinese (mainland). Traditional (zh-TW, zh-HK, zh-Hant) is not shipped.
-        return None if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-CN"
-    if base == "pt":
-        return "pt-BR"
-    if base in ("en", "es", "ar"):
-        return base
-    return None
+# -- the command line's texts -------------------------------------------------------------------------
+_CURRENT = [DEFAULT]
 
 
-def resolve(requested: str | None) -> tuple[str, str | None]:
-    """The language to use for `requested` (None: English), and a note when it is not shipped."""
-    if requested is None or not requested.strip():
-        return DEFAULT, None
-    lang = normalize(requested)
-    if lang is None:
-        return DEFAULT, (f"language {requested.strip()[:40]!r} is not shipped; using English "
-                         f"(shipped: {', '.join(SHIPPED)})")
-    return lang, None
+def use(lang: str) -> str:
+    """Make `lang` the language of `text` (the command line sets it once per command); returns
+    the one it replaces."""
+    previous, _CURRENT[0] = _CURRENT[0], lang
+    return previous
 
 
-def from_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """The language the POSIX locale variables ask for: ``LC_ALL``, then ``LC_MESSAGES``, then
-    ``LANG`` (the first that is set and not empty), or None."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            return value
-    return None
-
-
-def negotiate(accept_language: str | None) -> str | None:
-    """The shipped language an HTTP ``Accept-Language`` header prefers most (quality values
-    honoured, ``*`` is English), or None when it names none that is shipped."""
-    if not accept_language:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for i, item in enumerate(accept_language.split(",")[:40]):
-        tag, _, params = item.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        tag = tag.strip()
-        lang = DEFAULT if tag == "*" else normalize(tag) if tag else None
-        if lang is not None and q > 0:
-            ranked.append((-q, i, lang))
-    return min(ranked)[2] if ranked else None
+def text(english: str) -> str:
+    """A page or command-line text in the language `use` set (`english` without a translation)."""
+    lang = _CURRENT[0]
+    return english if lang == DEFAULT else catalog(lang).text(english)
 
 
 # -- catalogs ------------------------------------------------------------------------------------------
@@ -181,6 +175,8 @@ class Catalog:
         self.lang = lang
         #: Message id -> translated template (a tuple of plural forms for a plural entry).
         self.messages: dict[str, str | tuple[str, ...]] = {}
+        #: Ids of the messages whose translation formats a date or number (``{x:date}``).
+        self.fancy: set[str] = set()
         #: Message id -> its English template (the entry's msgid).
         self.english: dict[str, str] = {}
         #: English page text -> translated text (the core's domain only: page texts are trusted).
@@ -205,6 +201,8 @@ class Catalog:
         ctxt, sep, english = key.partition("\x04")
         if sep:
             self.messages.setdefault(ctxt, value)
+            if any(":date}" in t or ":number}" in t for t in (value if isinstance(value, tuple) else (value,))):
+                self.fancy.add(ctxt)
             self.english.setdefault(ctxt, english)
         elif core:
             self.texts.setdefault(key, value)
@@ -263,16 +261,48 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
-            return english.format_map(args)
+            return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
         except (KeyError, IndexError, ValueError, AttributeError):
             return default
-    template = catalog(lang).template(id, args)
+    cat = catalog(lang)
+    template = cat.messages.get(id)
     if template is None:
         return default
+    if isinstance(template, tuple):
+        template = cat.template(id, args) or template[0]
+    isolate = _ISOLATE.get()
+    values = args
+    nested = False
+    for v in args.values():
+        if isinstance(v, Message):
+            nested = True
+            break
+    if isolate or nested:
+        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
+        if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
+            values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
     try:
-        return format_template(template, args, lang)
+        if id in cat.fancy:
+            return _Formatter(lang).vformat(template, (), dict(values))
+        return template.format_map(values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return default
+
+
+_ISOLATE: contextvars.ContextVar[bool] = contextvars.ContextVar("greentrade_i18n_isolate", default=False)
+
+
+@contextlib.contextmanager
+def isolating(on: bool = True) -> Iterator[None]:
+    """Within it, `translate` puts each argument that is not itself a message between
+    left-to-right isolates (U+2066 ... U+2069): for the HTML of a right-to-left language, where
+    ids, codes, dates and numbers must keep their order. (Terminal text gets none: control
+    characters are escaped there.)"""
+    token = _ISOLATE.set(on)
+    try:
+        yield
+    finally:
+        _ISOLATE.reset(token)
 
 
 @functools.cache
@@ -317,7 +347,7 @@ def format_date(value: Any, lang: str) -> str:
         return str(value)
     from babel.dates import format_date as babel_date
 
-    return str(babel_date(day, "long", locale=_BABEL[lang]))
+    return str(babel_date(day, "long", locale=_locale(lang)))
 
 
 def format_number(value: Any, lang: str) -> str:
@@ -326,4 +356,12 @@ def format_number(value: Any, lang: str) -> str:
         return str(value)
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=_BABEL[lang], numbering_system="latn"))
+    return str(format_decimal(value, locale=_locale(lang), numbering_system="latn"))
+
+
+@functools.cache
+def _locale(lang: str) -> Any:
+    """Babel's `Locale` of a shipped language, parsed once."""
+    from babel import Locale
+
+    return Locale.parse(_BABEL[lang])

@@ -38,10 +38,12 @@ from greentrade.importers._base import (
 )
 from greentrade.importers._battery import map_batterypass
 from greentrade.importers._builder import Builder
-from greentrade.importers._epd import map_ilcd, map_openepd, openepd_orgs
+from greentrade.importers._catenax import map_catenax
+from greentrade.importers._epd import map_openepd, openepd_orgs
+from greentrade.importers._guard import check
+from greentrade.importers._ilcd import map_ilcd
 from greentrade.importers._merge import merge
-from greentrade.importers._pcf import map_catenax, map_pact
-from greentrade.model import _convert
+from greentrade.importers._pact import map_pact
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -67,7 +69,11 @@ def _read_all(sources: Iterable[SourceArg], notes: list[ImportNote]) -> list[Sou
         try:
             data, name = read_source(s)
         except ImportError_ as exc:
-            notes.append(ImportNote("GT-IMPORT-007", "error", f"not imported: {exc}"))
+            name = Path(s).name if isinstance(s, str | Path) else ""
+            text = str(exc).removeprefix(f"{name}: ") if name else str(exc)
+            if isinstance(s, str | Path):  # the note names the file: the message does not repeat it
+                text = text.replace(repr(str(Path(s))), "the file")
+            notes.append(ImportNote("GT-IMPORT-007", "error", f"not imported: {text}", name))
             continue
         out.append(Source(data, name, notes))
     return out
@@ -97,33 +103,20 @@ def _run(sources: Iterable[SourceArg], options: ImportOptions | None,
                     f"({type(exc).__name__}: {exc})", src.file, pointer(root)))
     dossier, more = builder.finish()
     notes.extend(more)
-    _check(dossier, notes)
-    return ImportResult(dossier, tuple(notes))
-
-
-def _check(dossier: dict[str, Any], notes: list[ImportNote]) -> None:
-    """The dossier an importer writes must be a valid format-2 dossier (a guard against mapping bugs)."""
-    from greentrade.io._schemas import validator
-
-    problems = [f"{pointer(list(e.absolute_path))}: {e.message}" for e in validator("dossier").iter_errors(dossier)]
-    if not problems:
-        try:
-            _convert.structure(dossier)
-        except Exception as exc:  # pragma: no cover - a mapping bug, reported instead of raised
-            problems.append(str(exc))
-    for p in problems:  # pragma: no cover - a mapping bug, reported instead of raised
-        notes.append(ImportNote("GT-IMPORT-007", "error", f"the imported dossier is not valid: {p}"))
+    check(dossier, notes, builder.origin)
+    return ImportResult(dossier, tuple(notes), duplicates=builder.duplicates)
 
 
 def import_pact(*sources: SourceArg, options: ImportOptions | None = None) -> ImportResult:
     """PACT ProductFootprints (Technical Specifications 2.x and 3.x): one footprint per file, a list
-    of them, or an API response ``{"data": [...]}``."""
+    of them, an API response ``{"data": [...]}`` or ``{"data": {...}}``, or a CloudEvents event
+    whose ``data.pfs`` lists them."""
     return _run(sources, options, map_pact)
 
 
 def import_catenax(*sources: SourceArg, options: ImportOptions | None = None) -> ImportResult:
-    """Catena-X PCF aspects (data model 7 and 8: flat; 9: nested), validated against the published
-    schema of versions 8.0.0 and 9.0.0 (shipped with greentrade)."""
+    """Catena-X PCF aspects (data models 7 and 8: flat; 9 and 10: nested; 4-6: flat, version not
+    stated), validated against the published schema of versions 8.0.0 and 9.0.0 (shipped)."""
     return _run(sources, options, map_catenax)
 
 

@@ -19,7 +19,9 @@ from typing import Any
 
 import attrs
 
+from greentrade._files import InputError, read_bytes
 from greentrade.errors import SourceImportError as ImportError_
+from greentrade.io._read import Document, parse_json
 
 __all__ = [
     "FORMAT_2",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 FORMAT_2 = "greentrade.dossier/2"
+#: Note codes that mean a source value did not arrive: a field without a home, a value rejected.
+LOSSES = frozenset({"GT-IMPORT-001", "GT-IMPORT-002", "GT-IMPORT-004"})
 _MISSING: Any = object()
 #: Magnitudes at or above this are placeholders (e.g. -1.7976931348623157E308), not measurements.
 SENTINEL_MAGNITUDE = 1e300
@@ -54,6 +58,15 @@ class ImportNote:
         return f"{self.severity:<7} {self.code} {where}: {self.message}" if where else \
             f"{self.severity:<7} {self.code}: {self.message}"
 
+    def to_dict(self) -> dict[str, str]:
+        """The note as JSON-compatible data (``file`` and ``pointer`` omitted when empty)."""
+        out = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.file:
+            out["file"] = self.file
+        if self.pointer:
+            out["pointer"] = self.pointer
+        return out
+
 
 @attrs.frozen
 class ImportOptions:
@@ -71,10 +84,21 @@ class ImportResult:
 
     dossier: dict[str, Any]
     notes: tuple[ImportNote, ...]
+    #: Items given more than once (same format, source id and version) and merged.
+    duplicates: int = 0
 
     @property
     def ok(self) -> bool:
         return not any(n.severity == "error" for n in self.notes)
+
+    @property
+    def lossless(self) -> bool:
+        """True when every file imported and no source value was left out or rejected."""
+        return self.ok and not any(n.code in LOSSES for n in self.notes)
+
+    def counts(self) -> dict[str, int]:
+        """How many documents, products and parties this import wrote (before any merge)."""
+        return {k: len(self.dossier.get(k, [])) for k in ("documents", "products", "parties")}
 
     @property
     def unmapped(self) -> tuple[ImportNote, ...]:
@@ -90,40 +114,27 @@ def pointer(path: Sequence[str | int]) -> str:
 
 
 def decode_json(raw: bytes, name: str) -> Any:
-    """Parse JSON bytes in UTF-8 (with or without BOM) or UTF-16 (as Battery Pass publishes)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif len(raw) >= 2 and raw[0] == 0 and raw[1] != 0:
-        encoding = "utf-16-be"
-    elif len(raw) >= 2 and raw[1] == 0 and raw[0] != 0:
-        encoding = "utf-16-le"
-    else:
-        encoding = "utf-8-sig"
+    """Parse JSON bytes in UTF-8 (with or without BOM) or UTF-16 (as Battery Pass publishes),
+    through greentrade's one strict reader (no duplicate keys, NaN, huge integers or lone
+    surrogates; each error one line with the file and the position)."""
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ImportError_(f"{name}: not {encoding.upper()} text: byte {exc.start}: {exc.reason}") from None
-    try:
-        return json.loads(text.lstrip("\ufeff"), parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ImportError_(f"{name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise ImportError_(f"{name}: not readable: JSON nested too deeply") from None
+        return parse_json(raw, name, utf16=True)
+    except InputError as exc:
+        raise ImportError_(str(exc)) from None
 
 
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
-def read_source(source: str | Path | bytes | Mapping[str, Any] | list[Any], name: str | None = None
+def read_source(source: str | Path | bytes | Mapping[str, Any] | list[Any] | Document, name: str | None = None
                 ) -> tuple[Any, str]:
-    """(parsed JSON, display name) for a path, raw bytes or already-parsed data."""
+    """(parsed JSON, display name) for a path, raw bytes, a `Document` the command line read
+    through the one reader, or already-parsed data."""
+    if isinstance(source, Document):
+        return source.data, name or source.name
     if isinstance(source, str | Path):
         path = Path(source)
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ImportError_(f"cannot read {str(path)!r}: {exc.strerror}") from None
+            raw = read_bytes(path)  # a regular file within the input limit: never a FIFO or a device
+        except InputError as exc:
+            raise ImportError_(str(exc)) from None
         return decode_json(raw, name or path.name), name or path.name
     if isinstance(source, bytes | bytearray):
         label = name or "<bytes>"
@@ -150,6 +161,20 @@ def schema_notes(data: Any, schema: Mapping[str, Any], file: str, what: str) -> 
     return notes
 
 
+class _Taken(set[str]):
+    """The pointers taken, and every pointer above one (kept as they are added: linear in the file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ancestors: set[str] = set()
+
+    def add(self, p: str) -> None:
+        super().add(p)
+        while p and p not in self.ancestors:
+            self.ancestors.add(p)
+            p = p[: p.rfind("/")] if "/" in p else ""
+
+
 class Source:
     """A source file's JSON, read through `take` so that every value used is recorded."""
 
@@ -157,7 +182,9 @@ class Source:
         self.data = data
         self.file = file
         self.notes = notes
-        self._taken: set[str] = set()
+        self._taken = _Taken()
+        #: Why a field stays in the loss list (pointer -> reason), for its GT-IMPORT-001 note.
+        self.reasons: dict[str, str] = {}
 
     # -- reading ---------------------------------------------------------------------------------
     def at(self, path: Sequence[str | int], default: Any = _MISSING) -> Any:
@@ -233,6 +260,24 @@ class Source:
         self.warn("GT-IMPORT-004", f"{value!r} is not an ISO 8601 date: not imported", path)
         return None
 
+    def end_date(self, path: Sequence[str | int], *, exclusive: bool) -> dt.date | None:
+        """The last day a period covers, from the end the source states.
+
+        A time stamp at midnight (``2024-01-01T00:00:00Z``) ends the period before that day
+        starts, whether the source counts its ends as exclusive or inclusive: the last day is the
+        day before. A date without a time is the last day when the source's ends are inclusive,
+        the day after it when they are exclusive (PACT). Any other time stamp ends within its
+        own day (written as is, no time-zone shift).
+        """
+        day = self.date(path)
+        value = self.at(path)
+        if day is None or not isinstance(value, str):
+            return day
+        rest = value.strip()[10:]
+        if re.fullmatch(r"[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?", rest) or (not rest and exclusive):
+            return day - dt.timedelta(days=1)
+        return day
+
     def boolean(self, path: Sequence[str | int]) -> bool | None:
         value = self.at(path)
         if isinstance(value, bool):
@@ -246,13 +291,31 @@ class Source:
     def warn(self, code: str, message: str, path: Sequence[str | int]) -> None:
         self.notes.append(ImportNote(code, "warning", message, self.file, pointer(path)))
 
+    def info(self, code: str, message: str, path: Sequence[str | int]) -> None:
+        self.notes.append(ImportNote(code, "info", message, self.file, pointer(path)))
+
+    def leave(self, path: Sequence[str | int], reason: str) -> None:
+        """Keep `path` in the loss list, saying why (its GT-IMPORT-001 note gives the reason)."""
+        p = pointer(path)
+        self._taken.discard(p)
+        self.reasons[p] = reason
+
+    def loss_notes(self, lost: Sequence[str], where: str) -> None:
+        """One GT-IMPORT-001 info note per unmapped pointer, with its reason when one is known."""
+        for q in lost:
+            why = self.reasons.get(q) or next((r for k, r in self.reasons.items() if k.startswith(q + "/")), None)
+            text = f"{why}; no home in the dossier ({where}): not imported" if why else \
+                f"no home in the dossier ({where}): not imported"
+            self.notes.append(ImportNote("GT-IMPORT-001", "info", text, self.file, q))
+
     def unmapped(self, root: Sequence[str | int] = ()) -> list[str]:
         """Pointers of values under `root` that were never taken (whole untouched subtrees as one)."""
         taken = self._taken
         out: list[str] = []
+        ancestors = taken.ancestors
 
         def touched(p: str) -> bool:
-            return any(t == p or t.startswith(p + "/") for t in taken)
+            return p in ancestors
 
         def walk(node: Any, path: list[str | int]) -> None:
             p = pointer(path)
@@ -279,60 +342,31 @@ class Source:
         return out
 
 
-def slug(text: str, limit: int = 48) -> str:
-    """An id fragment from free text: letters, digits and '-', deterministic."""
-    s = re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower()
-    return (s[:limit].rstrip("-") or "x")
-
-
-def id_fragment(text: str, limit: int = 100) -> str:
-    """An id fragment that keeps an identifier readable (dossier id characters only)."""
-    s = re.sub(r"[^A-Za-z0-9._:/-]+", "-", text.strip()).strip("-")
-    s = s.lstrip("._:/-")
-    return s[:limit] or "x"
-
-
-#: Unit spellings of the formats, mapped to the dossier's declared units (same unit, other spelling).
-UNIT_SYNONYMS: dict[str, str] = {
-    "liter": "liter", "litre": "liter", "l": "liter",
-    "kilogram": "kilogram", "kg": "kilogram",
-    "cubic meter": "cubic meter", "cubic metre": "cubic meter", "m3": "cubic meter", "m^3": "cubic meter",
-    "m³": "cubic meter", "cbm": "cubic meter",
-    "kilowatt hour": "kilowatt hour", "kwh": "kilowatt hour",
-    "megajoule": "megajoule", "mj": "megajoule",
-    "ton kilometer": "ton kilometer", "tkm": "ton kilometer", "t*km": "ton kilometer",
-    "square meter": "square meter", "square metre": "square meter", "m2": "square meter",
-    "m^2": "square meter", "m²": "square meter", "qm": "square meter", "sqm": "square meter",
-    "piece": "piece", "pcs": "piece", "pc": "piece", "item": "piece", "stück": "piece",
-    "hour": "hour", "h": "hour",
-    "megabit second": "megabit second",
-}
-
-
-def declared_unit_name(unit: str) -> str | None:
-    return UNIT_SYNONYMS.get(" ".join(unit.strip().split()).lower())
-
-
-def prune(value: Any) -> Any:
-    """Drop None values and empty lists/objects, recursively (the dossier's canonical form)."""
-    if isinstance(value, dict):
-        out = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        return [prune(v) for v in value]
-    return value
-
-
 Importer = Callable[..., ImportResult]
 
 
 def iter_items(data: Any) -> Iterator[tuple[list[str | int], Any]]:
-    """The items of a file: one object, a list of objects, or an API response ``{"data": [...]}``."""
+    """The items of a file: one object, a list of objects, or an envelope: a PACT API response
+    ``{"data": [...]}`` or ``{"data": {...}}``, or a CloudEvents event whose ``data.pfs`` is the list."""
     if isinstance(data, list):
         for i, item in enumerate(data):
             yield [i], item
-    elif isinstance(data, Mapping) and isinstance(data.get("data"), list) and len(data) <= 2:
-        for i, item in enumerate(data["data"]):
-            yield ["data", i], item
-    else:
-        yield [], data
+        return
+    if isinstance(data, Mapping) and "data" in data:
+        inner = data["data"]
+        if isinstance(data.get("specversion"), str) and isinstance(inner, Mapping) \
+                and isinstance(inner.get("pfs"), list):  # CloudEvents (PACT events)
+            for i, item in enumerate(inner["pfs"]):
+                yield ["data", "pfs", i], item
+            return
+        if set(data) <= {"data", "links", "meta"}:
+            if isinstance(inner, list):
+                for i, item in enumerate(inner):
+                    yield ["data", i], item
+                return
+            if isinstance(inner, Mapping):
+                yield ["data"], inner
+                return
+    yield [], data
+
+

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade.importers._base import ImportError_, ImportNote, Source, bundled_schema, schema_notes
-from greentrade.importers._builder import Builder, identifiers_from
+from greentrade.importers._base import ImportError_, ImportNote, Source, bundled_schema, pointer, schema_notes
+from greentrade.importers._builder import Builder
+from greentrade.importers._detect import refusal
+from greentrade.importers._pcf import identifiers
 
 __all__ = ["map_batterypass"]
 
@@ -26,13 +28,16 @@ _GPI_KEYS = {"productIdentifier", "batteryPassportIdentifier", "manufacturerInfo
 def map_batterypass(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
     data = src.at(root)
     if not isinstance(data, Mapping):
-        raise ImportError_(f"{src.file}: not a Battery Pass aspect (not an object)")
+        raise ImportError_("not a Battery Pass aspect (not an object)")
+    other = refusal(data, "batterypass")
+    if other:
+        raise ImportError_(other)
     if _GPI_KEYS & set(data):
         _general(src, root, b, products)
     elif _CF_KEYS & set(data):
         _carbon(src, root, b, products)
     else:
-        raise ImportError_(f"{src.file}: not a Battery Pass carbon-footprint or general-product-information aspect")
+        raise ImportError_("not a Battery Pass carbon-footprint or general-product-information aspect")
 
 
 def _general(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
@@ -41,15 +46,20 @@ def _general(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
     maker = (b.holder(b.party(None, [{"scheme": "other", "value": ident}], roles=("manufacturer",)))
              if ident else None)
     pid_text = src.text([*root, "productIdentifier"])
+    if b.duplicate("batterypass", pid_text, None, src.file, pointer(root)):
+        src.mark(root)
+        return
     passport = src.text([*root, "batteryPassportIdentifier"])
     unmapped = src.unmapped(root)
     product: dict[str, Any] = {
         "model": pid_text,
         "manufacturer": maker,
-        "identifiers": identifiers_from([passport] if passport else []),
+        "identifiers": identifiers(src, [([*root, "batteryPassportIdentifier"], passport)], "battery passport id")
+        if passport else [],
         "source": {"format": "batterypass", "id": pid_text, "unmapped": unmapped},
     }
-    pid = b.product("battery-" + (pid_text or passport or "1"), product)
+    pid = b.product("battery-" + (pid_text or passport or "1"), product, (src.file, pointer(root)))
+    b.remember("batterypass", pid_text, None, pid)
     for p in unmapped:
         src.notes.append(ImportNote("GT-IMPORT-001", "info", f"no home in the dossier (product {pid}): not imported",
                                     src.file, p))
@@ -69,7 +79,8 @@ def _carbon(src: Source, root: Path_, b: Builder, products: list[str]) -> None:
             sp: Path_ = [*root, "carbonFootprintPerLifecycleStage", i]
             value = src.number([*sp, "carbonFootprint"])
             if value is not None and isinstance(item.get("lifecycleStage"), str):
-                stages.append({"stage": src.take([*sp, "lifecycleStage"]), "kg_co2e": value})
+                # the stages share the battery's footprint per kWh (the schema's description): same unit
+                stages.append({"stage": src.take([*sp, "lifecycleStage"]), "kg_co2e_per_kwh": value})
             elif value is None:
                 src.mark([*sp, "lifecycleStage"])  # its value was rejected: the stage name goes with it
     battery = {

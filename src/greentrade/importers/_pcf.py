@@ -1,9 +1,9 @@
-"""PACT (Technical Specifications v2 and v3) and Catena-X PCF (data model 7, 8 and 9) importers.
+"""The footprint mapping shared by PACT (Technical Specifications v2 and v3) and Catena-X PCF.
 
 Both formats describe one product footprint: the data owner, the product, and a carbon
-footprint per declared unit. Catena-X 7 and 8 are flat (PACT-like names, the footprint under
-``pcf``); Catena-X 9 wraps every entity in a one-element list. The reader indexes the fields by
-name wherever they sit, so one mapping serves every version; each version's aliases are listed.
+footprint per declared unit. Catena-X 4-8 are flat (PACT-like names, the footprint under
+``pcf``); Catena-X 9 and 10 wrap every entity in a one-element list. The reader indexes the fields
+by name wherever they sit, so one mapping serves every version; each version's aliases are listed.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade.importers._base import (
-    ImportError_,
-    ImportNote,
-    Source,
-    bundled_schema,
-    declared_unit_name,
-    pointer,
-    schema_notes,
-)
-from greentrade.importers._builder import Builder, identifiers_from
-from greentrade.model._standards import read_references
+from greentrade.importers._base import Source, pointer
+from greentrade.importers._builder import Builder, identifier_of
+from greentrade.importers._units import declared_unit
+from greentrade.model._standards import StandardDesignator, read_references
 
-__all__ = ["catenax_version", "map_catenax", "map_pact", "pact_version"]
+__all__ = ["map_footprint", "standards_of"]
 
 Path_ = list[str | int]
 
@@ -114,6 +107,10 @@ class _Fields:
         p = self.path(name)
         return self.src.date(p) if p else None
 
+    def end_date(self, name: str, exclusive: bool) -> Any:
+        p = self.path(name)
+        return self.src.end_date(p, exclusive=exclusive) if p else None
+
     def boolean(self, name: str) -> bool | None:
         p = self.path(name)
         return self.src.boolean(p) if p else None
@@ -143,20 +140,71 @@ def _take_strings(src: Source, items: list[tuple[Path_, str]]) -> list[str]:
     return [v for _, v in items]
 
 
-def _carbon_footprint(f: _Fields, b: Builder, fmt: str) -> tuple[dict[str, Any], list[str], list[Any]]:
+def identifiers(src: Source, items: list[tuple[Path_, str]], what: str, *, product: bool = True
+                ) -> list[dict[str, str]]:
+    """The identifiers of `items`; one that fails the dossier's check (a GTIN with a wrong check
+    digit) is one warning with its pointer, and the others are imported."""
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for p, value in items:
+        ident, problem = identifier_of(value, product=product)
+        if ident is None:
+            src.mark(p)  # reported as rejected, not as unmapped
+            src.warn("GT-IMPORT-004", f"{what} {value!r}: {problem}: not imported", p)
+            continue
+        src.take(p)
+        key = (ident["scheme"], ident["value"])
+        if key not in seen:
+            seen.add(key)
+            out.append(ident)
+    return out
+
+
+#: Standards bodies whose designators the core knows; a designator of any other "body" is a name.
+KNOWN_BODIES = frozenset({"ISO", "IEC", "ISO/IEC", "EN", "EN ISO", "EN IEC", "EN ISO/IEC", "CEN", "CEN/TS",
+                          "GB", "GB/T", "GB/Z", "PAS", "BSI PAS", "ASTM", "JIS", "ANSI", "IEEE", "ITU-T"})
+_NOT_A_STANDARD = ("is not a standard designator greentrade knows (ISO, IEC, EN, GB/T, PAS, ...) nor a "
+                   "calculation method (GHG Protocol Product Standard, PACT, PEF, Catena-X Rulebook)")
+
+
+def standards_of(src: Source, items: list[tuple[Path_, str]]) -> tuple[list[str], list[Any]]:
+    """(standards, methods) that `items` name. A free-text name becomes a standard only when it parses
+    as a designator of a known standards body; the rest stays in the loss list, saying why."""
+    read: list[str] = []
+    methods: list[Any] = []
+    for p, name in items:
+        standards, found, unread = read_references([name])
+        if unread or not all(_known(d) for d in standards):
+            src.leave(p, f"{name!r} {_NOT_A_STANDARD}")
+            continue
+        src.take(p)
+        read.extend(str(d) for d in standards if str(d) not in read)  # canonical; the source keeps the spelling
+        methods.extend(m for m in found if m not in methods)
+    return read, methods
+
+
+def _known(d: StandardDesignator) -> bool:
+    body = f"{d.body}/{d.kind}" if d.kind and d.kind != "PAS" else d.body
+    return d.body in KNOWN_BODIES or body in KNOWN_BODIES
+
+
+def _carbon_footprint(f: _Fields, b: Builder, exclusive: bool) -> tuple[dict[str, Any], list[str], list[Any]]:
     """(carbon_footprint, standards, methods) of a PACT or Catena-X footprint."""
     src = f.src
     cf: dict[str, Any] = {}
     unit_path, amount_path = f.path("unit"), f.path("amount")
     unit_text = src.at(unit_path) if unit_path else None
     amount = src.number(amount_path) if amount_path else None
-    unit = declared_unit_name(unit_text) if isinstance(unit_text, str) else None
+    unit = declared_unit(unit_text) if isinstance(unit_text, str) else None
     if unit and amount is not None and amount > 0 and unit_path:
         src.take(unit_path)
         cf["declared_unit"] = {"amount": amount, "unit": unit}
     elif unit_text is not None or amount is not None:
-        src.warn("GT-IMPORT-004", f"declared unit {amount!r} {unit_text!r} is not one the dossier knows: "
-                 "not imported", unit_path or amount_path or [])
+        why = (f"unit {unit_text!r} is not one the dossier knows" if unit is None
+               else f"amount {amount!r} is not a positive number")
+        if amount_path:
+            src.mark(amount_path)
+        src.warn("GT-IMPORT-004", f"declared unit: {why}: not imported", unit_path or amount_path or [])
     for key in ("pcf_excluding_biogenic", "pcf_including_biogenic", "fossil_ghg_emissions",
                 "fossil_carbon_content", "biogenic_carbon_content", "biogenic_co2_uptake",
                 "biogenic_non_co2_emissions", "land_use_change_ghg_emissions", "aircraft_ghg_emissions",
@@ -170,10 +218,13 @@ def _carbon_footprint(f: _Fields, b: Builder, fmt: str) -> tuple[dict[str, Any],
             value = None
         cf[key] = value
     mass = f.number("mass")
-    cf["product_mass_per_declared_unit_kg"] = mass if mass is None or mass >= 0 else None
+    if mass is not None and mass < 0:
+        src.warn("GT-IMPORT-004", f"product mass {mass} is negative: not imported", f.path("mass") or [])
+        mass = None
+    cf["product_mass_per_declared_unit_kg"] = mass
     factors = [(p, v) for p, v in f.strings("characterization") if v in ("AR4", "AR5", "AR6")]
     cf["characterization_factors"] = sorted(set(_take_strings(src, factors)))
-    start, end = f.date("reference_start"), f.date("reference_end")
+    start, end = f.date("reference_start"), f.end_date("reference_end", exclusive)
     if start or end:
         if start and end and end < start:
             src.warn("GT-IMPORT-004", "reference period ends before it starts: not imported",
@@ -186,18 +237,9 @@ def _carbon_footprint(f: _Fields, b: Builder, fmt: str) -> tuple[dict[str, Any],
         mapped = _BOUNDARY.get(boundary.strip().lower())
         if mapped:
             cf["system_boundary"] = mapped
-        else:  # keep it in the loss list
-            src._taken.discard(pointer(f.path("boundary") or []))
-    names = f.strings("standards")
-    read: list[str] = []
-    methods: list[Any] = []
-    for p, name in names:
-        standards, found, unread = read_references([name])
-        if unread:
-            continue
-        src.take(p)
-        read.extend(str(s) for s in standards if str(s) not in read)  # canonical; the source keeps the spelling
-        methods.extend(found)
+        else:
+            src.leave(f.path("boundary") or [], f"system boundary {boundary!r} is not one the dossier knows")
+    read, methods = standards_of(src, f.strings("standards"))
     cf["verification"] = _verification(f, b, methods)
     return cf, read, methods
 
@@ -229,13 +271,14 @@ def _verification(f: _Fields, b: Builder, methods: list[Any]) -> dict[str, Any] 
     items = src.at(p) if p is not None else None
     if p is not None and isinstance(items, list) and items and isinstance(items[0], Mapping):
         q: Path_ = [*p, 0]
-        ids = identifiers_from([src.text([*q, "providerId"])] if src.at([*q, "providerId"]) else [])
+        pid = src.text([*q, "providerId"])
+        ids = identifiers(src, [([*q, "providerId"], pid)], "provider id", product=False) if pid else []
         name = src.text([*q, "providerName"])
         provider = b.party(name, ids, roles=("certification-body",)) if (name or ids) else None
         rule = src.at([*q, "standardName"])
         if isinstance(rule, str):
             _s, found, unread = read_references([rule])
-            if found and not unread:
+            if found and not unread and not _s:
                 src.take([*q, "standardName"])
                 methods.extend(m for m in found if m not in methods)
         v = {
@@ -252,31 +295,54 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str) -> None:
+def _revision(src: Source, root: Path_, f: _Fields) -> str | None:
+    """The footprint's own version (PACT v2's and Catena-X's ``version``), as text."""
+    path = [*root, "version"] if src.at([*root, "version"]) is not None else f.idx.get("version")
+    if path is None or (path != [*root, "version"] and "idAndVersion" not in path):
+        return None
+    value = src.at(path)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
+        return None
+    src.take(path)
+    return str(value).strip()
+
+
+def map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str | None, *,
+                  exclusive: bool) -> None:
+    """One footprint into `b`. `exclusive`: the source's period ends are exclusive (PACT)."""
     f = _Fields(src, root)
     pf_id = f.text("id") or ""
+    revision = _revision(src, root, f)
+    if b.duplicate(fmt, pf_id, version, src.file, pointer(root), revision):
+        src.mark(root)
+        return
     company = f.text("company_name")
-    company_ids = identifiers_from(_take_strings(src, f.strings("company_ids")))
+    company_ids = identifiers(src, f.strings("company_ids"), "company id", product=False)
     holder = b.holder(b.party(company, company_ids, source={"format": fmt, "version": version}))
     product: dict[str, Any] = {
         "name": f.text("product_name"),
         "description": f.text("product_description"),
-        "identifiers": identifiers_from(_take_strings(src, f.strings("product_ids"))),
-        "source": {"format": fmt, "version": version, "id": pf_id or None},
+        "identifiers": identifiers(src, f.strings("product_ids"), "product id"),
+        "source": {"format": fmt, "version": version, "id": pf_id or None, "revision": revision},
     }
     for p, value in f.strings("product_classifications"):
-        ident = identifiers_from([value])
-        if ident and ident[0]["scheme"] != "other":
+        ident, _problem = identifier_of(value)
+        if ident and ident["scheme"] not in ("other", "urn"):
             src.take(p)
-            product["identifiers"] += [i for i in ident if i not in product["identifiers"]]
+            if ident not in product["identifiers"]:
+                product["identifiers"].append(ident)
+        else:
+            src.leave(p, f"classification {value!r} is not a GTIN or UN CPC code (a class, not the product's id)")
+    cpc_path = f.path("product_cpc")
     cpc = f.text("product_cpc")
-    if cpc is not None:
+    if cpc is not None and cpc_path is not None:
         if re.fullmatch(r"[0-9]{1,5}", cpc.strip()):
             product["identifiers"].append({"scheme": "un-cpc", "value": cpc.strip()})
         else:
-            src._taken.discard(pointer(f.path("product_cpc") or []))
-    cf, standards, methods = _carbon_footprint(f, b, fmt)
-    pid = b.product("product-" + (pf_id or "1"), product)
+            src.leave(cpc_path, f"{cpc!r} is not a UN CPC code (1 to 5 digits)")
+    cf, standards, methods = _carbon_footprint(f, b, exclusive)
+    origin = (src.file, pointer(root))
+    pid = b.product("product-" + (pf_id or "1"), product, origin)
     status = f.text("status")
     doc: dict[str, Any] = {
         "type": "carbon-footprint-declaration",
@@ -285,13 +351,13 @@ def _map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str)
         "holder": holder,
         "issue_date": _iso(f.date("created")),
         "valid_from": _iso(f.date("validity_start")),
-        "valid_until": _iso(f.date("validity_end")),
+        "valid_until": _iso(f.end_date("validity_end", exclusive)),
         "status": _STATUS.get(status.lower()) if status else None,
         "products": [{"product": pid}],
         "carbon_footprint": cf,
     }
     if status and status.lower() not in _STATUS:
-        src._taken.discard(pointer(f.path("status") or []))
+        src.leave(f.path("status") or [], f"status {status!r} is not one the dossier knows")
     if doc["valid_from"] and doc["valid_until"] and doc["valid_until"] < doc["valid_from"]:
         src.warn("GT-IMPORT-004", "validity period ends before it starts: end not imported",
                  f.path("validity_end") or [])
@@ -301,94 +367,7 @@ def _map_footprint(src: Source, root: Path_, b: Builder, fmt: str, version: str)
                  f.path("validity_end") or [])
         doc["valid_until"] = None
     lost = src.unmapped(root)
-    doc["source"] = {"format": fmt, "version": version, "id": pf_id or None, "unmapped": lost}
-    did = b.document(("pcf-" if fmt == "pact" else "cx-pcf-") + (pf_id or "1"), doc)
-    for q in lost:
-        src.notes.append(ImportNote("GT-IMPORT-001", "info",
-                                    f"no home in the dossier (document {did}): not imported", src.file, q))
-
-
-# -- PACT -------------------------------------------------------------------------------------------
-_PACT_REQUIRED = ("id", "specVersion", "created", "companyName", "companyIds", "productIds",
-                  "productNameCompany", "pcf")
-
-
-def pact_version(pf: Mapping[str, Any]) -> str:
-    spec = pf.get("specVersion")
-    if isinstance(spec, str) and re.match(r"^[0-9]+\.[0-9]+", spec):
-        return spec
-    pcf = pf.get("pcf")
-    if isinstance(pcf, Mapping):
-        if "declaredUnitOfMeasurement" in pcf:
-            return "3"
-        if "declaredUnit" in pcf:
-            return "2"
-    raise ImportError_("not a PACT ProductFootprint: no specVersion and no declared unit")
-
-
-def map_pact(src: Source, root: Path_, b: Builder) -> None:
-    pf = src.at(root)
-    if not isinstance(pf, Mapping):
-        raise ImportError_(f"{src.file}{pointer(root)}: not a PACT ProductFootprint (not an object)")
-    version = pact_version(pf)
-    major = version.split(".")[0]
-    if major not in ("2", "3"):
-        raise ImportError_(f"{src.file}: PACT Technical Specifications version {version} is not supported "
-                           "(versions 2.x and 3.x are)")
-    missing = [k for k in _PACT_REQUIRED if k not in pf]
-    pcf: Mapping[str, Any] = pf["pcf"] if isinstance(pf.get("pcf"), Mapping) else {}
-    unit_key, amount_key = (("declaredUnitOfMeasurement", "declaredUnitAmount") if major == "3"
-                            else ("declaredUnit", "unitaryProductAmount"))
-    missing += [f"pcf/{k}" for k in (unit_key, amount_key, "referencePeriodStart", "referencePeriodEnd")
-                if k not in pcf]
-    if missing:
-        raise ImportError_(f"{src.file}{pointer(root)}: not a PACT {major}.x ProductFootprint: required "
-                           f"{', '.join(missing)} missing")
-    src.take([*root, "specVersion"])
-    _map_footprint(src, root, b, "pact", version)
-
-
-# -- Catena-X ---------------------------------------------------------------------------------------
-_CX_SCHEMAS = {"8.0.0": "catenax-pcf-8.0.0.schema.json", "9.0.0": "catenax-pcf-9.0.0.schema.json"}
-
-
-def catenax_version(data: Mapping[str, Any]) -> str:
-    specs: list[Any] = []
-    spec = data.get("specVersion")
-    specs += spec if isinstance(spec, list) else [spec]
-    scope = data.get("scopeOfPcfForm")
-    if isinstance(scope, list) and scope and isinstance(scope[0], Mapping):
-        specs.append(scope[0].get("specVersion"))
-    for s in specs:
-        m = re.search(r"version:([0-9]+\.[0-9]+\.[0-9]+)", s) if isinstance(s, str) else None
-        if m:
-            return m.group(1)
-    if "companyAndProductInformation" in data:
-        return "9"
-    if isinstance(data.get("pcf"), Mapping):
-        return "8"
-    raise ImportError_("not a Catena-X PCF: no specVersion, and neither the flat (8) nor the nested (9) layout")
-
-
-def map_catenax(src: Source, root: Path_, b: Builder) -> None:
-    data = src.at(root)
-    if not isinstance(data, Mapping):
-        raise ImportError_(f"{src.file}{pointer(root)}: not a Catena-X PCF (not an object)")
-    version = catenax_version(data)
-    major = version.split(".")[0]
-    if major not in ("7", "8", "9"):
-        raise ImportError_(f"{src.file}: Catena-X PCF data model {version} is not supported (7, 8 and 9 are)")
-    schema_file = _CX_SCHEMAS.get(version)
-    if schema_file:
-        errors = schema_notes(data, bundled_schema(schema_file), src.file, f"Catena-X PCF {version}")
-        if errors:
-            src.notes.extend(errors)
-            return
-    else:
-        src.notes.append(ImportNote("GT-IMPORT-006", "info",
-                                    f"no published schema for Catena-X PCF {version} is shipped: read without "
-                                    "schema validation", src.file))
-    for p in (["specVersion"], ["scopeOfPcfForm", 0, "specVersion"]):
-        src.mark([*root, *p])
-    _map_footprint(src, root, b, "catenax-pcf", version)
-
+    doc["source"] = {"format": fmt, "version": version, "id": pf_id or None, "revision": revision, "unmapped": lost}
+    did = b.document(("pcf-" if fmt == "pact" else "cx-pcf-") + (pf_id or "1"), doc, origin)
+    b.remember(fmt, pf_id, version, did, revision)
+    src.loss_notes(lost, f"document {did}")

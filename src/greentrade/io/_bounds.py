@@ -25,6 +25,9 @@ class Bounded:
         self._counts: dict[str, int] = {}
         #: rule id -> (findings left out, the highest severity among them)
         self.omitted: dict[str, tuple[int, Severity]] = {}
+        #: Rules whose findings were not all enumerated (the schema explanation stops after a
+        #: bound): their count of omitted findings is a lower bound.
+        self.incomplete: set[str] = set()
 
     def append(self, finding: Finding) -> None:
         n = self._counts.get(finding.rule, 0)

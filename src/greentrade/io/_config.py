@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,7 +66,9 @@ def load_config(source: Mapping[str, Any] | str | Path | None) -> dict[str, Any]
         data = _plain(data)
         if validator("config").is_valid(data):
             return dict(data)
-        errors = sorted(validator("config").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        # The first errors only (bounded work for a huge file); the one nearest the top is shown.
+        errors = sorted(itertools.islice(validator("config").iter_errors(data), 100),
+                        key=lambda e: list(map(str, e.absolute_path)))
     except RecursionError:
         raise ConfigError("configuration is nested too deeply") from None
     if errors:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from greentrade.i18n import Message
 from greentrade.model import _pointer as _pointers
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, RuleContext, Severity
 
@@ -101,10 +102,13 @@ def to_pointer(path: Any) -> str:
 def finding(rule_id: str, message: str, path: Any, subject: str | None = None) -> Finding:
     """A violation of the core data rule `rule_id` at `path` (a JSON Pointer or a path)."""
     rule = CORE_RULES[rule_id]
+    said = message if len(message) <= 500 else clip(message, 500)  # a clipped message keeps no id
     return Finding(
-        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=clip(message, 500),
+        rule=rule_id, severity=rule.severity, effect=Effect.VIOLATION, message=said,
         pointer=path if isinstance(path, str) else to_pointer(path), subject=subject,
         remediation=rule.remediation, citation=rule.citation,
+        message_id=said.id if isinstance(said, Message) and said.id else None,
+        args=said.args if isinstance(said, Message) and said.id else None,
     )
 
 

@@ -8,7 +8,6 @@ error's pointer and the finding's rule id are kept by the callers.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -59,6 +58,8 @@ def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
     """`` (did you mean 'x'?)`` for the nearest of `choices`, or ``""``."""
     if not isinstance(word, str):
         return ""
+    import difflib  # here: about 9 ms to import, needed only for a mistake
+
     near = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {near[0]!r}?)" if near else ""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from greentrade.i18n import msg
 from greentrade.io._bounds import Bounded
 from greentrade.io._datarules import finding
 from greentrade.model import Dossier
@@ -52,6 +53,24 @@ def pointer_map(dossier: Dossier) -> dict[int, str]:
     return pointers
 
 
+#: The references' names, as words of the messages' language.
+_WORDS = {
+    "accreditation body": msg("GT-REF.accreditation-body", "accreditation body"),
+    "manufacturer": msg("GT-REF.manufacturer", "manufacturer"),
+    "manufacturing site": msg("GT-REF.manufacturing-site", "manufacturing site"),
+    "issuer": msg("GT-REF.issuer", "issuer"),
+    "holder": msg("GT-REF.holder", "holder"),
+    "product": msg("GT-REF.product", "product"),
+    "site": msg("GT-REF.site", "site"),
+    "verifier": msg("GT-REF.verifier", "verifier"),
+    "verification provider": msg("GT-REF.verification-provider", "verification provider"),
+    "exporter": msg("GT-REF.exporter", "exporter"),
+    "buyer": msg("GT-REF.buyer", "buyer"),
+    "document": msg("GT-REF.document", "document"),
+    "shipment": msg("GT-REF.shipment", "shipment"),
+}
+
+
 def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozenset[str]) -> Bounded:
     """Findings of GT-REF-001 (references), -002 (unique ids) and -003 (known categories), and
     GT-DATA-002 (an accreditation marked with the arrangement that does not cover its standard)."""
@@ -64,24 +83,27 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
             where = at(id(item))
             if item.id in seen:
                 out.append(
-                    finding("GT-REF-002", f"duplicate {what} id {item.id!r} (first at {seen[item.id]})",
-                             where + "/id", item.id)
+                    finding("GT-REF-002", msg("GT-REF-002.duplicate", "duplicate {what} id {id!r} (first at {first})",
+                                              what=what, id=item.id, first=seen[item.id]),
+                            where + "/id", item.id)
                 )
             else:
                 seen[item.id] = where
 
-    unique(dossier.parties, "party")
-    unique(dossier.products, "product")
-    unique(dossier.documents, "document")
-    unique(dossier.shipments, "shipment")
-    unique(dossier.tenders, "tender")
-    unique([s for p in dossier.parties for s in p.sites], "site")
+    unique(dossier.parties, msg("GT-REF.party", "party"))
+    unique(dossier.products, msg("GT-REF.product", "product"))
+    unique(dossier.documents, msg("GT-REF.document", "document"))
+    unique(dossier.shipments, msg("GT-REF.shipment", "shipment"))
+    unique(dossier.tenders, msg("GT-REF.tender", "tender"))
+    unique([s for p in dossier.parties for s in p.sites], msg("GT-REF.site", "site"))
     for shipment in dossier.shipments:
-        unique(shipment.lines, f"line (in shipment {shipment.id!r})")
+        unique(shipment.lines, msg("GT-REF.line", "line (in shipment {shipment!r})", shipment=shipment.id))
 
     def ref(value: str | None, exists: Callable[[str], object], what: str, where: str, subject: str) -> None:
         if value is not None and exists(value) is None:
-            out.append(finding("GT-REF-001", f"{what} {value!r} is not in the dossier", where, subject))
+            what = _WORDS.get(what, what)
+            out.append(finding("GT-REF-001", msg("GT-REF-001.missing", "{what} {value!r} is not in the dossier",
+                                                 what=what, value=value), where, subject))
 
     party, product, document, site = dossier.party, dossier.product, dossier.document, dossier.site
     for p in dossier.parties:
@@ -102,7 +124,8 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
         for k, spec in enumerate(owner.specs):
             if spec.name in seen:
                 out.append(
-                    finding("GT-REF-002", f"spec {spec.name!r} is given twice", f"{base}/specs/{k}/name", subject)
+                    finding("GT-REF-002", msg("GT-REF-002.spec", "spec {spec!r} is given twice", spec=spec.name),
+                            f"{base}/specs/{k}/name", subject)
                 )
             seen.add(spec.name)
 
@@ -114,7 +137,8 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
             out.append(
                 finding(
                     "GT-REF-003",
-                    f"category {pr.category!r} is not in the vocabulary ({', '.join(sorted(categories))})",
+                    msg("GT-REF-003.unknown", "category {category!r} is not in the vocabulary ({known})",
+                        category=pr.category, known=", ".join(sorted(categories))),
                     base + "/category", pr.id,
                 )
             )
@@ -127,8 +151,8 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
                 out.append(
                     finding(
                         "GT-REF-001",
-                        f"manufacturing site {pr.manufacturing_site!r} is not a site of the "
-                        f"manufacturer {pr.manufacturer!r}",
+                        msg("GT-REF-001.site", "manufacturing site {site!r} is not a site of the manufacturer "
+                            "{manufacturer!r}", site=pr.manufacturing_site, manufacturer=pr.manufacturer),
                         base + "/manufacturing_site", pr.id,
                     )
                 )

@@ -22,8 +22,9 @@ from cattrs.errors import (
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES
 from greentrade.errors import DossierReadError
-from greentrade.io._bounds import Bounded
-from greentrade.io._datarules import CORE_RULES, finding
+from greentrade.i18n import msg
+from greentrade.io._bounds import MAX_FINDINGS_PER_RULE, Bounded
+from greentrade.io._datarules import CORE_RULES, clip, finding
 from greentrade.io._describe import describe
 from greentrade.io._integrity import integrity, pointer_map
 from greentrade.io._read import read, read_checked
@@ -46,25 +47,47 @@ class Loaded:
     pointers: Mapping[int, str]
     #: Findings left out per rule (`_bounds.MAX_FINDINGS_PER_RULE`): count and worst severity.
     omitted: Mapping[str, tuple[int, Severity]] = attrs.field(factory=dict)
+    #: Rules whose left-out count is a lower bound (the schema explanation stopped).
+    incomplete: frozenset[str] = frozenset()
+
+
+#: The schema explanation stops after this many errors (twice the per-rule cap, and one): enough
+#: for a full report; the rest of a huge invalid input is counted as "at least".
+EXPLAIN_LIMIT = 2 * MAX_FINDINGS_PER_RULE + 1
+#: An unknown key longer than this is not echoed: its finding points at the object that holds it.
+_LONG_KEY = 200
 
 
 def _schema_findings(data: Any) -> Bounded:
     out = Bounded()
+    explained = 0
     for err in validator("dossier").iter_errors(data):
+        explained += 1
+        if explained > EXPLAIN_LIMIT:  # bounded work per input: the rest is counted as "at least"
+            out.incomplete |= {"GT-SCHEMA-001", "GT-SCHEMA-002"} & set(out.omitted)
+            break
         path = list(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
             allowed = set(err.schema.get("properties", {})) if isinstance(err.schema, Mapping) else set()
-            for key in sorted(set(err.instance) - allowed):
-                out.append(
-                    finding(
-                        "GT-SCHEMA-002",
-                        f"unknown key {key!r}; allowed here: {', '.join(sorted(allowed))}",
-                        [*path, key],
-                    )
-                )
+            extra = [k for k in err.instance if k not in allowed]
+            shown = sorted(extra[: MAX_FINDINGS_PER_RULE + 1]) if len(extra) > MAX_FINDINGS_PER_RULE else sorted(extra)
+            for key in shown:
+                out.append(_unknown_key(key, path, allowed))
+            if len(extra) > len(shown):
+                out.add_omitted({"GT-SCHEMA-002": (len(extra) - len(shown), Severity.ERROR)})
             continue
         out.append(finding("GT-SCHEMA-001", describe(err), path))
     return out
+
+
+def _unknown_key(key: str, path: list[Any], allowed: set[str]) -> Finding:
+    listed = ", ".join(sorted(allowed))
+    if len(key) > _LONG_KEY:  # never echo a huge key (into the report, onto a terminal)
+        return finding("GT-SCHEMA-002", msg("GT-SCHEMA-002.long-key", "unknown key {key!r} ({length} characters); "
+                                            "allowed here: {allowed}", key=clip(key, 60), length=len(key),
+                                            allowed=listed), path)
+    return finding("GT-SCHEMA-002", msg("GT-SCHEMA-002.unknown-key", "unknown key {key!r}; allowed here: {allowed}",
+                                        key=key, allowed=listed), [*path, key])
 
 
 def _structure_findings(exc: BaseException, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
@@ -109,7 +132,8 @@ def _loaded(data: Any, digest: str, dossier: Dossier | None, findings: Any,
     bounded = findings if isinstance(findings, Bounded) else Bounded()
     if bounded is not findings:
         bounded.extend(findings)
-    return Loaded(data, digest, dossier, tuple(bounded.kept), pointers, dict(bounded.omitted))
+    return Loaded(data, digest, dossier, tuple(bounded.kept), pointers, dict(bounded.omitted),
+                  frozenset(bounded.incomplete))
 
 
 def load(source: Any, categories: frozenset[str], *, unknown_keys: str = "reject",

@@ -14,12 +14,14 @@ those nulled marks. Key order and other values are kept as they are.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from greentrade._files import write_atomic
 from greentrade.errors import DossierReadError, MigrationError
 from greentrade.io._read import read
 from greentrade.io._schemas import validator
@@ -85,7 +87,9 @@ def migrate(source: Any, notes: list[str] | None = None) -> dict[str, Any]:
         return data
     if fmt != FORMAT_1:
         raise MigrationError(f"format {fmt!r} is not {FORMAT_1!r}: nothing to migrate")
-    errors = sorted(validator("dossier").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    # At most 20 are shown: the explanation stops there (bounded work for a huge invalid input).
+    errors = sorted(itertools.islice(validator("dossier").iter_errors(data), 20),
+                    key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise MigrationError(
             "the dossier is not a valid format-1 dossier; fix it first (greentrade validate)",
@@ -118,6 +122,6 @@ def migrate_text(source: Any, notes: list[str] | None = None) -> str:
 def migrate_file(path: str | Path, output: str | Path | None = None, notes: list[str] | None = None) -> str:
     """Migrate the dossier at `path`; write it to `output` when given, and return the text."""
     text = migrate_text(Path(path), notes)
-    if output is not None:
-        Path(output).write_text(text, encoding="utf-8")
+    if output is not None:  # through the one writer: atomic, and never half a file
+        write_atomic(output, text.encode("utf-8"))
     return text

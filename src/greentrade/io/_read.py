@@ -22,6 +22,7 @@ import attrs
 
 from greentrade._files import DEFAULT_MAX_INPUT_BYTES, InputError, read_bytes
 from greentrade.errors import DossierReadError
+from greentrade.i18n import msg
 from greentrade.io._datarules import clip, finding, to_pointer
 from greentrade.model import Dossier, _convert
 from greentrade.rules._rules import Finding
@@ -34,10 +35,6 @@ class _Unreadable(Exception):
 
 
 class _Constant(Exception):
-    pass
-
-
-class _HugeInt(Exception):
     pass
 
 
@@ -56,11 +53,8 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def _parse_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:  # Python's limit on integer digits
-        raise _HugeInt(text) from None
+#: Python's message when an integer has more digits than its limit allows.
+_DIGITS = re.compile(r"value has ([0-9]+) digits")
 
 
 # A JSON string, or (group 1) the token looked for; strings are skipped so that text inside them
@@ -103,7 +97,8 @@ class _Duplicates:
                     yield path, key
 
     def findings(self, data: Any) -> list[Finding]:
-        return [finding("GT-SCHEMA-003", f"key {clip(key)!r} is given more than once in this object", path)
+        return [finding("GT-SCHEMA-003", msg("GT-SCHEMA-003.twice", "key {key!r} is given more than once in this "
+                                             "object", key=clip(key)), path)
                 for path, key in self.located(data)]
 
 
@@ -162,19 +157,24 @@ def _decode(raw: bytes, utf16: bool) -> str:
 
 def _parse(text: str, duplicates: _Duplicates) -> Any:
     try:
+        # Integers are parsed by the C scanner itself (a parse_int hook cost a Python call per
+        # number, #22); Python's limit on integer digits still refuses a huge one (ValueError).
         data = json.loads(text, parse_constant=_no_constant, parse_float=_parse_float,
-                          parse_int=_parse_int, object_pairs_hook=duplicates)
+                          object_pairs_hook=duplicates)
     except json.JSONDecodeError as exc:
         raise _Unreadable(f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        m = _DIGITS.search(str(exc))
+        if m is None:
+            raise
+        digits = int(m[1])
+        raise _Unreadable(f"not readable: {_position(text, r'-?[0-9]{' + str(digits) + '}')}: "
+                          f"an integer with {digits} digits is too large") from None
     except RecursionError:
         raise _Unreadable("not readable: JSON nested too deeply") from None
     except _Constant as exc:
         raise _Unreadable(f"not valid JSON: {_position(text, re.escape(str(exc)))}: "
                           f"{exc} is not a JSON number") from None
-    except _HugeInt as exc:
-        digits = len(str(exc).lstrip("-"))
-        raise _Unreadable(f"not readable: {_position(text, r'-?[0-9]{' + str(digits) + '}')}: "
-                          f"an integer with {digits} digits is too large") from None
     except _HugeFloat as exc:
         raise _Unreadable(f"not readable: {_position(text, re.escape(str(exc)))}: the number "
                           f"{clip(str(exc))} is too large for a quantity") from None
@@ -223,8 +223,13 @@ def read_json(source: str | Path | BinaryIO | bytes, *, name: str | None = None,
 
 
 def read(source: Any, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> tuple[Any, str]:
-    """Return (JSON data, sha256 of the input bytes)."""
-    return read_checked(source, max_bytes)[:2]
+    """Return (JSON data, sha256 of the input bytes); a duplicate key is a `DossierReadError`
+    (only `read_checked` reports it as a finding instead)."""
+    data, digest, duplicates = read_checked(source, max_bytes)
+    if duplicates:
+        raise DossierReadError(f"at {duplicates[0].pointer or '/'}: {duplicates[0].message} "
+                               "(which value is meant cannot be told)")
+    return data, digest
 
 
 def _non_json(data: Any) -> str:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from greentrade.io._explain import REF_SIBLINGS as _REF_SIBLINGS
+from greentrade.io._explain import iter_errors
 from greentrade.io._registry import accelerator, core_ids, core_rs_registry, core_schemas
 
 if TYPE_CHECKING:
@@ -73,8 +75,38 @@ def _draft202012() -> Any:
     import jsonschema
 
     return jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-        jsonschema.Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
+        jsonschema.Draft202012Validator,
+        {"pattern": _pattern, "patternProperties": _pattern_properties, "uniqueItems": _unique_items},
     )
+
+
+def _canonical(value: Any) -> Any:
+    """A hashable form under JSON Schema equality: 1 and 1.0 are equal, true and 1 are not."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, Mapping):
+        return ("object", frozenset((k, _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("array", tuple(_canonical(v) for v in value))
+    return ("other", repr(value))  # pragma: no cover - not JSON
+
+
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+    """``uniqueItems`` in linear time (jsonschema compares unsortable items pairwise: quadratic,
+    which a large array of objects turns into hours)."""
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _canonical(item)
+        if key in seen:
+            import jsonschema
+
+            yield jsonschema.ValidationError(f"{instance!r} has non-unique elements")
+            return
+        seen.add(key)
 
 
 def _no_network(uri: str) -> referencing.Resource[Any]:
@@ -95,12 +127,14 @@ class SchemaValidator:
 
     `is_valid` uses the compiled jsonschema-rs validator when it is installed (the fast path
     for valid input); `iter_errors` always yields the reference `jsonschema` implementation's
-    errors, whose messages and paths make the findings. To keep invalid input cheap, the
-    compiled validator first finds where the instance fails, and the reference validator
-    explains only those subtrees (an array item around each failure, or the root's own
-    keywords), against the subschema at that location; errors come grouped by subtree, in
-    document order. Where the schema has applicators that could tie a subtree to its
-    surroundings (``oneOf``, ``if``, ``unevaluatedProperties``...), the walk stops above them.
+    errors, whose messages and paths make the findings. To keep invalid input cheap and
+    bounded, `iter_errors` is lazy and the compiled validator finds where the instance fails
+    (`greentrade.io._explain`): the walk descends only into the properties and array items the
+    compiled validator refuses, and the reference validator explains a node's own keywords and
+    the leaves, in document order. Where the schema has applicators that could tie a subtree to
+    its surroundings (``oneOf``, ``if``, ``unevaluatedProperties``...), the walk stops above them
+    and explains that subtree whole. A caller that takes the first N errors pays for N errors,
+    whatever the size of the instance.
     """
 
     def __init__(self, root: Mapping[str, Any], extra: Iterable[Mapping[str, Any]] = ()) -> None:
@@ -113,12 +147,13 @@ class SchemaValidator:
         self._reference_validator: jsonschema.Draft202012Validator | None = None
         self._subvalidators: dict[Any, jsonschema.Draft202012Validator] = {}
         self._registry: referencing.Registry[Any] | None = None
-        self._shallow = _without_descent(root)
         self._dispatch = _dispatch(root)
         self._extra = tuple(extra)
         self._children: dict[str, SchemaValidator] = {}
-        self._walks: dict[tuple[Any, ...], tuple[int, str]] = {}
         self._fast: Any = None
+        #: The compiled registry and validators of the walk (`_explain`), by URI or node.
+        self._rs_registry: Any = None
+        self._fast_parts: dict[Any, Any] = {}
         _rs = accelerator()
         if _rs is not None:
             try:
@@ -129,6 +164,7 @@ class SchemaValidator:
                 self._fast = _rs.Draft202012Validator(
                     dict(root), registry=rs_registry, validate_formats=False
                 )
+                self._rs_registry = rs_registry
             except Exception:  # pragma: no cover - fall back to the reference implementation
                 self._fast = None
 
@@ -155,24 +191,9 @@ class SchemaValidator:
         return bool(self._reference.is_valid(instance))
 
     def iter_errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
-        branch = self._branch(instance)
-        if branch is not None:
-            yield from branch.iter_errors(instance)
-            return
-        plan = self._failing_subtrees(instance)
-        if plan is None:
-            yield from self._reference.iter_errors(instance)
-            return
-        roots, shallow = plan
-        if shallow is not None:  # errors of the root object itself, without descending
-            yield from self._validator_for(shallow).iter_errors(instance)
-        for path, ref in roots:
-            sub = instance
-            for part in path:
-                sub = sub[part]
-            for err in self._validator_for(ref).iter_errors(sub):
-                err.relative_path.extendleft(reversed(path))
-                yield err
+        """The reference validator's errors, found lazily where the compiled validator says the
+        instance fails (`greentrade.io._explain`)."""
+        return iter_errors(self, instance)
 
     # -- locating failures with the compiled validator --------------------------------------
     def _validator_for(self, schema_: Any) -> jsonschema.Draft202012Validator:
@@ -232,107 +253,6 @@ class SchemaValidator:
             child = self._children[uri] = SchemaValidator(target, self._extra)
         return child
 
-    def _failing_subtrees(
-        self, instance: Any
-    ) -> tuple[list[tuple[tuple[Any, ...], str]], Mapping[str, Any] | None] | None:
-        """The subtrees to explain: [(instance path, $ref URI of its subschema)], and the root
-        schema without descent when the root object itself fails; None to explain it all."""
-        branch = self._branch(instance)
-        if branch is not None:
-            return branch._failing_subtrees(instance)
-        if self._fast is None or not isinstance(self.root.get("$id"), str):
-            return None
-        try:
-            paths = {tuple(e.instance_path) for e in self._fast.iter_errors(instance)}
-        except Exception:  # pragma: no cover - e.g. integers beyond 64 bits
-            return None
-        if not paths:
-            return None
-        roots: dict[tuple[Any, ...], str] = {}
-        shallow: Mapping[str, Any] | None = None
-        for path in paths:
-            if not path:
-                shallow = self._shallow
-                if shallow is None:
-                    return None
-                continue
-            depth, ref = self._walk(tuple(0 if isinstance(p, int) else p for p in path))
-            if not depth:  # no safe subschema below the root: explain the whole instance
-                return None
-            roots[path[:depth]] = ref
-        ordered = sorted(roots.items(), key=lambda kv: _path_key(kv[0]))
-        kept: list[tuple[tuple[Any, ...], str]] = []
-        seen: set[tuple[Any, ...]] = set()
-        for path, ref in ordered:  # a subtree inside another one is explained with it
-            if not any(path[:i] in seen for i in range(1, len(path) + 1)):
-                kept.append((path, ref))
-                seen.add(path)
-        return kept, shallow
-
-    def _walk(self, path: tuple[Any, ...]) -> tuple[int, str]:
-        """Follow `path` (array indexes as 0) through the schema (properties, items, plain
-        $refs) as deep as it is safe; return how many steps were taken and the $ref URI of
-        the subschema reached. Cached: the schema does not depend on the index values."""
-        found = self._walks.get(path)
-        if found is None:
-            reached, ref = self._walk_uncached(path)
-            if len(self._walks) > 4096:  # bounded: paths come from the schema's own names
-                self._walks.clear()
-            found = self._walks[path] = (len(reached), ref)
-        return found
-
-    def _walk_uncached(self, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
-        from urllib.parse import urldefrag, urljoin
-
-        by_uri = dict(self._resources)
-        base: str = self.root["$id"]
-        node: Any = self.root
-        pointer = ""
-        reached: tuple[Any, ...] = ()
-        ref = f"{base}#"
-        for part in path:
-            for _ in range(16):  # plain $refs (with only annotations beside them)
-                if not (isinstance(node, Mapping) and "$ref" in node and set(node) <= _REF_SIBLINGS):
-                    break
-                uri, fragment = urldefrag(urljoin(base, node["$ref"]))
-                target = by_uri.get(uri)
-                if target is None:
-                    return reached, ref
-                base, node, pointer = uri, target, ""
-                for token in [t for t in fragment.split("/") if t] if fragment.startswith("/") else []:
-                    token = token.replace("~1", "/").replace("~0", "~")
-                    if not isinstance(node, Mapping) or token not in node:
-                        return reached, ref
-                    node, pointer = node[token], f"{pointer}/{_escape(token)}"
-                if fragment and not fragment.startswith("/"):
-                    return reached, ref
-            if not isinstance(node, Mapping) or set(node) & _UNSAFE or "$ref" in node:
-                return reached, ref
-            if isinstance(node.get("additionalProperties"), Mapping):
-                return reached, ref
-            if isinstance(part, str) and isinstance(node.get("properties"), Mapping) and part in node["properties"]:
-                node, pointer = node["properties"][part], f"{pointer}/properties/{_escape(part)}"
-            elif isinstance(part, int) and isinstance(node.get("items"), Mapping):
-                node, pointer = node["items"], f"{pointer}/items"
-            else:
-                return reached, ref
-            reached, ref = (*reached, part), f"{base}#{pointer}"
-        return reached, ref
-
-
-# Keywords that may stand beside a $ref we follow (annotations only), and applicators that
-# tie a subtree's validity to more than its own subschema (the walk stops above them).
-_REF_SIBLINGS = frozenset({"$ref", "title", "description", "$comment", "examples", "default", "deprecated"})
-_UNSAFE = frozenset({
-    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "dependentRequired",
-    "patternProperties", "unevaluatedProperties", "unevaluatedItems", "prefixItems", "contains",
-    "propertyNames", "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor",
-})
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
 
 def _has_ref(node: Any) -> bool:
     if isinstance(node, Mapping):
@@ -340,10 +260,6 @@ def _has_ref(node: Any) -> bool:
     if isinstance(node, list):
         return any(_has_ref(v) for v in node)
     return False
-
-
-def _path_key(path: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
-    return tuple((0, p) if isinstance(p, int) else (1, str(p)) for p in path)
 
 
 def _dispatch(root: Mapping[str, Any]) -> tuple[str, Any, str, str] | None:
@@ -367,16 +283,3 @@ def _dispatch(root: Mapping[str, Any]) -> tuple[str, Any, str, str] | None:
     if set(then) != {"$ref"} or set(else_) != {"$ref"}:
         return None
     return key, test["const"], urljoin(base, then["$ref"]), urljoin(base, else_["$ref"])
-
-
-def _without_descent(root: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The root schema with every property schema replaced by ``true``: it checks the root
-    object's own keywords (type, required, additionalProperties...) and nothing below."""
-    if set(root) & _UNSAFE or "$ref" in root or "items" in root:
-        return None
-    if isinstance(root.get("additionalProperties"), Mapping):
-        return None
-    out = dict(root)
-    if isinstance(root.get("properties"), Mapping):
-        out["properties"] = {k: True for k in root["properties"]}
-    return out

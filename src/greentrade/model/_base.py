@@ -124,3 +124,5 @@ class SourceRecord:
     version: str | None = None
     id: str | None = None
     unmapped: tuple[str, ...] = ()
+    #: The item's own version as the source states it (ILCD ``dataSetVersion``, PACT/Catena-X ``version``).
+    revision: str | None = None

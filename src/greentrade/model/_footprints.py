@@ -147,8 +147,12 @@ class Epd:
 
 @attrs.frozen
 class LifecycleStageValue:
+    """One life-cycle stage's share of a battery's footprint: per battery (``kg_co2e``) or per kWh
+    of total energy over the service life (``kg_co2e_per_kwh``, as Battery Pass states it)."""
+
     stage: str = attrs.field(validator=nonempty)
-    kg_co2e: float
+    kg_co2e: float | None = None
+    kg_co2e_per_kwh: float | None = None
 
 
 @attrs.frozen

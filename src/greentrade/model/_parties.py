@@ -36,7 +36,10 @@ __all__ = [
 ]
 
 
-Role = Literal["exporter", "manufacturer", "buyer", "certification-body", "accreditation-body"]
+#: Party roles. ``data-set-owner``, ``commissioner`` and ``lca-practitioner`` are the roles an EPD
+#: data set (ILCD+EPD) names: its owner, who commissioned it, who made the LCA (format 2).
+Role = Literal["exporter", "manufacturer", "buyer", "certification-body", "accreditation-body",
+               "data-set-owner", "commissioner", "lca-practitioner"]
 PARTY_ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 
 

@@ -34,7 +34,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from greentrade.errors import PluginDataError
-from greentrade.i18n import Message, msg
+from greentrade.i18n import Message, join, msg
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.model._pointer import escape as pointer_escape
@@ -117,6 +117,7 @@ __all__ = [
     "hs_display",
     "hs_label",
     "international",
+    "join",
     "line_products",
     "lists_other_sites",
     "load_data",

@@ -139,9 +139,10 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
 
     `source` is what `Engine.validate` takes. `markets` are profile regions or ISO 3166-1
     alpha-2 codes (default: every region of the loaded profiles). `as_of` is the readiness
-    date (default: the configuration's ``[greentrade] as_of``, else today); the program statuses
-    come from ``engine.validate(source, as_of=as_of)``, i.e. by default as of the configured date
-    or each shipment's ship date. Raises
+    date (default, as `Engine.validate`'s: the configuration's ``[greentrade] as_of``, else the
+    dossier's ship dates: the earliest of them, when the goods first leave; today for a dossier
+    without shipments); the program statuses come from ``engine.validate(source, as_of=as_of)``,
+    i.e. by default as of the configured date or each shipment's ship date. Raises
     `DossierReadError` for unreadable input and `MarketError` for an unknown market; a
     dossier with data errors gives an assessment with ``evaluated`` False and its findings.
     """
@@ -150,7 +151,8 @@ def assess(engine: Engine, source: bytes | str | Path | Mapping[str, Any] | Doss
     # Read once (a path within the engine's input limit); the report is evaluated from the same entities.
     loaded = engine._load(source)
     report = engine._evaluate(loaded, as_of)
-    day = as_of or engine.as_of or dt.date.today()
+    ships = [s.ship_date for s in loaded.dossier.shipments] if loaded.dossier is not None else []
+    day = as_of or engine.as_of or min(ships, default=None) or dt.date.today()
     programs = tuple(ProgramInfo(p.id, p.title) for p in engine.programs)
     if loaded.dossier is None or not report.evaluated:
         return Assessment(__version__, day, report.input_sha256, report.plugins, evaluated=False,

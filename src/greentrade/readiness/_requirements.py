@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from greentrade.i18n import Message, join, msg
 from greentrade.model import Document, Dossier, Product
 from greentrade.model._quantity import UnitError
 from greentrade.model._standards import METHODS, StandardDesignator
@@ -50,7 +51,19 @@ def _num(x: float) -> str:
 
 
 def _std_list(ds: Sequence[StandardDesignator]) -> str:
-    return " or ".join(map(str, ds))
+    return join(map(str, ds), msg("list.or", " or "))
+
+
+def _type(document_type: str) -> Message:
+    """A document type as a word of the page's language (``doctype.<type>`` in the core's catalog)."""
+    return Message(f"doctype.{document_type}", document_type, {})
+
+
+#: A document's status as a gap says it ("document D1 is suspended").
+_DOC_STATUSES = {
+    "expired": msg("gap.status.expired", "expired"), "suspended": msg("gap.status.suspended", "suspended"),
+    "withdrawn": msg("gap.status.withdrawn", "withdrawn"), "revoked": msg("gap.status.revoked", "revoked"),
+}
 
 
 @attrs.frozen
@@ -75,21 +88,31 @@ def _edition_gap(ctx: Ctx, doc: Document, want: StandardDesignator, have: Standa
         return None
     if m.verdict == "superseded":
         return Gap("wrong-edition",
-                   f"document {doc.id} cites {have}, a superseded edition (current: {m.current})",
-                   f"Have document {doc.id} reissued against {m.current}.", doc.id)
+                   msg("gap.superseded", "document {doc} cites {have}, a superseded edition (current: {current})",
+                       doc=doc.id, have=str(have), current=str(m.current)),
+                   msg("gap.superseded.action", "Have document {doc} reissued against {current}.",
+                       doc=doc.id, current=str(m.current)), doc.id)
     if m.verdict == "adoption-undetermined":
         a = adoption_of(have)
-        why = a.describe() if a is not None else f"{have} is not an established identical adoption of {want}"
+        why = a.describe() if a is not None else msg(
+            "gap.adoption.unknown", "{have} is not an established identical adoption of {want}",
+            have=str(have), want=str(want))
         return Gap("adoption-undetermined",
-                   f"document {doc.id} cites {have}; the requirement names {want}: {why}, so whether it "
-                   "counts is not stated",
-                   f"Ask whether {have} is accepted for {want}, or obtain a document issued against {want}.", doc.id)
+                   msg("gap.adoption", "document {doc} cites {have}; the requirement names {want}: {why}, so "
+                       "whether it counts is not stated", doc=doc.id, have=str(have), want=str(want), why=why),
+                   msg("gap.adoption.action", "Ask whether {have} is accepted for {want}, or obtain a document "
+                       "issued against {want}.", have=str(have), want=str(want)), doc.id)
     if m.verdict == "undated":
         return Gap("undated-standard",
-                   f"document {doc.id} cites {have} without an edition; the requirement names {want}",
-                   f"Check the edition document {doc.id} was issued against and record it (e.g. {want}).", doc.id)
-    return Gap("wrong-edition", f"document {doc.id} cites {have}; the requirement names {want}",
-               f"Have document {doc.id} reissued against {want}.", doc.id)
+                   msg("gap.undated", "document {doc} cites {have} without an edition; the requirement names {want}",
+                       doc=doc.id, have=str(have), want=str(want)),
+                   msg("gap.undated.action", "Check the edition document {doc} was issued against and record it "
+                       "(e.g. {want}).", doc=doc.id, want=str(want)), doc.id)
+    return Gap("wrong-edition",
+               msg("gap.edition", "document {doc} cites {have}; the requirement names {want}",
+                   doc=doc.id, have=str(have), want=str(want)),
+               msg("gap.edition.action", "Have document {doc} reissued against {want}.", doc=doc.id, want=str(want)),
+               doc.id)
 
 
 def _candidate_gaps(ctx: Ctx, req: Requirement, doc: Document, product: Product) -> list[Gap]:
@@ -98,24 +121,28 @@ def _candidate_gaps(ctx: Ctx, req: Requirement, doc: Document, product: Product)
     if (cov is not None and cov.model is not None and product.model is not None
             and not models_match(cov.model, product.model)):
         gaps.append(Gap("product-mismatch",
-                        f"document {doc.id} states model {cov.model!r}; product {product.id} is {product.model!r}",
-                        f"Obtain a {req.document_type} issued for model {product.model}, or correct the records.",
+                        msg("gap.model", "document {doc} states model {model!r}; product {product} is {own!r}",
+                            doc=doc.id, model=cov.model, product=product.id, own=product.model),
+                        msg("gap.model.action", "Obtain a {type} issued for model {own}, or correct the records.",
+                            type=_type(req.document_type), own=product.model),
                         doc.id))
     site = product.manufacturing_site
     if cov is not None and doc.sites and site is not None and site not in doc.sites:
         gaps.append(Gap("product-mismatch",
-                        f"document {doc.id} covers product {product.id} but lists sites {', '.join(doc.sites)}, not "
-                        f"its manufacturing site {site}",
-                        f"Obtain a {req.document_type} that covers site {site}, or correct the product's "
-                        "manufacturing site.", doc.id))
+                        msg("gap.site", "document {doc} covers product {product} but lists sites {sites}, not its "
+                            "manufacturing site {site}", doc=doc.id, product=product.id, sites=", ".join(doc.sites),
+                            site=site),
+                        msg("gap.site.action", "Obtain a {type} that covers site {site}, or correct the product's "
+                            "manufacturing site.", type=_type(req.document_type), site=site), doc.id))
     if req.standards:
         pairs = [(w, h) for w in req.standards for h in doc.standards if _same_standard(ctx, w, h)]
         if not pairs:
             gaps.append(Gap("wrong-standard",
-                            f"document {doc.id} cites {', '.join(map(str, doc.standards))}; the requirement asks "
-                            f"for {_std_list(req.standards)}",
-                            f"Obtain a {req.document_type} against {_std_list(req.standards)} covering product "
-                            f"{product.id}.", doc.id))
+                            msg("gap.standard", "document {doc} cites {have}; the requirement asks for {want}",
+                                doc=doc.id, have=", ".join(map(str, doc.standards)), want=_std_list(req.standards)),
+                            msg("gap.standard.action", "Obtain a {type} against {want} covering product {product}.",
+                                type=_type(req.document_type), want=_std_list(req.standards), product=product.id),
+                            doc.id))
         else:
             edition = [_edition_gap(ctx, doc, w, h) for w, h in pairs]
             if all(g is not None for g in edition):
@@ -127,11 +154,13 @@ def _candidate_gaps(ctx: Ctx, req: Requirement, doc: Document, product: Product)
     if missing and not (req.methods and not method_gaps):
         wanted = " and ".join(repr(p.split("|")[0]) for p in missing)
         gaps.append(Gap("wrong-declaration",
-                        f"document {doc.id} does not state {wanted} (its scope: "
-                        f"{doc.scope or 'none recorded'}); a {req.document_type} to another standard does not by "
-                        "itself satisfy the requirement",
-                        f"Obtain a {req.document_type} that states {wanted} for product {product.id}, and record "
-                        "that in the document's scope.", doc.id))
+                        msg("gap.declaration", "document {doc} does not state {wanted} (its scope: {scope}); a {type} "
+                            "to another standard does not by itself satisfy the requirement", doc=doc.id,
+                            wanted=wanted, scope=doc.scope or msg("gap.none-recorded", "none recorded"),
+                            type=_type(req.document_type)),
+                        msg("gap.declaration.action", "Obtain a {type} that states {wanted} for product {product}, "
+                            "and record that in the document's scope.", type=_type(req.document_type), wanted=wanted,
+                            product=product.id), doc.id))
     elif method_gaps and not (req.document_states and not missing):
         gaps.extend(method_gaps)
     if req.issuer_accreditations:
@@ -139,32 +168,41 @@ def _candidate_gaps(ctx: Ctx, req: Requirement, doc: Document, product: Product)
         families = {a.family for a in req.issuer_accreditations}
         accs = issuer.accreditations if issuer is not None else ()
         if not any(a.standard.family in families and a.valid_on(ctx.as_of) for a in accs):
-            held = "; ".join(f"{a.standard} until {a.valid_until}" for a in accs) or "none recorded"
+            held = join([msg("gap.accreditation", "{standard} until {until}", standard=str(a.standard),
+                             until=a.valid_until) for a in accs]) if accs else msg("gap.none-recorded", "none recorded")
             name = issuer.name if issuer is not None else doc.issuer
             gaps.append(Gap("unrecognized-issuer",
-                            f"issuer {doc.issuer} ({name}) of document {doc.id} holds no accreditation to "
-                            f"{_std_list(req.issuer_accreditations)} valid on {ctx.as_of} (accreditations: {held})",
-                            f"Use an issuer accredited to {_std_list(req.issuer_accreditations)}, or record the "
-                            f"issuer's valid accreditation in the dossier.", doc.id))
+                            msg("gap.issuer", "issuer {issuer} ({name}) of document {doc} holds no accreditation to "
+                                "{want} valid on {as_of} (accreditations: {held})", issuer=doc.issuer, name=name,
+                                doc=doc.id, want=_std_list(req.issuer_accreditations), as_of=ctx.as_of, held=held),
+                            msg("gap.issuer.action", "Use an issuer accredited to {want}, or record the issuer's "
+                                "valid accreditation in the dossier.", want=_std_list(req.issuer_accreditations)),
+                            doc.id))
     if doc.status != "valid":
-        gaps.append(Gap("not-valid", f"document {doc.id} is {doc.status or 'of no stated status'}",
-                        f"Replace document {doc.id} with a valid one.", doc.id))
+        status = _DOC_STATUSES.get(doc.status or "", doc.status) or msg("gap.no-status", "of no stated status")
+        gaps.append(Gap("not-valid", msg("gap.not-valid", "document {doc} is {status}", doc=doc.id, status=status),
+                        msg("gap.not-valid.action", "Replace document {doc} with a valid one.", doc=doc.id), doc.id))
     elif doc.issue_date is None:
-        gaps.append(Gap("not-valid", f"document {doc.id} states no issue date",
-                        f"Add the issue date of document {doc.id}.", doc.id))
+        gaps.append(Gap("not-valid", msg("gap.no-issue-date", "document {doc} states no issue date", doc=doc.id),
+                        msg("gap.no-issue-date.action", "Add the issue date of document {doc}.", doc=doc.id), doc.id))
     elif doc.issue_date > ctx.as_of:
-        gaps.append(Gap("not-valid", f"document {doc.id} is issued {doc.issue_date}, after {ctx.as_of}",
-                        f"Assess again once document {doc.id} is issued, or check its issue date.", doc.id))
+        gaps.append(Gap("not-valid", msg("gap.future", "document {doc} is issued {issued}, after {as_of}", doc=doc.id,
+                                         issued=doc.issue_date, as_of=ctx.as_of),
+                        msg("gap.future.action", "Assess again once document {doc} is issued, or check its issue "
+                            "date.", doc=doc.id), doc.id))
     elif doc.valid_until is not None and doc.valid_until < ctx.as_of:
-        gaps.append(Gap("not-valid", f"document {doc.id} expired on {doc.valid_until}",
-                        f"Renew document {doc.id}.", doc.id))
+        gaps.append(Gap("not-valid", msg("gap.expired", "document {doc} expired on {until}", doc=doc.id,
+                                         until=doc.valid_until),
+                        msg("gap.expired.action", "Renew document {doc}.", doc=doc.id), doc.id))
     elif doc.valid_until is not None and req.min_validity_days:
         needed = ctx.as_of + dt.timedelta(days=req.min_validity_days)
         if doc.valid_until < needed:
             gaps.append(Gap("expiring",
-                            f"document {doc.id} expires {doc.valid_until}, before {needed} "
-                            f"({req.min_validity_days} days after {ctx.as_of})",
-                            f"Renew document {doc.id} before {doc.valid_until}.", doc.id))
+                            msg("gap.expiring", "document {doc} expires {until}, before {needed} ({days} days after "
+                                "{as_of})", doc=doc.id, until=doc.valid_until, needed=needed,
+                                days=req.min_validity_days, as_of=ctx.as_of),
+                            msg("gap.expiring.action", "Renew document {doc} before {until}.", doc=doc.id,
+                                until=doc.valid_until), doc.id))
     return gaps
 
 
@@ -173,12 +211,13 @@ def _method_gaps(req: Requirement, doc: Document) -> list[Gap]:
     met only by a document that states one of them; a standard does not stand in for a method."""
     if not req.methods or any(m.id in req.methods for m in doc.methods):
         return []
-    wanted = " or ".join(METHODS.get(m, m) for m in req.methods)
-    stated = ", ".join(map(str, doc.methods)) or "none"
+    wanted = join((METHODS.get(m, m) for m in req.methods), msg("list.or", " or "))
+    stated = ", ".join(map(str, doc.methods)) or msg("gap.none", "none")
     return [Gap("wrong-method",
-                f"document {doc.id} does not state the {wanted} (methods stated: {stated})",
-                f"Obtain a {req.document_type} that states it follows the {wanted}, or record the method "
-                f"of document {doc.id} if it does.", doc.id)]
+                msg("gap.method", "document {doc} does not state the {wanted} (methods stated: {stated})",
+                    doc=doc.id, wanted=wanted, stated=stated),
+                msg("gap.method.action", "Obtain a {type} that states it follows the {wanted}, or record the method "
+                    "of document {doc} if it does.", type=_type(req.document_type), wanted=wanted, doc=doc.id), doc.id)]
 
 
 def _rank(gaps: Sequence[Gap], doc: Document) -> tuple[int, int, int, str]:
@@ -195,7 +234,7 @@ def check_requirement(ctx: Ctx, profile: BuyerProfile, req: Requirement,
     start, date_gap = _application_date(ctx, req)
     in_force = start is None or start <= ctx.as_of
     base = RequirementCheck(
-        profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=req.document_type,
+        profile=profile.id, requirement=req.id, title=req.title or req.id, document_type=_type(req.document_type),
         level=req.level, standing=req.standing, in_force=in_force, citation=req.citation,
         effective_from=start, basis="inferred" if req.basis == "inferred" else None,
     )
@@ -223,31 +262,42 @@ def _applicable(ctx: Ctx, req: Requirement, product: Product, base: RequirementC
         value = _quantity(product, req.applies_if_spec, unit) if spec is not None and unit else (
             spec.value if spec is not None else None)
         if value is None:
-            stated = f"states {spec.name} in {spec.unit!r}" if spec is not None else \
-                f"states no {req.applies_if_spec!r}"
+            stated = msg("gap.spec-unit", "states {spec} in {unit!r}", spec=spec.name, unit=spec.unit) \
+                if spec is not None else msg("gap.spec-none", "states no {spec!r}", spec=req.applies_if_spec)
             return attrs.evolve(base, gaps=(*base.gaps, Gap(
                 "spec-unknown",
-                f"product {product.id} {stated}; requirement {req.id} applies when {threshold}",
-                f"Record the product's {req.applies_if_spec} in {unit or 'the unit of the requirement'} in its specs.",
+                msg("gap.spec", "product {product} {stated}; requirement {req} applies when {threshold}",
+                    product=product.id, stated=stated, req=req.id, threshold=threshold),
+                msg("gap.spec.action", "Record the product's {spec} in {unit} in its specs.",
+                    spec=req.applies_if_spec, unit=unit or msg("gap.requirement-unit", "the unit of the requirement")),
             ),)), None
         if value < req.applies_if_min or (req.applies_if_exclusive and value == req.applies_if_min):
-            return None, (f"{req.id} does not apply: {req.applies_if_spec} {_num(value)} {unit} is not "
-                          f"{'above' if req.applies_if_exclusive else 'at or above'} {_num(req.applies_if_min)} {unit}")
+            said = {"req": req.id, "spec": req.applies_if_spec, "value": _num(value), "unit": unit,
+                    "min": _num(req.applies_if_min)}
+            return None, (
+                msg("note.below-exclusive", "{req} does not apply: {spec} {value} {unit} is not above {min} {unit}",
+                    **said) if req.applies_if_exclusive else
+                msg("note.below", "{req} does not apply: {spec} {value} {unit} is not at or above {min} {unit}",
+                    **said))
         if value == req.applies_if_min:
-            note = (f"{req.id}: {req.applies_if_spec} {_num(value)} {unit} is exactly at the profile's inclusive "
-                    "threshold; the requirement's note says whether its source's threshold is exclusive")
+            note = msg(
+                "note.at-threshold", "{req}: {spec} {value} {unit} is exactly at the profile's inclusive "
+                "threshold; the requirement's note says whether its source's threshold is exclusive",
+                req=req.id, spec=req.applies_if_spec, value=_num(value), unit=unit)
     if req.applies_if_field is not None:
         value = getattr(product, req.applies_if_field, None)
         wanted = " or ".join(map(_value_text, req.applies_if_values))
         if value is None:
             return attrs.evolve(base, gaps=(*base.gaps, Gap(
                 "field-unknown",
-                f"product {product.id} does not state {req.applies_if_field}; requirement {req.id} applies when it "
-                f"is {wanted}",
-                f"Record the product's {req.applies_if_field} (dossier format 2) from its technical documentation.",
+                msg("gap.field", "product {product} does not state {field}; requirement {req} applies when it is "
+                    "{wanted}", product=product.id, field=req.applies_if_field, req=req.id, wanted=wanted),
+                msg("gap.field.action", "Record the product's {field} (dossier format 2) from its technical "
+                    "documentation.", field=req.applies_if_field),
             ),)), None
         if value not in req.applies_if_values:
-            return None, f"{req.id} does not apply: {req.applies_if_field} is {_value_text(value)}, not {wanted}"
+            return None, msg("note.field", "{req} does not apply: {field} is {value}, not {wanted}", req=req.id,
+                             field=req.applies_if_field, value=_value_text(value), wanted=wanted)
     return _with_documents(ctx, req, product, base), note
 
 
@@ -267,14 +317,15 @@ def _application_date(ctx: Ctx, req: Requirement) -> tuple[dt.date | None, Gap |
     except ValueError:
         configured = None
     if configured is None:
-        earliest = f" (not before {req.effective_from})" if req.effective_from else ""
-        told = f"; the configured value {raw!r} is not a date" if raw else ""
+        earliest = msg("gap.not-before", " (not before {date})", date=req.effective_from) \
+            if req.effective_from else ""
+        told = msg("gap.not-a-date", "; the configured value {raw!r} is not a date", raw=raw) if raw else ""
         return req.effective_from, Gap(
             "application-date-unknown",
-            f"{req.id} applies from a date its source ties to another act{earliest}, which greentrade "
-            f"does not know{told}",
-            f'Configure the application date in the host\'s [reference] table ("{key}" = YYYY-MM-DD) '
-            "from the Official Journal of the EU.")
+            msg("gap.application-date", "{req} applies from a date its source ties to another act{earliest}, which "
+                "greentrade does not know{told}", req=req.id, earliest=earliest, told=told),
+            msg("gap.application-date.action", 'Configure the application date in the host\'s [reference] table '
+                '("{key}" = YYYY-MM-DD) from the Official Journal of the EU.', key=key))
     return (max(configured, req.effective_from) if req.effective_from else configured), None
 
 
@@ -294,19 +345,24 @@ def _with_documents(ctx: Ctx, req: Requirement, product: Product, base: Requirem
                      if not any(_same_standard(ctx, w, h) for w in req.standards for h in d.standards)]
         candidates = [d for d in candidates if d not in unrelated]
         if unrelated:
-            others = " (other {}s covering it: {})".format(req.document_type, ", ".join(
-                f"{d.id} against {', '.join(map(str, d.standards))}" for d in unrelated))
+            docs = [msg("gap.other", "{doc} against {standards}", doc=d.id, standards=", ".join(map(str, d.standards)))
+                    for d in unrelated]
+            others = msg("gap.others", " (other {type}s covering it: {docs})", type=_type(req.document_type),
+                         docs=join(docs, ", "))
     if not candidates:
-        std = f" against {_std_list(req.standards)}" if req.standards else ""
+        std = msg("gap.against", " against {standards}", standards=_std_list(req.standards)) if req.standards else ""
         accredited = _std_list(req.issuer_accreditations)
-        by = f" from an issuer accredited to {accredited}" if req.issuer_accreditations else ""
-        keep = (f", valid at least until {ctx.as_of + dt.timedelta(days=req.min_validity_days)}"
-                if req.min_validity_days else "")
-        label = product.model or product.name or "no model stated"
+        by = msg("gap.accredited-by", " from an issuer accredited to {standards}", standards=accredited) \
+            if req.issuer_accreditations else ""
+        keep = (msg("gap.valid-until", ", valid at least until {date}",
+                    date=ctx.as_of + dt.timedelta(days=req.min_validity_days)) if req.min_validity_days else "")
+        label = product.model or product.name or msg("gap.no-model", "no model stated")
         return attrs.evolve(base, gaps=(*base.gaps, Gap(
             "missing-document",
-            f"no {req.document_type}{std} in the dossier covers product {product.id} ({label}){others}",
-            f"Obtain a {req.document_type}{std}{by} for product {product.id} ({label}){keep}.",
+            msg("gap.missing", "no {type}{std} in the dossier covers product {product} ({label}){others}",
+                type=_type(req.document_type), std=std, product=product.id, label=label, others=others),
+            msg("gap.missing.action", "Obtain a {type}{std}{by} for product {product} ({label}){keep}.",
+                type=_type(req.document_type), std=std, by=by, product=product.id, label=label, keep=keep),
         ),))
     scored = sorted(((_candidate_gaps(ctx, req, d, product), d) for d in candidates),
                     key=lambda gd: _rank(gd[0], gd[1]))

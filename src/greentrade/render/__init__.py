@@ -27,18 +27,21 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
-from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, resolve, translate
+from greentrade.i18n import DEFAULT, RTL, catalog, format_date, format_number, isolating, resolve, translate
+from greentrade.render import _layout
 from greentrade.render._localize import localize_assessment, localize_report, report_lang
 
 if TYPE_CHECKING:
     import jinja2
 
 __all__ = [
-    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_report", "report_html",
+    "assessment_html", "assessment_text", "citation_text", "expand_report", "localize_assessment", "localize_report",
+    "report_html",
     "report_text",
 ]
 
@@ -66,30 +69,42 @@ def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def report_text(report: Mapping[str, Any], lang: str | None = None) -> str:
+def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity: int = 0, width: int = 100,
+                color: bool = False) -> str:
     """The text form of a report (the dict of `Report.to_dict()`), for people at a terminal, in
-    `lang` (default: the language the report was written in, its ``lang``)."""
+    `lang` (default: the language the report was written in, its ``lang``): the date, the outcome
+    summary per program and status, then errors and warnings (`verbosity` -1: errors only; 1: info
+    findings too, otherwise counted), each source once in a numbered list at the end. Lines wrap
+    at `width` columns; `color` adds ANSI colours. Takes report/2 and, for one release, report/1."""
     lang = _lang(lang, report)
-    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)))
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)),
+                   verbosity=verbosity, width=width, color=color)
 
 
-def assessment_text(assessment: Mapping[str, Any], lang: str | None = None) -> str:
-    """The text form of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
+def assessment_text(assessment: Mapping[str, Any], lang: str | None = None, *, width: int = 100,
+                    color: bool = False) -> str:
+    """The text form of an assessment (the dict of `Assessment.to_dict()`), in `lang`; lines fit
+    `width` columns (the matrix becomes a block per product when it would not)."""
     lang = _lang(lang, None)
-    return _render("assessment.txt", "terminal", lang, a=localize_assessment(assessment, lang))
+    return _render("assessment.txt", "terminal", lang, a=localize_assessment(assessment, lang), width=width,
+                   color=color)
 
 
-def report_html(report: Mapping[str, Any], lang: str | None = None) -> str:
+def report_html(report: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of a report (the dict of `Report.to_dict()`), for a browser or
-    an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``)."""
+    an e-mail; values are autoescaped. In `lang` (default: the report's ``lang``). `source` names
+    the input (its file name) in the page's title."""
     lang = _lang(lang, report)
-    return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)))
+    with _isolating("html", lang):
+        return _render("report.html", "html", lang, report=expand_report(localize_report(report, lang)),
+                       source=source)
 
 
-def assessment_html(assessment: Mapping[str, Any], lang: str | None = None) -> str:
+def assessment_html(assessment: Mapping[str, Any], lang: str | None = None, *, source: str | None = None) -> str:
     """A self-contained HTML page of an assessment (the dict of `Assessment.to_dict()`), in `lang`."""
     lang = _lang(lang, None)
-    return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang))
+    with _isolating("html", lang):
+        return _render("assessment.html", "html", lang, a=localize_assessment(assessment, lang), source=source)
 
 
 def citation_text(citation: Mapping[str, Any]) -> str:
@@ -107,16 +122,23 @@ def _lang(lang: str | None, report: Mapping[str, Any] | None) -> str:
 
 # -- helpers the templates use ---------------------------------------------------------------------
 def _plugin_list(plugins: Sequence[Mapping[str, Any]], none: str = "none") -> str:
-    return ", ".join(f"{p['name']} {p['version']}" for p in plugins) or none
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True)) or none
+
+
+def _not_enabled(plugins: Sequence[Mapping[str, Any]]) -> str:
+    """The plugins that are installed but not enabled, as a list ("" when none)."""
+    return ", ".join(f"{p['name']} {p['version']}" for p in plugins if p.get("enabled", True) is False)
+
+
+#: East Asian wide and full-width characters (Unicode's W and F classes, the common blocks):
+#: two columns each on a terminal.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
 def _width(text: str) -> int:
     """Columns a text takes on a terminal: wide and full-width characters (CJK) take two."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _ljust(text: Any, width: int, wide: bool) -> str:
@@ -134,12 +156,11 @@ def _padded(rows: Sequence[Sequence[str]], wide: bool = False) -> list[str]:
 
 def _matrix_rows(a: Mapping[str, Any], status: Callable[[str], str] = str,
                  head: tuple[str, str] = ("product", "category")) -> list[list[str]]:
-    """The readiness matrix: a header, then per product its market statuses and, per program, the
-    status of each shipment carrying it."""
+    """The readiness matrix: a header, then per product its market statuses and, per program, its
+    status over the shipments carrying it (``mixed`` when they differ; the details follow)."""
     rows = [[*head, *(m["id"] for m in a["markets"]), *(p["id"] for p in a["programs"])]]
     for row in a["products"]:
-        programs = [", ".join(f"{s['shipment']}:{status(s['status'])}" for s in p["shipments"])
-                    or status("no-shipment") for p in row["programs"]]
+        programs = [status(p["status"]) if p["shipments"] else status("no-shipment") for p in row["programs"]]
         rows.append([f"{row['product']} {row['model']}", row["category"],
                      *(status(c["status"]) for c in row["cells"]), *programs])
     return rows
@@ -165,6 +186,8 @@ def _html_value(value: Any) -> Any:
 
 
 def _terminal_value(value: Any) -> str:
+    if isinstance(value, _layout.Styled):
+        return value  # escaped (and coloured) by a filter of _layout
     return escape_controls(str(value), keep_newlines=False)
 
 
@@ -179,6 +202,7 @@ class _Texts:
     def __init__(self, kind: str, lang: str) -> None:
         self.kind, self.lang = kind, lang
         self.catalog = catalog(lang)
+        self._words: dict[str, str] = {}
 
     def gettext(self, english: str, **values: Any) -> Any:
         text = self.catalog.text(english)
@@ -194,6 +218,8 @@ class _Texts:
 
             # A page text is trusted text of the core's catalog, written into the page as it is
             # (a test holds the catalogs free of markup); the values are escaped.
+            if self.lang in RTL:  # values keep their left-to-right order (ids, dates, numbers)
+                values = {k: v if isinstance(v, Markup) else f"\u2066{v}\u2069" for k, v in values.items()}
             return Markup(text % {k: _html_value(v) for k, v in values.items()} if values else text)
         return text % values if values else text
 
@@ -202,7 +228,10 @@ class _Texts:
         text = str(word)
         if self.lang == DEFAULT:
             return text
-        return translate(f"status.{text}", {}, self.lang, default=text) or text
+        got = self._words.get(text)
+        if got is None:
+            got = self._words[text] = translate(f"status.{text}", {}, self.lang, default=text) or text
+        return got
 
     def date(self, value: Any) -> str:
         return format_date(value, self.lang)
@@ -232,12 +261,23 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
     env.install_gettext_callables(texts.gettext, texts.ngettext, newstyle=False)  # type: ignore[attr-defined]
     wide = lang != DEFAULT
     env.filters.update(ljust=lambda s, width: _ljust(s, width, wide), plugin_list=_plugin_list,
+                       not_enabled=_not_enabled,
                        citation=citation_text, padded=lambda rows: _padded(rows, wide), status=texts.status,
                        date=texts.date, number=texts.number, plain=lambda v: f"{v}")
+    env.filters.update(wrap=_layout.wrap, paint=_layout.paint, code=_layout.code_spans)
     env.globals.update(matrix_rows=_matrix_rows, shipment_outcomes=_shipment_outcomes, sources=_sources,
-                       lang=lang, rtl=lang in RTL, status=texts.status)
+                       lang=lang, rtl=lang in RTL, status=texts.status, summary=_layout.outcome_summary,
+                       numbered_sources=lambda findings: _layout.Sources(findings, citation_text),
+                       shown=_layout.Shown, cells_summary=_layout.cells_summary,
+                       matrix_lines=lambda rows, width: _layout.matrix_lines(
+                           rows, width, lambda r: _padded(r, wide), _width if wide else len))
     return env
 
 
 def _render(template: str, kind: str, lang: str, **context: Any) -> str:
     return _environment(kind, lang).get_template(template).render(**context)
+
+
+def _isolating(kind: str, lang: str) -> Any:
+    """Left-to-right isolates around the values of messages in the HTML of a right-to-left language."""
+    return isolating(kind == "html" and lang in RTL)

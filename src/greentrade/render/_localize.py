@@ -27,6 +27,9 @@ def report_lang(report: Mapping[str, Any]) -> str:
     return lang if isinstance(lang, str) and lang else DEFAULT
 
 
+_EMPTY: Mapping[str, Any] = {}
+
+
 def _text(id: Any, args: Any, lang: str, current: Any) -> Any:
     if not isinstance(id, str) or not id:
         return current
@@ -35,29 +38,39 @@ def _text(id: Any, args: Any, lang: str, current: Any) -> Any:
     return current if got is None else got
 
 
-def localize_report(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
-    """The report's JSON form with its texts in `lang` (the same dict when they already are)."""
+def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = False) -> Mapping[str, Any]:
+    """The report's JSON form with its texts in `lang` (the same dict when they already are);
+    `in_place`: the findings' dicts are changed rather than copied (for a form just built)."""
     if lang == report_lang(report):
         return report
     out = dict(report)
     out["lang"] = lang
     findings = []
     for f in report.get("findings", ()):
-        g = dict(f)
-        mid, args = f.get("message_id"), f.get("args") or {}
-        if mid and (mid != f.get("rule") or args):
-            g["message"] = _text(mid, args, lang, f.get("message"))
-        if f.get("needs_id") and "needs" in f:
-            g["needs"] = _text(f["needs_id"], args, lang, f["needs"])
-        if f.get("remediation"):  # report/1, or a report/2 expanded (render.expand_report)
+        g = f if in_place else dict(f)
+        mid = f.get("message_id")
+        args = f.get("args") or _EMPTY
+        if mid and (args or mid != f.get("rule")):
+            got = translate(mid, args, lang)
+            if got is not None:
+                g["message"] = got
+        needs_id = f.get("needs_id")
+        if needs_id and "needs" in f:
+            got = translate(needs_id, args, lang)
+            if got is not None:
+                g["needs"] = got
+        if "remediation" in f:  # report/1, or a report/2 expanded (render.expand_report)
             g["remediation"] = _text(f"{f['rule']}.remediation", {}, lang, f["remediation"])
         findings.append(g)
     out["findings"] = findings
     outcomes = []
+    by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for g in findings:
+        by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
     for o in report.get("outcomes", ()):
         p = dict(o)
         if o.get("summary_id"):
-            args = _composite(o, findings) or o.get("summary_args")
+            args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
         if o.get("assumptions"):
             p["assumptions"] = [
@@ -77,14 +90,15 @@ def localize_report(report: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
 
 
 def _composite(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    # `findings`: those of the outcome's shipment and program
     """The arguments of a summary the engine joined from its findings' texts (the reasons a
     program does not apply, what an undetermined outcome needs), joined again from the findings
     in the new language; None for any other summary, or when the findings do not tell."""
     sid = outcome["summary_id"]
     if sid not in ("outcome.not-applicable", "outcome.needs", "outcome.assumed"):
         return None
-    mine = [f for f in findings if f.get("shipment") == outcome.get("subject")
-            and f.get("program") == outcome.get("program") and f.get("rule") in outcome.get("reasons", ())]
+    reasons = set(outcome.get("reasons", ()))
+    mine = [f for f in findings if f.get("rule") in reasons]
     if sid == "outcome.not-applicable":
         texts = [f["message"] for f in mine if f.get("effect") == "not_applicable"]
         if not texts:

@@ -26,6 +26,9 @@ class PluginInfo:
     name: str
     version: str
     rules: int = 0
+    #: False for a plugin that is installed but left out by the host's ``[greentrade] plugins``
+    #: list: its programs were not judged (the report says so instead of staying silent).
+    enabled: bool = True
 
 
 @attrs.frozen
@@ -110,7 +113,9 @@ def _args(args: Args) -> dict[str, Any]:
 
 
 def _plugin(p: PluginInfo) -> dict[str, Any]:
-    return {"name": p.name, "version": p.version}
+    if p.enabled:
+        return {"name": p.name, "version": p.version}
+    return {"name": p.name, "version": p.version, "enabled": False}
 
 
 def _rule(r: RuleInfo, source: int | None) -> dict[str, Any]:
@@ -223,7 +228,7 @@ def _published(r: Report) -> dict[str, Any]:
     if r.lang == "en":
         return d
     d["lang"] = "en"
-    return dict(render.localize_report(d, r.lang))
+    return dict(render.localize_report(d, r.lang, in_place=True))
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -339,11 +339,11 @@ class RuleContext:
         subject = kw.pop("subject", None)
         if subject is None and not isinstance(at, str):
             subject = getattr(at, "id", None) or getattr(at, "product", None)
-        if isinstance(message, Message):  # made with `msg`: its id and arguments go with it
+        if isinstance(message, Message) and message.id:  # made with `msg`: its id and arguments go with it
             kw.setdefault("message_id", message.id)
             kw.setdefault("args", message.args)
         needs = kw.get("needs")
-        if isinstance(needs, Message):  # the needs' arguments join the message's
+        if isinstance(needs, Message) and needs.id:  # the needs' arguments join the message's
             kw.setdefault("needs_id", needs.id)
             kw["args"] = {**needs.args, **dict(kw.get("args") or {})}
         return Hit(effect=effect, message=message, pointer=pointer, subject=subject, **kw)

@@ -11,9 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from greentrade.errors import DossierReadError
+from greentrade.i18n import catalog, negotiate
 from greentrade.server._openapi import PROBLEM, PROBLEM_BASE
 
-__all__ = ["Problem", "dumps", "not_a_dossier", "on_http", "on_problem", "problem_response"]
+__all__ = ["ClientGone", "Problem", "dumps", "not_a_dossier", "on_http", "on_problem", "problem_response",
+           "relative_redirect"]
 
 
 class Problem(Exception):
@@ -35,6 +37,10 @@ class Problem(Exception):
         return out
 
 
+class ClientGone(Exception):
+    """The client closed the connection: nothing can be answered (logged with status 499)."""
+
+
 def dumps(data: Any) -> bytes:
     """Compact JSON in UTF-8, as every JSON answer is sent."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -42,8 +48,13 @@ def dumps(data: Any) -> bytes:
 
 def problem_response(request: Request, problem: Problem) -> Response:
     request_id = request.scope.get("state", {}).get("request_id")
-    return Response(dumps(problem.body(request_id)) + b"\n",
-                    status_code=problem.status, media_type=PROBLEM, headers=problem.headers)
+    body = problem.body(request_id)
+    # The title in the language the request accepts (the detail stays as written: it names values).
+    lang = negotiate(request.headers.get("accept-language")) or "en"
+    if lang != "en":
+        body["title"] = catalog(lang).text(problem.title)
+    return Response(dumps(body) + b"\n", status_code=problem.status, media_type=PROBLEM,
+                    headers={**problem.headers, "Content-Language": lang})
 
 
 async def on_problem(request: Request, exc: Exception) -> Response:
@@ -54,8 +65,28 @@ async def on_problem(request: Request, exc: Exception) -> Response:
 _HTTP_SLUGS = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
 
 
+def relative_redirect(request: Request) -> Response | None:
+    """For a path with a trailing slash whose form without it is a route: a redirect there with a
+    relative reference (``../rules`` from ``/v1/rules/``), right behind any proxy or prefix."""
+    path = request.url.path
+    if len(path) < 2 or not path.endswith("/"):
+        return None
+    target = path.rstrip("/")
+    if not target:
+        return None
+    scope = {**request.scope, "path": target}
+    if all(route.matches(scope)[0].name == "NONE" for route in request.app.router.routes):
+        return None
+    location = "../" + target.rsplit("/", 1)[1]
+    if request.url.query:
+        location += "?" + request.url.query
+    return Response(b"", status_code=307, headers={"Location": location})
+
+
 async def on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and (redirect := relative_redirect(request)) is not None:
+        return redirect
     slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
     generic = not exc.detail or exc.detail.lower() == title.lower()
     detail = f"{request.method} {request.url.path}: {title.lower()}" if generic else exc.detail

@@ -14,15 +14,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib.metadata
-import json
+import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from greentrade._files import InputError
 from greentrade.engine._engine import ENTRY_POINT_GROUP, Engine
 from greentrade.errors import CaseError
+from greentrade.io._read import read_json
 from greentrade.io._schemas import validator
 from greentrade.rules._report import Report
 
@@ -123,14 +125,14 @@ def _json_patch(doc: Any, ops: list[Mapping[str, Any]], where: Path) -> Any:
 
 
 def _read(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CaseError(f"{path}: cannot read the case: {exc}") from None
+    try:  # through the one reader: a regular file, within the input limit, strict JSON
+        return read_json(path).data
+    except InputError as exc:
+        raise CaseError(f"cannot read the case: {exc}") from None
 
 
 def _check(raw: Any, where: str) -> None:
-    errors = list(validator("rule-case").iter_errors(raw))
+    errors = list(itertools.islice(validator("rule-case").iter_errors(raw), 1))
     if errors:
         e = errors[0]
         raise CaseError(f"{where}: /{'/'.join(map(str, e.absolute_path))}: {e.message}")
@@ -142,9 +144,9 @@ def _case(raw: Mapping[str, Any], path: Path, name: str | None = None) -> Case:
     else:
         base = (path.parent / raw["base"]).resolve()
         try:
-            dossier = json.loads(base.read_text("utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise CaseError(f"{path}: cannot read base dossier {base}: {exc}") from None
+            dossier = read_json(base).data
+        except InputError as exc:
+            raise CaseError(f"{path}: cannot read base dossier: {exc}") from None
         if raw.get("patch"):  # jsonpatch is needed only for a case that has a patch
             dossier = _json_patch(copy.deepcopy(dossier), raw["patch"], path)
     expect = raw["expect"]

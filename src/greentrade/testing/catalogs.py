@@ -21,6 +21,7 @@ fails when a committed ``.mo`` differs or a catalog misses a message.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 
 from greentrade.i18n import _DIR, SHIPPED
 
-__all__ = ["LANGUAGES", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
+__all__ = ["LANGUAGES", "compile_file", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
 
 #: The languages a catalog is kept for (English is the source: it has none).
 LANGUAGES: tuple[str, ...] = SHIPPED[1:]
@@ -39,12 +40,44 @@ STATUS_WORDS: tuple[str, ...] = (
     "eligible", "not_eligible", "undetermined", "not_applicable", "error", "warning", "info",
     "stated", "inferred", "practice", "host",
     # readiness: cell statuses, program cells, requirement levels and standing, gap kinds
-    "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed",
+    "gaps", "expiring", "optional-gaps", "ready", "no-requirements-known", "no-shipment", "mixed", "not-evaluated",
     "required", "preferred", "law", "published-pilot", "common-practice",
-    "missing-document", "product-mismatch", "wrong-standard", "wrong-edition", "wrong-method",
-    "unrecognized-issuer", "not-valid", "spec-unknown", "undated-standard", "application-date-unknown",
-    "wrong-declaration",
+)  # and the gap kinds of the readiness assessment (readiness GAP_KINDS)
+
+
+#: The document types (dossier schema), as the readiness gaps name them (``doctype.<type>``).
+DOCUMENT_TYPES: tuple[str, ...] = (
+    "carbon-footprint-declaration", "certificate", "epd", "test-report", "factory-audit", "declaration-of-conformity",
 )
+
+#: argparse's own texts of a help page (translated through its module's `_`, see greentrade.cli).
+ARGPARSE_TEXTS: tuple[str, ...] = (
+    "usage: ", "positional arguments", "options", "show this help message and exit",
+    "show program's version number and exit", "the following arguments are required: %s",
+)
+
+
+#: The titles of the service's problem documents (greentrade.server: translated by Accept-Language).
+SERVICE_TITLES: tuple[str, ...] = (
+    "Answer too large", "Bad query parameter", "Batch timeout", "Batch too large", "Body too large", "Busy",
+    "Host not allowed", "Internal error", "Not a dossier", "Not found", "Not ready", "Request head too large",
+    "Request timeout", "Unauthorized", "Unsupported media type", "Method not allowed", "HTTP error",
+)
+
+
+def _help_texts() -> list[str]:
+    """Every help text of the command line, as its modules write them (English)."""
+    from greentrade import cli, i18n
+
+    previous = i18n.use("en")
+    try:
+        parser = cli._parser()
+    finally:
+        i18n.use(previous)
+    texts: list[str] = []
+    cli.help_texts(parser, lambda t: texts.append(t) or t)  # type: ignore[func-returns-value]
+    # A help text that names this machine (its cores) differs between machines: not catalogued.
+    return [t for t in dict.fromkeys(texts) if not re.search(r"\bhere \d+\)", t)]
 
 
 def domain_dir(domain: str) -> Path:
@@ -52,15 +85,19 @@ def domain_dir(domain: str) -> Path:
     return Path(str(resources.files(domain)))
 
 
-def _python_messages(root: Path) -> Iterator[tuple[str, str, str, int]]:
-    """(id, English template, file, line) of each ``msg`` call under `root`."""
+def _python_messages(root: Path) -> Iterator[tuple[str | None, str, str, int]]:
+    """(id, English template, file, line) of each ``msg`` call under `root`, and (None, text,
+    file, line) of each ``_("text")`` call (the command line's texts, `greentrade.i18n.text`)."""
     from babel.messages.extract import extract_python
 
     for path in sorted(root.rglob("*.py")):
         with path.open("rb") as fp:
             for lineno, func, args, _comments in extract_python(fp, KEYWORDS, [], {}):
+                where = str(path.relative_to(root.parent))
                 if func == "msg" and isinstance(args, tuple) and len(args) >= 2 and args[0] and args[1]:
-                    yield args[0], args[1], str(path.relative_to(root.parent)), lineno
+                    yield args[0], args[1], where, lineno
+                elif func == "_" and isinstance(args, str) and args:
+                    yield None, args, where, lineno
 
 
 def _template_texts(root: Path) -> Iterator[tuple[str | tuple[str, str], str, int]]:
@@ -119,18 +156,30 @@ def extract(domain: str) -> Any:
     root = domain_dir(domain)
     pot = Catalog(project=domain, version="1", fuzzy=False)
     for mid, template, where, lineno in _python_messages(root):
-        pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
+        if mid is None:
+            pot.add(template, locations=[(where, lineno)])
+        else:
+            pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
     for rid, text in _rule_texts(domain):
         pot.add(text, context=rid)
     if domain == "greentrade":
-        from greentrade.readiness._values import STATUS_MEANING
+        from greentrade.readiness._values import GAP_KINDS, STATUS_MEANING
 
-        for word in STATUS_WORDS:
+        for word in dict.fromkeys((*STATUS_WORDS, *GAP_KINDS)):
             pot.add(word, context=f"status.{word}")
+        for kind in DOCUMENT_TYPES:
+            pot.add(kind, context=f"doctype.{kind}")
         for page, where, lineno in _template_texts(root):
             pot.add(page, locations=[(where, lineno)], flags=("python-format",))
         for meaning in STATUS_MEANING.values():
             pot.add(meaning)
+        for heading in ARGPARSE_TEXTS:
+            pot.add(heading, locations=[("argparse", 0)])
+        for title in SERVICE_TITLES:
+            pot.add(title, locations=[("greentrade/server", 0)])
+        for text in _help_texts():
+            if not pot.get(text):
+                pot.add(text, locations=[("greentrade/cli (help)", 0)])
     return pot
 
 
@@ -185,15 +234,36 @@ def compile_po(path: Path, lang: str) -> bytes:
     return out.getvalue()
 
 
+def compile_file(po: Path) -> Path:
+    """Compile ``locale/<ll_CC>/LC_MESSAGES/<domain>.po`` to the ``.mo`` beside it; its path."""
+    folder = po.parent.parent.name
+    lang = next((tag for tag, name in _DIR.items() if name == folder), None)
+    if lang is None:
+        raise ValueError(f"{po}: {folder!r} is not the folder of a shipped language ({', '.join(_DIR.values())})")
+    mo = po.with_suffix(".mo")
+    mo.write_bytes(compile_po(po, lang))
+    return mo
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python3 tasks.py catalogs [DOMAIN...]``: update the named domains (default: the core's
-    and every installed plugin's that has a ``locale`` directory)."""
+    and every installed plugin's that has a ``locale`` directory).
+    ``python -m greentrade.testing.catalogs compile FILE.po...``: compile `.po` files only."""
     import sys
 
     from greentrade.i18n import _domains
 
-    names = (sys.argv[1:] if argv is None else argv) or [
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["compile"]:
+        for name in args[1:]:
+            print(compile_file(Path(name)))
+        return
+    names = args or [
         d for d in _domains() if d == "greentrade" or (domain_dir(d) / "locale").is_dir()]
     for domain in names:
         for path in update(domain):
             print(path)
+
+
+if __name__ == "__main__":
+    main()

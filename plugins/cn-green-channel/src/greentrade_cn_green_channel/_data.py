@@ -28,11 +28,16 @@ class ChannelData:
     solar_categories: tuple[str, ...]
     photovoltaic_hs: tuple[str, ...]
     hs_note: str
+    #: Words of a product's name, model or category that make it look portable (HS 85.13).
+    portable_words: tuple[str, ...]
+    portable_hs: tuple[str, ...]
     categories: tuple[Category, ...]
     announced_port_count: int
     ports_key: str
     document_type: str
     standards: tuple[CatalogEntry, ...]
+    accepted_key: str
+    transition_key: str
     accreditation_standards: tuple[StandardDesignator, ...]
     superseded_accreditation: Mapping[StandardDesignator, StandardDesignator]
     recognition_key: str
@@ -58,11 +63,15 @@ def load() -> ChannelData:
         solar_categories=tuple(raw["scope"]["solar_categories"]),
         photovoltaic_hs=tuple(raw["scope"]["photovoltaic_hs"]),
         hs_note=raw["scope"]["hs_note"],
+        portable_words=tuple(raw["scope"]["portable_words"]),
+        portable_hs=tuple(raw["scope"]["portable_hs"]),
         categories=tuple(structure(c, Category) for c in raw["categories"]),
         announced_port_count=raw["ports"]["announced_count"],
         ports_key=raw["ports"]["config_key"],
         document_type=raw["declaration"]["document_type"],
         standards=tuple(structure(s, CatalogEntry) for s in raw["declaration"]["standards"]),
+        accepted_key=raw["declaration"]["accepted_key"],
+        transition_key=raw["declaration"]["transition_key"],
         accreditation_standards=tuple(
             parse(s) for s in raw["recognition"]["accreditation_standards"]
         ),

@@ -120,8 +120,8 @@ def _held_by_issuer(d: Data) -> None:
     _doc(d)["holder"] = _doc(d)["issuer"]
 
 
-def _no_footprint_value(d: Data) -> None:
-    _doc(d)["carbon_footprint"]["ghg_kg_co2e"] = 0
+def _no_footprint(d: Data) -> None:
+    _doc(d).pop("carbon_footprint", None)
 
 
 def _declared_hs_differs(d: Data) -> None:
@@ -152,27 +152,36 @@ TARGETS = (
     Target("not_applicable", "CN-GC-001/no-solar-line",
            options={"categories": ["pv-module", "energy-storage-battery"]}),
     # not_eligible: one error per rule that can fail a shipment. The inferred rules CN-GC-007,
-    # 009, 010 and 012 fail a shipment only when the host makes them binding (`require`);
-    # CN-GC-002 (HS code) only warns, so it decides no outcome and has no builder.
+    # 008, 009, 010 and 012 fail a shipment only when the host makes them binding (`require`),
+    # CN-GC-006 only after a transition end date the host configured; CN-GC-002 (HS code) only
+    # warns and CN-GC-011 only says undetermined, so they have no not_eligible builder.
     Target("not_eligible", "CN-GC-003", _each_shipment(port_of_export="VNSGN")),
     Target("not_eligible", "CN-GC-004", _detach),
     Target("not_eligible", "CN-GC-005", _standards("ISO 14064-1:2018")),
-    Target("not_eligible", "CN-GC-006", _standards("ISO/TS 14067:2013")),
+    Target("not_eligible", "CN-GC-005/host-list", _standards("GB/T 24067-2024"),
+           config=_with(accepted_as_iso_14067=[])),
+    Target("not_eligible", "CN-GC-006/transition-ended", _standards("ISO/TS 14067:2013"),
+           config=_with(transition_ends={"ISO/TS 14067:2013": "2026-01-01"})),
     Target("not_eligible", "CN-GC-007/required", config=_required("CN-GC-007", recognized_bodies=[OTHER_BODY])),
-    Target("not_eligible", "CN-GC-008", _suspended),
+    Target("not_eligible", "CN-GC-008/required", _suspended, config=_required("CN-GC-008")),
     Target("not_eligible", "CN-GC-009/required", _other_model, config=_required("CN-GC-009")),
     Target("not_eligible", "CN-GC-010/required", _held_by_issuer, config=_required("CN-GC-010")),
-    Target("not_eligible", "CN-GC-011", _no_footprint_value),
     Target("not_eligible", "CN-GC-012/required", _declared_hs_differs, config=_required("CN-GC-012")),
     # undetermined: what the data or the host configuration does not say
     Target("undetermined", "CN-GC-003/no-port-list", config=NO_PORTS, needs="plugins.cn-green-channel.pilot_ports"),
     Target("undetermined", "CN-GC-003/port-not-listed", _each_shipment(port_of_export="CNTAO"),
            needs="plugins.cn-green-channel.pilot_ports"),
-    Target("undetermined", "CN-GC-005", _standards("ISO 14067"), needs="the edition of ISO 14067"),
+    Target("undetermined", "CN-GC-005", _standards("ISO 14067:2030"), needs="the edition of ISO 14067"),
+    Target("undetermined", "CN-GC-005/gb-t-24067", _standards("GB/T 24067-2024"),
+           needs="plugins.cn-green-channel.accepted_as_iso_14067"),
+    Target("undetermined", "CN-GC-006", _standards("ISO/TS 14067:2013"),
+           needs="plugins.cn-green-channel.transition_ends"),
     Target("undetermined", "CN-GC-007", _issuer_accreditations(None),
            needs="plugins.cn-green-channel.recognized_bodies"),
     Target("undetermined", "CN-GC-007/testing-laboratory", _issuer_accreditations(["ISO/IEC 17025:2017"]),
            needs="plugins.cn-green-channel.recognized_bodies"),
+    Target("undetermined", "CN-GC-008", _suspended, needs="CN-GC-008"),
+    Target("undetermined", "CN-GC-011", _no_footprint, needs="carbon_footprint of document"),
     Target("undetermined", "CN-GC-007/not-on-list", config=_with(recognized_bodies=[OTHER_BODY]),
            needs="plugins.cn-green-channel.recognized_bodies"),
 )

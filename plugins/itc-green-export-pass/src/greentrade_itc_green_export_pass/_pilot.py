@@ -21,10 +21,12 @@ from greentrade.plugin import (
     RuleContext,
     country_group,
     evidence,
+    international,
     line_products,
     lists_other_sites,
     load_data,
     load_json,
+    msg,
     structure,
 )
 
@@ -132,6 +134,8 @@ class PilotStandard:
     origin: str
     #: Since when the current edition is current, as its publisher states it (None: not known).
     current_since: str | None = None
+    #: Why which edition a document rests on is our reading (GB/T 33761: a guideline).
+    edition_reading: str | None = None
 
     @property
     def family(self) -> StandardDesignator:
@@ -166,6 +170,7 @@ def _from_entry(entry: CatalogEntry) -> PilotStandard:
             superseded=entry.superseded, categories=entry.categories, level=ev["level"],
             document_types=tuple(ev["document_types"]), accreditation=tuple(ev["accreditation"]),
             origin="catalog", current_since=meta.get("current_since"),
+            edition_reading=meta.get("edition_reading"),
         )
     return PilotStandard(
         designator=entry.designator, title=entry.title, current=(entry.designator,),
@@ -271,10 +276,16 @@ def _edition_date(d: StandardDesignator) -> int | None:
 
 
 def resolve(d: StandardDesignator, catalog: PilotCatalog) -> Resolution | None:
-    """How a document's designator relates to the pilot catalog (None: not a pilot standard)."""
+    """How a document's designator relates to the pilot catalog (None: not a pilot standard).
+
+    An identical adoption (``EN ISO 50001:2018``) is the standard it adopts (the core's
+    adoptions data); an undated designator (``ISO 50001``) means the current edition."""
+    d = international(d)
     std = catalog.by_family(d.family)
     if std is None:
         return None
+    if d.year is None and not d.amendments and d.kind == std.designator.kind:
+        return Resolution(std, "current", std.designator, partial=True)
     if d in std.current:
         return Resolution(std, "current", d)
     if d in std.superseded:
@@ -400,15 +411,79 @@ class Analysis:
         return [c for c in self.cited[doc.id] if c.resolution is not None]
 
 
-def other_site_documents(a: Analysis, product: Product) -> list[str]:
-    """Documents that would be evidence for the product but list other manufacturing sites."""
-    return [
-        f"{doc.id} ({doc.type} lists sites {', '.join(doc.sites)}, not {product.manufacturing_site})"
-        for doc in a.related(product)
-        if lists_other_sites(doc, product) and a.covers(doc, product)
-        and any(c.resolution is not None and doc.type in c.resolution.standard.document_types
-                and product.category in c.resolution.standard.categories for c in a.cited[doc.id])
-    ]
+@attrs.frozen
+class NotCounted:
+    """An attached document against a pilot standard that is not evidence for a product, and why."""
+
+    document: Document
+    standard: PilotStandard
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.standard.family} {self.document.type} {self.document.id} {self.reason}"
+
+
+def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -> str | None:
+    """Why `doc` (against `std`) is not evidence for `product`, or None when it has nothing to
+    do with the product (it covers another product, or lists a site of another maker)."""
+    site = product.manufacturing_site
+    if std.level == "site":
+        if doc.type not in std.document_types or site is None:
+            return None
+        if site not in doc.sites:
+            maker = product.manufacturer
+            ours = maker is not None and (doc.holder == maker or any(a.index.site_owner(s) == maker
+                                                                       for s in doc.sites))
+            if not (ours or a.covers(doc, product)):
+                return None
+            listed = ", ".join(doc.sites) or "none"
+            if len(doc.sites) > 1:
+                return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=listed,
+                           site=site)
+            return msg("ITC-GEP.lists-site", "lists site {sites}, not the product's {site}", sites=listed, site=site)
+    elif not a.covers(doc, product):
+        return None
+    elif doc.type not in std.document_types:
+        return msg("ITC-GEP.wrong-type", "is a {document_type}; evidence against {family} is a {types} (our reading)",
+                   document_type=doc.type, family=std.family, types="/".join(std.document_types))
+    if product.category not in std.categories:
+        return msg("ITC-GEP.other-category", "covers product {product} of category {category}; {family} is counted "
+                   "for {categories} in our reading (the report does not map standards to categories)",
+                   product=product.id, category=product.category, family=std.family,
+                   categories=", ".join(std.categories))
+    if std.level == "product" and lists_other_sites(doc, product):
+        return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=", ".join(doc.sites),
+                   site=site)
+    return None
+
+
+def not_counted(a: Analysis, product: Product) -> list[NotCounted]:
+    """Attached documents against a pilot standard that are not evidence for the product, each
+    with the reason: another site, another document type, a category the standard does not fit
+    in our reading. Documents about other products of other makers are left out."""
+    key = ("not-counted", product.id)
+    if key not in a._derived:
+        out: list[NotCounted] = []
+        for doc in a.documents:
+            for c in a.cited[doc.id]:
+                if c.resolution is None:
+                    continue
+                std = c.resolution.standard
+                if fits(doc, std, product, a.index):
+                    continue
+                why = _why_not(doc, std, product, a)
+                if why is not None and not any(n.document.id == doc.id and n.standard == std for n in out):
+                    out.append(NotCounted(doc, std, why))
+        a._derived[key] = out
+    return list(a._derived[key])
+
+
+def scope_categories(ctx: RuleContext) -> tuple[tuple[str, ...], bool]:
+    """The pilot's product categories, and whether the host made them binding (pilot_categories)."""
+    host = ctx.config(SECTION).get("pilot_categories")
+    if isinstance(host, list | tuple):
+        return tuple(str(c) for c in host), True
+    return categories(), False
 
 
 def fits(doc: Document, std: PilotStandard, product: Product, index: EvidenceIndex | None = None) -> bool:
@@ -421,7 +496,7 @@ def fits(doc: Document, std: PilotStandard, product: Product, index: EvidenceInd
 
 
 def in_scope_products(ctx: RuleContext, shipment: Shipment) -> tuple[Product, ...]:
-    wanted = categories()
+    wanted, _host = scope_categories(ctx)
     out: dict[str, Product] = {}
     for _line, p in line_products(ctx.dossier, shipment):
         if p.category in wanted and p.id not in out:

@@ -7,21 +7,27 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from greentrade.model import Document, Period, Product, ShipmentLine
 from greentrade.plugin import (
     Basis,
+    Effect,
     Hit,
     Rule,
     RuleContext,
+    Severity,
     as_written,
     evidence,
     line_products,
     lists_other_sites,
     models_match,
+    msg,
     rules_from_data,
     unstated,
     warn_unless_binding,
 )
+from greentrade.plugin import join as mjoin
 from greentrade_itc_green_export_pass import _pilot as pilot
 from greentrade_itc_green_export_pass._pilot import PROGRAM, REGIONS, SECTION, Analysis, join
 
@@ -29,11 +35,13 @@ EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
 
 
 def _label(p: Product) -> str:
-    return f"product {p.id} ({p.model or 'no model on record'}, {p.category})"
+    return msg("ITC-GEP.product", "product {value} ({value2}, {category})", value=p.id,
+               value2=p.model or 'no model on record', category=p.category)
 
 
 def _binding_needs(rule_id: str) -> str:
-    return f'the host making {rule_id} binding ([plugins.{SECTION}] require = ["{rule_id}"])'
+    return msg("ITC-GEP.host-making-binding-plugins", "the host making {rule_id} binding ([plugins.{section}] "
+               'require = ["{rule_id2}"])', rule_id=rule_id, section=SECTION, rule_id2=rule_id)
 
 
 # -- ITC-GEP-001 scope: product categories ------------------------------------------------------
@@ -41,21 +49,42 @@ def _categories(ctx: RuleContext) -> Iterator[Hit]:
     shipment = ctx.shipment
     if shipment is None:
         return
-    wanted = pilot.categories()
+    wanted, host = pilot.scope_categories(ctx)
     inside: list[tuple[ShipmentLine, Product]] = []
     outside: list[tuple[ShipmentLine, Product]] = []
     for line, product in line_products(ctx.dossier, shipment):
         (inside if product.category in wanted else outside).append((line, product))
+    whose = (msg("ITC-GEP-001.host-s-pilot-categories", "the host's pilot categories "
+                 "(plugins.{section}.pilot_categories: {items})", section=SECTION, items=', '.join(wanted)) if host
+             else msg("ITC-GEP-001.four-categories-report-names", "the four categories the report names ({items})",
+                      items=', '.join(wanted)))
+    needs = (msg("ITC-GEP-001.plugins-pilot-categories-pilot", "plugins.{section}.pilot_categories (the pilot's "
+                 "product categories from the official notice)", section=SECTION))
+    basis = Basis.HOST if host else Basis.INFERRED
     if not inside:
         seen = join(f"{line.id} {p.id} ({p.category})" for line, p in outside)
         yield ctx.not_applicable(
-            f"shipment {shipment.id} carries no product of the pilot's categories "
-            f"({', '.join(wanted)}); lines: {seen}", shipment, "lines")
+            msg("ITC-GEP-001.shipment-carries-no-product", "shipment {shipment} carries no product of {whose}; "
+                "lines: {seen}", shipment=shipment.id, whose=whose, seen=seen), shipment, "lines", basis=basis)
+        if not host:
+            yield ctx.assume(
+                msg("ITC-GEP-001.four-product-categories-report", "the four product categories the report names "
+                    "are taken as the pilot's whole scope, so shipment {shipment} ({value}) is outside it; the "
+                    "report does not say other products are excluded", shipment=shipment.id,
+                    value=join(sorted({str(p.category) for _l, p in outside}))), shipment, "lines", needs=needs)
         return
     for line, product in outside:
         yield ctx.note(
-            f"line {line.id}: product {product.id} (category {product.category}) is outside the "
-            "pilot's categories and is not checked", line, "product")
+            msg("ITC-GEP-001.line-product-category-outside", "line {line}: product {product} (category "
+                "{product_category}) is outside {whose} and is not checked", line=line.id, product=product.id,
+                product_category=product.category, whose=whose), line, "product", basis=basis)
+    if outside and not host:
+        yield ctx.assume(
+            msg("ITC-GEP-001.lines-categories-taken-as", "lines {value} (categories {value2}) are taken as "
+                "outside the pilot and not judged: the four categories the report names are read as its whole "
+                "scope", value=join(line.id for line, _p in outside),
+                value2=join(sorted({str(p.category) for _l, p in outside}))), shipment, "lines",
+            needs=needs)
 
 
 # -- ITC-GEP-002 scope: target regions -----------------------------------------------------------
@@ -66,35 +95,114 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
     found = ctx.memo((PROGRAM, "regions"), lambda: pilot.regions(ctx.reference.get(REGIONS), ctx.reference))
     if found is None:
         yield ctx.undetermined(
-            f"reference data {REGIONS!r} is missing or malformed (expected {{regions: [{{id, title, "
-            f"countries}}]}}); cannot tell whether destination {shipment.destination_country} is in "
-            "a target region", shipment, "destination_country", needs=f'reference."{REGIONS}"')
+            msg("ITC-GEP-002.reference-data-missing-malformed", "reference data {regions!r} is missing or "
+                "malformed (expected {{regions: [{{id, title, countries}}]}}); cannot tell whether destination "
+                "{destination_country} is in a target region", regions=REGIONS,
+                destination_country=shipment.destination_country),
+            shipment, "destination_country", needs=msg("ITC-GEP-002.reference",
+                                                                          'reference."{regions}"',
+                                                                          regions=REGIONS))
         return
     country = shipment.destination_country
     markets = ctx.config(SECTION).get("pilot_markets")
     if isinstance(markets, list | tuple):
         if country in markets:
-            yield ctx.note(f"destination {country} is one of the host's pilot markets "
-                           f"(plugins.{SECTION}.pilot_markets)", shipment, "destination_country",
+            yield ctx.note(msg("ITC-GEP-002.destination-one-host-s", "destination {country} is one of the "
+                               "host's pilot markets (plugins.{section}.pilot_markets)", country=country,
+                               section=SECTION), shipment, "destination_country",
                            basis=Basis.HOST)
         else:
             yield ctx.not_applicable(
-                f"destination {country} of shipment {shipment.id} is not one of the host's pilot markets "
-                f"(plugins.{SECTION}.pilot_markets: {', '.join(sorted(markets)) or 'none'})", shipment,
+                msg("ITC-GEP-002.destination-shipment-one-host", "destination {country} of shipment {shipment} "
+                    "is not one of the host's pilot markets (plugins.{section}.pilot_markets: {value})",
+                    country=country, shipment=shipment.id, section=SECTION,
+                    value=', '.join(sorted(markets)) or 'none'), shipment,
                 "destination_country", basis=Basis.HOST)
         return
     hits = [r for r in found if country in r.countries]
     if not hits:
-        names = ", ".join(r.title for r in found)
+        names = mjoin((r.title for r in found), ", ")
         yield ctx.undetermined(
-            f"destination {country} of shipment {shipment.id} is in none of the regions the report names "
-            f"as where buyers benefit ({names}); the report does not say the pass applies only there",
+            msg("ITC-GEP-002.destination-shipment-none-regions", "destination {country} of shipment {shipment} "
+                "is in none of the regions the report names as where buyers benefit ({names}); the report does "
+                "not say the pass applies only there", country=country, shipment=shipment.id, names=names),
             shipment, "destination_country",
-            needs=f"plugins.{SECTION}.pilot_markets (the pass's pilot markets from the official notice)")
+            needs=msg("ITC-GEP-002.plugins-pilot-markets-pass", "plugins.{section}.pilot_markets (the pass's "
+                      "pilot markets from the official notice)", section=SECTION))
         return
-    names = ", ".join(f"{r.title} ({r.id})" for r in hits)
-    yield ctx.note(f"destination {country} is in the region {names}, which the report names as where "
-                   "buyers benefit", shipment, "destination_country")
+    names = mjoin((f"{r.title} ({r.id})" for r in hits), ", ")
+    yield ctx.note(msg("ITC-GEP-002.destination-region-which-report", "destination {country} is in the region "
+                       "{names}, which the report names as where buyers benefit", country=country, names=names),
+                   shipment, "destination_country")
+
+
+# -- documents judged per product -------------------------------------------------------------
+#
+# ITC-GEP-003, 006 and 007 first judge each relied-upon document on its own (`_raw`). A
+# document's problem decides the outcome only when a product depends on it: when another
+# evidence document of the same product meets those rules, or when the document is relied upon
+# only for audit readiness (ITC-GEP-008, our reading), the problem is a warning naming it.
+
+DOC_RULES = ("ITC-GEP-003", "ITC-GEP-006", "ITC-GEP-007")
+_OK, _ASSUMED, _OPEN, _FAILED = 0, 1, 2, 3
+_STANDING = {_OK: "meets the checked requirements", _ASSUMED: "meets them on a reading of ours",
+             _OPEN: "is itself still open", _FAILED: "fails"}
+
+
+def _weight(hit: Hit) -> int:
+    if hit.effect is Effect.VIOLATION and hit.severity is not Severity.WARNING:
+        return _FAILED
+    if hit.effect is Effect.UNDETERMINED:
+        return _OPEN
+    return _ASSUMED if hit.assumption else _OK
+
+
+def _raw(ctx: RuleContext, a: Analysis, rule_id: str, doc: Document) -> list[Hit]:
+    return ctx.memo((PROGRAM, "raw", rule_id, a.shipment.id, ctx.as_of, doc.id),
+                    lambda: list(_JUDGES[rule_id](ctx, a, doc)))
+
+
+def _standing(ctx: RuleContext, a: Analysis, doc: Document) -> int:
+    return max((_weight(h) for rule in DOC_RULES for h in _raw(ctx, a, rule, doc)), default=_OK)
+
+
+def _evidence_docs(a: Analysis, p: Product) -> list[Document]:
+    return list({d.id: d for d, _c in a.evidence_for(p)}.values())
+
+
+def _relief(ctx: RuleContext, a: Analysis, doc: Document, weight: int) -> str | None:
+    """Why a problem of this weight on `doc` decides nothing (None: a product depends on it)."""
+    products = [p for p in a.products if any(d.id == doc.id for d in _evidence_docs(a, p))]
+    if not products:
+        return (msg("ITC-GEP.document-relied-upon-only", "; document {document} is relied upon only for audit "
+                    "readiness (ITC-GEP-008, our reading), not as evidence for a product", document=doc.id))
+    parts = []
+    for p in products:
+        others = [(s, o) for o in _evidence_docs(a, p) if o.id != doc.id and (s := _standing(ctx, a, o)) < weight]
+        if not others:
+            return None
+        best, other = min(others, key=lambda pair: pair[0])
+        parts.append(msg("ITC-GEP.product-also-has-evidence", "product {value} also has evidence {other}, which "
+                         "{value2}", value=p.id, other=other.id, value2=_STANDING[best]))
+    return msg("ITC-GEP.document-relied-upon", "; document {document} is not relied upon: {items}",
+               document=doc.id, items='; '.join(parts))
+
+
+def _judged(ctx: RuleContext, rule_id: str) -> Iterator[Hit]:
+    a = pilot.analyse(ctx)
+    if a is None:
+        return
+    for doc in a.relied():
+        for hit in _raw(ctx, a, rule_id, doc):
+            weight = _weight(hit)
+            relief = _relief(ctx, a, doc, weight) if weight > _OK else None
+            if relief is None:
+                yield hit
+            elif weight == _ASSUMED:
+                yield attrs.evolve(hit, assumption=False, needs=None, message=hit.message + relief)
+            else:
+                yield attrs.evolve(hit, effect=Effect.NOTE, severity=Severity.WARNING, needs=None,
+                                   message=hit.message + relief)
 
 
 # -- ITC-GEP-003 current editions --------------------------------------------------------------
@@ -104,57 +212,80 @@ def _editions(ctx: RuleContext) -> Iterator[Hit]:
         return
     for problem in a.catalog.problems:
         yield ctx.undetermined(
-            f"host configuration: {problem}; the entry is not in the pilot catalog", ctx.shipment or "",
+            msg("ITC-GEP-003.host-configuration-entry-pilot", "host configuration: {problem}; the entry is not "
+                "in the pilot catalog", problem=problem), ctx.shipment or "",
             needs=EXTRA_NEEDS)
+    yield from _judged(ctx, "ITC-GEP-003")
+
+
+def _judge_editions(ctx: RuleContext, a: Analysis, doc: Document) -> Iterator[Hit]:
     ends = ctx.config(SECTION).get("transition_ends") or {}
-    for doc in a.relied():
-        for c in a.pilot_citations(doc):
-            r = c.resolution
-            assert r is not None
-            std = r.standard
-            written = as_written(c.designator)
-            current = f"the current edition is {std.designator}" + (
-                f", current since {std.current_since}" if std.current_since else "")
-            if r.status in ("superseded", "outdated"):
-                what = (f"{r.edition}, a superseded edition" if r.status == "superseded" and r.edition
-                        else f"{written!r}, an edition the pilot catalog does not list and not newer than "
-                        f"the current {std.designator}")
-                head = f"document {doc.id} ({doc.type}) cites {what}; {current}"
-                key = str(r.edition) if r.status == "superseded" and r.edition else str(c.designator)
-                yield from _transition(ctx, doc, c.index, head, key, ends.get(key))
-            elif r.status == "newer":
-                yield ctx.undetermined(
-                    f"document {doc.id} ({doc.type}) cites {written!r}, newer than the catalog's "
-                    f"current edition {std.designator}; the catalog may be out of date", doc,
-                    "standards", c.index, needs=EXTRA_NEEDS)
-            elif r.status == "ambiguous":
-                editions = join(str(e) for e in (*std.current, *std.superseded))
-                yield ctx.undetermined(
-                    f"document {doc.id} ({doc.type}) cites {written!r}, which does not say which "
-                    f"edition (catalog editions: {editions})", doc, "standards", c.index,
-                    needs=f"the edition of {std.family} on document {doc.id}")
+    for c in a.pilot_citations(doc):
+        r = c.resolution
+        assert r is not None
+        std = r.standard
+        written = as_written(c.designator)
+        current = mjoin([msg("ITC-GEP.current-edition", "the current edition is {designator}",
+                             designator=std.designator),
+                         msg("ITC-GEP.current-since", ", current since {current_since}",
+                             current_since=std.current_since) if std.current_since else ""], "")
+        reading = f" ({std.edition_reading})" if std.edition_reading else ""
+        if r.status in ("superseded", "outdated"):
+            what = (msg("ITC-GEP.superseded-edition", "{edition}, a superseded edition", edition=r.edition)
+                    if r.status == "superseded" and r.edition
+                    else msg("ITC-GEP.edition-pilot-catalog-does", "{written!r}, an edition the pilot catalog "
+                             "does not list and not newer than the current {designator}", written=written,
+                             designator=std.designator))
+            head = msg("ITC-GEP.document-cites", "document {document} ({document_type}) cites {what}; "
+                       "{current}{reading}", document=doc.id, document_type=doc.type, what=what, current=current,
+                       reading=reading)
+            key = str(r.edition) if r.status == "superseded" and r.edition else str(c.designator)
+            yield from _transition(ctx, doc, c.index, head, key, ends.get(key))
+        elif r.status == "newer":
+            yield ctx.undetermined(
+                msg("ITC-GEP.document-cites-newer-than", "document {document} ({document_type}) cites "
+                    "{written!r}, newer than the catalog's current edition {designator}; the catalog may be out "
+                    "of date", document=doc.id, document_type=doc.type, written=written,
+                    designator=std.designator), doc,
+                "standards", c.index, needs=EXTRA_NEEDS)
+        elif r.status == "ambiguous":
+            editions = join(str(e) for e in (*std.current, *std.superseded))
+            yield ctx.undetermined(
+                msg("ITC-GEP.document-cites-which-does", "document {document} ({document_type}) cites "
+                    "{written!r}, which does not say which edition (catalog editions: {editions})",
+                    document=doc.id, document_type=doc.type, written=written, editions=editions),
+                doc, "standards", c.index,
+                needs=msg("ITC-GEP.edition-document", "the edition of {family} on document {document}",
+                          family=std.family, document=doc.id))
 
 
 def _transition(ctx: RuleContext, doc: Document, index: int, head: str, key: str,
                 end: Any) -> Iterator[Hit]:
     """A superseded edition: undetermined without the host's transition end date, decided with it."""
-    needs = f'plugins.{SECTION}.transition_ends."{key}" (the transition end date from the official notice)'
+    needs = msg("ITC-GEP.plugins-transition-ends-transition", 'plugins.{section}.transition_ends."{key}" (the '
+                "transition end date from the official notice)", section=SECTION, key=key)
     if end is None:
-        yield ctx.undetermined(f"{head}. No transition rule is published, so whether the pass still accepts "
-                               f"{key} is not known", doc, "standards", index, needs=needs)
+        yield ctx.undetermined(msg("ITC-GEP.no-transition-rule-published",
+                                   "{head}. No transition rule is published, so whether the pass still accepts "
+                                   "{key} is not known", head=head, key=key), doc, "standards", index, needs=needs)
         return
     try:
         day = dt.date.fromisoformat(str(end))
     except ValueError:
-        yield ctx.undetermined(f"{head}; the configured transition end {end!r} is not a calendar date",
+        yield ctx.undetermined(msg("ITC-GEP.configured-transition-end-calendar",
+                                   "{head}; the configured transition end {end!r} is not a calendar date",
+                                   head=head, end=end),
                                doc, "standards", index, needs=needs)
         return
     if ctx.as_of <= day:
-        yield ctx.note(f"{head}; accepted until the transition end {day} the host configured",
+        yield ctx.note(msg("ITC-GEP.accepted-until-transition-end", "{head}; accepted until the transition end "
+                           "{day} the host configured", head=head, day=day),
                        doc, "standards", index, basis=Basis.HOST)
     else:
-        yield ctx.violation(f"{head}; the transition the host configured ended on {day}, before the as-of "
-                            f"date {ctx.as_of}", doc, "standards", index, basis=Basis.HOST)
+        yield ctx.violation(msg("ITC-GEP.transition-host-configured-ended",
+                                "{head}; the transition the host configured ended on {day}, before the as-of "
+                                "date {as_of}", head=head, day=day, as_of=ctx.as_of),
+                            doc, "standards", index, basis=Basis.HOST)
 
 
 # -- ITC-GEP-004 canonical form ----------------------------------------------------------------
@@ -173,72 +304,101 @@ def _canonical(ctx: RuleContext) -> Iterator[Hit]:
             if r.edition is not None:
                 status = "current" if r.status == "current" else "superseded"
                 yield ctx.warning(
-                    f"document {doc.id} writes {written!r}, recognised as {r.edition} ({status} "
-                    f"edition of {r.standard.family}); canonical form: {str(r.edition)!r}", doc,
+                    msg("ITC-GEP-004.document-writes-recognised-as", "document {document} writes {written!r}, "
+                        "recognised as {edition} ({status} edition of {family}); canonical form: {edition2!r}",
+                        document=doc.id, written=written, edition=r.edition, status=status,
+                        family=r.standard.family, edition2=str(r.edition)), doc,
                     "standards", c.index)
             elif not d.canonical:
                 yield ctx.warning(
-                    f"document {doc.id} writes {written!r}; canonical form: {str(d)!r}", doc,
+                    msg("ITC-GEP-004.document-writes-canonical-form", "document {document} writes {written!r}; "
+                        "canonical form: {d!r}", document=doc.id, written=written, d=str(d)), doc,
                     "standards", c.index)
 
 
 # -- ITC-GEP-005 evidence per product ------------------------------------------------------------
-_THIRD_PARTY = ("certificate", "epd", "test-report", "carbon-footprint-declaration", "factory-audit")
-
-
 def _evidence(ctx: RuleContext) -> Iterator[Hit]:
     a = pilot.analyse(ctx)
     if a is None:
         return
+    cites_any = any(doc.standards for doc in a.documents)
     for p in a.products:
         if a.evidence_for(p):
             continue
         fitting = join(str(s.designator) for s in a.catalog.standards if p.category in s.categories)
+        if not cites_any:
+            yield ctx.violation(
+                msg("ITC-GEP-005.no-document-attached-shipment", "{p}: no document attached to shipment "
+                    "{shipment} cites any standard, so there is nothing the pilot's mutual recognition of "
+                    "standards could apply to (known pilot standards for its category: {fitting})", p=_label(p),
+                    shipment=a.shipment.id, fitting=fitting), p)
+            continue
+        unfit = pilot.not_counted(a, p)
         others = [
             f"{doc.id} ({join(str(c.designator) for c in a.cited[doc.id] if c.resolution is None)})"
             for doc in a.related(p)
-            if doc.type in _THIRD_PARTY
-            and any(c.resolution is None for c in a.cited[doc.id])
+            if any(c.resolution is None for c in a.cited[doc.id])
         ]
-        elsewhere = pilot.other_site_documents(a, p)
-        if elsewhere and not others:
-            yield ctx.violation(
-                f"{_label(p)} has no document attached to shipment {a.shipment.id} against a pilot "
-                f"standard that fits its category ({fitting}) and covers its manufacturing site "
-                f"{p.manufacturing_site}; not counted: {join(elsewhere)}", p)
-            continue
+        parts, needs = [], []
+        if unfit:
+            parts.append(msg("ITC-GEP-005.counted", "not counted: {value}", value=join(str(n) for n in unfit)))
+            needs.append(msg("ITC-GEP-005.whether-pass-accepts-product", "whether the pass accepts {value} for "
+                             "product {value2} (a host extra_standards entry for {value3} that fits it), or a "
+                             "document that fits", value=join(n.document.id for n in unfit), value2=p.id,
+                             value3=join(sorted({str(n.standard.family) for n in unfit}))))
         if others:
-            yield ctx.undetermined(
-                f"{_label(p)} has no document against a known pilot standard that fits its "
-                f"category ({fitting}); its documents {join(others)} cite standards that may be among "
-                f"the {a.catalog.unpublished} unpublished standards of the first batch", p,
-                needs=f"{EXTRA_NEEDS} (the unpublished standards of the first batch)")
-        else:
-            yield ctx.violation(
-                f"{_label(p)} has no document attached to shipment {a.shipment.id} against a pilot "
-                f"standard that fits its category ({fitting})", p)
+            parts.append(msg("ITC-GEP-005.documents-cite-standards-that", "documents {others} cite standards "
+                             "that may be among the {unpublished} unpublished standards of the first batch",
+                             others=join(others), unpublished=a.catalog.unpublished))
+            needs.append(msg("ITC-GEP-005.unpublished-standards-first-batch",
+                             "{extra_needs} (the unpublished standards of the first batch)",
+                             extra_needs=EXTRA_NEEDS))
+        if not parts:
+            parts.append(msg("ITC-GEP-005.no-attached-document-covers", "no attached document covers it or "
+                             "lists its manufacturing site {value}",
+                             value=p.manufacturing_site or '(none recorded)'))
+            needs.append(msg("ITC-GEP-005.document-against-pilot-standard",
+                             "a document against a pilot standard covering product {value}", value=p.id))
+        yield ctx.undetermined(
+            msg("ITC-GEP-005.has-no-document-against", "{p} has no document against a known pilot standard that "
+                "fits it in our reading ({fitting}); {items}", p=_label(p), fitting=fitting,
+                items='; '.join(parts)), p, needs="; or ".join(needs))
 
 
 # -- ITC-GEP-006 validity ---------------------------------------------------------------------
 def _validity(ctx: RuleContext) -> Iterator[Hit]:
-    a = pilot.analyse(ctx)
-    if a is None:
-        return
+    yield from _judged(ctx, "ITC-GEP-006")
+
+
+def _judge_validity(ctx: RuleContext, a: Analysis, doc: Document) -> Iterator[Hit]:
     day = ctx.as_of
-    for doc in a.relied():
-        missing = unstated(ctx, doc, ("status", "issue_date"))
-        if missing:
-            yield from missing
-            continue
-        if doc.status != "valid":
-            yield ctx.violation(f"document {doc.id} ({doc.type}) has status {doc.status}", doc, "status")
-        if doc.issue_date is not None and doc.issue_date > day:
-            yield ctx.violation(
-                f"document {doc.id} is issued on {doc.issue_date}, after the as-of date {day}", doc,
-                "issue_date")
-        if doc.valid_until is not None and doc.valid_until < day:
-            yield ctx.violation(
-                f"document {doc.id} expired on {doc.valid_until} (as of {day})", doc, "valid_until")
+    missing = unstated(ctx, doc, ("status", "issue_date"))
+    if missing:
+        yield from missing
+        return
+    problems: list[tuple[str, str]] = []
+    if doc.status != "valid":
+        problems.append((msg("ITC-GEP.document-has-status", "document {document} ({document_type}) has status "
+                             "{document_status}", document=doc.id, document_type=doc.type,
+                             document_status=doc.status), "status"))
+    if doc.issue_date is not None and doc.issue_date > day:
+        problems.append((msg("ITC-GEP.document-issued-after-as", "document {document} is issued on "
+                             "{issue_date}, after the as-of date {day}", document=doc.id,
+                             issue_date=doc.issue_date, day=day), "issue_date"))
+    if doc.valid_until is not None and doc.valid_until < day:
+        problems.append((msg("ITC-GEP.document-expired-as", "document {document} expired on {valid_until} (as "
+                             "of {day})", document=doc.id, valid_until=doc.valid_until, day=day), "valid_until"))
+    for text, field in problems:
+        if ctx.binding("ITC-GEP-006"):
+            yield ctx.violation(msg("ITC-GEP.host-requires-valid-documents",
+                                    '{text}; the host requires valid documents (require = ["ITC-GEP-006"])',
+                                    text=text), doc, field)
+        else:
+            yield ctx.undetermined(
+                msg("ITC-GEP.no-source-states-that", "{text}; no source states that the pass requires a valid "
+                    "document, so whether it accepts this one is not known", text=text), doc, field,
+                needs=msg("ITC-GEP.valid-document-products", "a valid document for the products of {document}, "
+                          "or {value}", document=doc.id, value=_binding_needs('ITC-GEP-006')))
 
 
 # -- ITC-GEP-007 accredited issuer -------------------------------------------------------------
@@ -255,55 +415,65 @@ def _accepted(a: Analysis, doc: Document) -> list[str]:
 
 
 def _accreditation(ctx: RuleContext) -> Iterator[Hit]:
-    a = pilot.analyse(ctx)
-    if a is None:
-        return
+    yield from _judged(ctx, "ITC-GEP-007")
+
+
+def _judge_accreditation(ctx: RuleContext, a: Analysis, doc: Document) -> Iterator[Hit]:
     setting = ctx.config(SECTION).get("accept_non_iaf_mla_accreditation")
-    for doc in a.relied():
-        accepted = _accepted(a, doc)
-        if doc.issuer is None:
-            yield from unstated(ctx, doc, ("issuer",))
-            continue
-        issuer = ctx.dossier.party(doc.issuer)
-        if issuer is None:
-            continue
-        wanted = " or ".join(accepted) or "(none defined)"
-        matching = [x for x in issuer.accreditations if str(x.standard.family) in accepted]
-        binding = ctx.binding("ITC-GEP-007")
-        unknown = ("; no source states that the pass requires an accredited issuer (its acceptance "
-                   "criteria are not published)")
-        if not matching:
-            held = join(str(x.standard) for x in issuer.accreditations)
-            text = (f"issuer {issuer.id} of document {doc.id} ({doc.type}) holds no accreditation to "
-                    f"{wanted} (holds: {held})")
-            if binding:
-                yield ctx.violation(text, doc, "issuer")
-            else:
-                yield ctx.undetermined(text + unknown, doc, "issuer", needs=_binding_needs("ITC-GEP-007"))
-            continue
-        valid = [x for x in matching if x.valid_on(ctx.as_of)]
-        if not valid:
-            x = matching[0]
-            text = (f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) "
-                    f"is valid {x.valid_from} to {x.valid_until}, not on the as-of date {ctx.as_of}")
-            if binding:
-                yield ctx.violation(text, x, subject=doc.id)
-            else:
-                yield ctx.undetermined(text + unknown, x, subject=doc.id, needs=_binding_needs("ITC-GEP-007"))
-            continue
-        if any(x.iaf_mla_signatory for x in valid) or setting is True:
-            continue
-        x = valid[0]
-        text = (f"accreditation {x.number or x.standard} of issuer {issuer.id} (document {doc.id}) is "
-                f"by {x.accreditation_body}, outside the IAF MLA for this scope")
-        if setting is False:
-            yield ctx.violation(f"{text}; the host does not accept it", x, "iaf_mla_signatory",
-                                subject=doc.id, basis=Basis.HOST)
+    accepted = _accepted(a, doc)
+    if doc.issuer is None:
+        yield from unstated(ctx, doc, ("issuer",))
+        return
+    issuer = ctx.dossier.party(doc.issuer)
+    if issuer is None:
+        return
+    wanted = mjoin(accepted, " or ") or "(none defined)"
+    matching = [x for x in issuer.accreditations if str(x.standard.family) in accepted]
+    binding = ctx.binding("ITC-GEP-007")
+    unknown = ("; no source states that the pass requires an accredited issuer (its acceptance "
+               "criteria are not published)")
+    if not matching:
+        held = join(str(x.standard) for x in issuer.accreditations)
+        text = (msg("ITC-GEP.issuer-document-holds-no", "issuer {issuer} of document {document} "
+                    "({document_type}) holds no accreditation to {wanted} (holds: {held})", issuer=issuer.id,
+                    document=doc.id, document_type=doc.type, wanted=wanted, held=held))
+        if binding:
+            yield ctx.violation(text, doc, "issuer")
         else:
-            yield ctx.undetermined(
-                f"{text}; whether the pass accepts it depends on its unpublished acceptance criteria",
-                x, "iaf_mla_signatory", subject=doc.id,
-                needs=f"plugins.{SECTION}.accept_non_iaf_mla_accreditation")
+            yield ctx.undetermined(text + unknown, doc, "issuer", needs=_binding_needs("ITC-GEP-007"))
+        return
+    valid = [x for x in matching if x.valid_on(ctx.as_of)]
+    if not valid:
+        x = matching[0]
+        text = (msg("ITC-GEP.accreditation-issuer-document-valid", "accreditation {value} of issuer {issuer} "
+                    "(document {document}) is valid {valid_from} to {valid_until}, not on the as-of date {as_of}",
+                    value=x.number or x.standard, issuer=issuer.id, document=doc.id, valid_from=x.valid_from,
+                    valid_until=x.valid_until, as_of=ctx.as_of))
+        if binding:
+            yield ctx.violation(text, x, subject=doc.id)
+        else:
+            yield ctx.undetermined(text + unknown, x, subject=doc.id, needs=_binding_needs("ITC-GEP-007"))
+        return
+    if any(x.recognised for x in valid) or setting is True:
+        return
+    x = valid[0]
+    expected = x.expected_arrangement or "IAF MLA"
+    recorded = (msg("ITC-GEP.recorded", "recorded: {arrangement}", arrangement=x.arrangement) if x.arrangement
+                else msg("ITC-GEP.no-arrangement", "no arrangement recorded"))
+    text = (msg("ITC-GEP.accreditation-issuer-document-recorded", "accreditation {value} of issuer {issuer} "
+                "(document {document}) to {standard} is by {accreditation_body}, not recorded under the "
+                "{expected}, the arrangement for {family} ({recorded})", value=x.number or x.standard,
+                issuer=issuer.id, document=doc.id, standard=x.standard, accreditation_body=x.accreditation_body,
+                expected=expected, family=x.standard.family, recorded=recorded))
+    if setting is False:
+        yield ctx.violation(msg("ITC-GEP.host-does-accept", "{text}; the host does not accept it", text=text), x,
+                            subject=doc.id, basis=Basis.HOST)
+    else:
+        yield ctx.undetermined(
+            msg("ITC-GEP.whether-pass-accepts-depends", "{text}; whether the pass accepts it depends on its "
+                "unpublished acceptance criteria", text=text),
+            x, subject=doc.id, needs=msg("ITC-GEP.plugins-accept-non-iaf",
+                                         "plugins.{section}.accept_non_iaf_mla_accreditation", section=SECTION))
 
 
 # -- ITC-GEP-008 audit readiness ---------------------------------------------------------------
@@ -314,8 +484,10 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
     for p in a.products:
         if p.manufacturing_site is None:
             yield ctx.undetermined(
-                f"{_label(p)} has no manufacturing site, so its audit readiness cannot be checked",
-                p, "manufacturing_site", needs=f"manufacturing_site of product {p.id}")
+                msg("ITC-GEP-008.has-no-manufacturing-site", "{p} has no manufacturing site, so its audit "
+                    "readiness cannot be checked", p=_label(p)),
+                p, "manufacturing_site", needs=msg("ITC-GEP-008.manufacturing-site-product",
+                                                   "manufacturing_site of product {value}", value=p.id))
             continue
         if a.site_documents(p):
             continue
@@ -323,9 +495,10 @@ def _sites(ctx: RuleContext) -> Iterator[Hit]:
         name = f" ({site.name})" if site is not None else ""
         yield warn_unless_binding(
             ctx, "ITC-GEP-008",
-            f"manufacturing site {p.manufacturing_site}{name} of {_label(p)} is listed by no "
-            f"certificate or factory audit record attached to shipment {a.shipment.id}; the report "
-            "mentions shorter factory audit cycles but no source states such a record is required", p,
+            msg("ITC-GEP-008.manufacturing-site-listed-no", "manufacturing site {manufacturing_site}{name} of "
+                "{p} is listed by no certificate or factory audit record attached to shipment {shipment}; the "
+                "report mentions shorter factory audit cycles but no source states such a record is required",
+                manufacturing_site=p.manufacturing_site, name=name, p=_label(p), shipment=a.shipment.id), p,
             "manufacturing_site")
 
 
@@ -347,33 +520,40 @@ def _consistency(ctx: RuleContext) -> Iterator[Hit]:
             if cov.model is not None and p.model is not None and not models_match(cov.model, p.model):
                 yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
-                    f"document {doc.id} states model {cov.model!r} for product {p.id}, whose model is "
-                    f"{p.model!r}", cov, "model", subject=doc.id)
+                    msg("ITC-GEP-009.document-states-model-product", "document {document} states model "
+                        "{entry_model!r} for product {value}, whose model is {model!r}", document=doc.id,
+                        entry_model=cov.model, value=p.id, model=p.model), cov, "model", subject=doc.id)
             if cov.hs_code is not None and p.hs_code is not None and cov.hs_code[:6] != p.hs_code[:6]:
                 yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
-                    f"document {doc.id} states HS {cov.hs_code} for product {p.id}, whose HS code is "
-                    f"{p.hs_code}", cov, "hs_code", subject=doc.id)
+                    msg("ITC-GEP-009.document-states-hs-product", "document {document} states HS "
+                        "{entry_hs_code} for product {value}, whose HS code is {hs_code}", document=doc.id,
+                        entry_hs_code=cov.hs_code, value=p.id, hs_code=p.hs_code), cov, "hs_code", subject=doc.id)
             if doc.holder is None:
                 yield from unstated(ctx, doc, ("holder",))
             elif doc.holder not in (p.manufacturer, exporter):
                 yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
-                    f"document {doc.id} is held by {doc.holder}, neither the manufacturer "
-                    f"{p.manufacturer} of product {p.id} nor the exporter {exporter}", doc, "holder")
+                    msg("ITC-GEP-009.document-held-neither-manufacturer", "document {document} is held by "
+                        "{holder}, neither the manufacturer {manufacturer} of product {value} nor the exporter "
+                        "{exporter}", document=doc.id, holder=doc.holder, manufacturer=p.manufacturer,
+                        value=p.id, exporter=exporter), doc, "holder")
             if lists_other_sites(doc, p):
                 yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
-                    f"document {doc.id} covers product {p.id}, made at site {p.manufacturing_site}, "
-                    f"but lists only sites {', '.join(doc.sites)}", doc, "sites")
+                    msg("ITC-GEP-009.document-covers-product-made", "document {document} covers product "
+                        "{value}, made at site {manufacturing_site}, but lists only sites {items}",
+                        document=doc.id, value=p.id, manufacturing_site=p.manufacturing_site,
+                        items=', '.join(doc.sites)), doc, "sites")
         allowed = [doc.holder, *makers]
         for j, site_id in enumerate(doc.sites):
             owner = index.site_owner(site_id)
             if owner is not None and owner not in allowed:
                 yield warn_unless_binding(
                     ctx, "ITC-GEP-009",
-                    f"document {doc.id} lists site {site_id} of {owner}, which is neither the holder "
-                    f"{doc.holder} nor the manufacturer of a product it covers", doc, "sites", j)
+                    msg("ITC-GEP-009.document-lists-site-which", "document {document} lists site {site_id} of "
+                        "{owner}, which is neither the holder {holder} nor the manufacturer of a product it "
+                        "covers", document=doc.id, site_id=site_id, owner=owner, holder=doc.holder), doc, "sites", j)
 
 
 # -- ITC-GEP-010 standards mapping --------------------------------------------------------------
@@ -383,21 +563,24 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
         return
     for p in a.products:
         evidence = a.evidence_for(p)
+        unfit = pilot.not_counted(a, p)
         covered, missing = [], []
         for std in a.catalog.standards:
-            if p.category not in std.categories:
+            if p.category not in std.categories and not any(n.standard == std for n in unfit):
                 continue
             uses = [(d, c) for d, c in evidence if c.resolution is not None and c.resolution.standard == std]
             if not uses:
-                kinds = "/".join(std.document_types)
-                where = "listing the manufacturing site" if std.level == "site" else "covering the product"
-                missing.append(f"{std.designator} ({kinds} {where})")
+                if not any(n.standard == std for n in unfit):  # a document not counted is not "missing"
+                    kinds = "/".join(std.document_types)
+                    where = "listing the manufacturing site" if std.level == "site" else "covering the product"
+                    missing.append(f"{std.designator} ({kinds} {where})")
                 continue
             parts = []
             for d, c in uses:
                 r = c.resolution
                 assert r is not None
-                state = "" if r.status == "current" else f", {r.status} edition"
+                state = "" if r.status == "current" else msg("ITC-GEP-010.edition",
+                                                             ", {status} edition", status=r.status)
                 parts.append(f"{d.id}: {r.edition or c.designator}{state}")
             covered.append(f"{std.family} [{'; '.join(parts)}]")
         used = {d.id for d, _c in evidence}
@@ -406,31 +589,35 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
         if p.manufacturing_site is None:
             site_text = "no manufacturing site recorded"
         else:
-            site_text = (f"manufacturing site {p.manufacturing_site} listed by "
-                         f"{join((f'{d.id} ({d.type})' for d in site_docs), 'no certificate or factory audit record')}")
-        other, not_counted = [], []
-        for doc in a.related(p):
-            for c in a.cited[doc.id]:
-                if c.resolution is None:
-                    other.append(f"{c.designator} ({doc.id})")
-            if doc.id not in used and any(c.resolution is not None for c in a.cited[doc.id]):
-                why = ("lists sites " + ", ".join(doc.sites) + f", not its manufacturing site {p.manufacturing_site}"
-                       if lists_other_sites(doc, p) else "type, category or site does not fit")
-                not_counted.append(f"{doc.id} ({doc.type}: {why})")
+            site_text = (msg("ITC-GEP-010.manufacturing-site-listed", "manufacturing site {manufacturing_site} "
+                             "listed by {value}", manufacturing_site=p.manufacturing_site,
+                             value=join((f'{d.id} ({d.type})' for d in site_docs),
+                                        'no certificate or factory audit record')))
+        other = [f"{c.designator} ({doc.id})" for doc in a.related(p) for c in a.cited[doc.id] if c.resolution is None]
         attached = a.attached_ids
         detached = [d.id for d in a.index.listing(p.id) if d.id not in attached]
-        msg = (f"{_label(p)}: pilot standards covered: {join(covered)}; known pilot standards "
-               f"missing: {join(missing)}; {site_text}")
-        if other:
-            msg += f"; other standards cited: {join(other)}"
-        if not_counted:
-            msg += f"; not counted as evidence: {join(not_counted)}"
-        if detached:
-            msg += f"; documents covering it but not attached to the shipment: {join(detached)}"
-        msg += (f"; {a.catalog.unpublished} of the {pilot.catalog_size()} first-batch standards are "
-                "unpublished and not checked")
-        yield ctx.note(msg, p)
+        nothing = ""
+        yield ctx.note(msg(
+            "ITC-GEP-010.mapping", "{head}{other}{unfit}{detached}{unpublished}",
+            head=msg("ITC-GEP-010.pilot-standards-covered-known", "{p}: pilot standards covered: {covered}; known "
+                     "pilot standards without a document: {missing}; {site_text}", p=_label(p),
+                     covered=join(covered), missing=join(missing), site_text=site_text),
+            other=msg("ITC-GEP-010.other-standards-cited", "; other standards cited: {other}",
+                      other=join(other)) if other else nothing,
+            unfit=msg("ITC-GEP-010.counted-as-evidence", "; not counted as evidence: {value}",
+                      value=join(str(n) for n in unfit)) if unfit else nothing,
+            detached=msg("ITC-GEP-010.documents-covering-but-attached", "; documents covering it but not attached "
+                         "to the shipment: {detached}", detached=join(detached)) if detached else nothing,
+            unpublished=msg("ITC-GEP-010.first-batch-standards-unpublished", "; {unpublished} of the {value} "
+                            "first-batch standards are unpublished and not checked",
+                            unpublished=a.catalog.unpublished, value=pilot.catalog_size())), p)
 
+
+_JUDGES: dict[str, Callable[[RuleContext, Analysis, Document], Iterable[Hit]]] = {
+    "ITC-GEP-003": _judge_editions,
+    "ITC-GEP-006": _judge_validity,
+    "ITC-GEP-007": _judge_accreditation,
+}
 
 CHECKS: dict[str, Callable[[RuleContext], Iterable[Hit]]] = {
     "ITC-GEP-001": _categories,

@@ -141,13 +141,14 @@ TARGETS = (
     Target("not_applicable", "ITC-GEP-001", options={"categories": ["solar-street-light", "solar-garden-light"]}),
     Target("not_applicable", "ITC-GEP-002/host-markets", options={"destination_countries": ["DE", "FR", "US", "JP"]},
            config=_with(pilot_markets=["SA", "AE"])),
-    # not_eligible: one error per rule that can fail a shipment. The inferred rules (ITC-GEP-007,
-    # 008, 009) fail a shipment only when the host makes them binding (`require`); a superseded
-    # edition (ITC-GEP-003) only once the host's transition end for it has passed.
+    # not_eligible: one error per rule that can fail a shipment. The inferred rules (ITC-GEP-006,
+    # 007, 008, 009) fail a shipment only when the host makes them binding (`require`); a superseded
+    # edition (ITC-GEP-003) only once the host's transition end for it has passed; ITC-GEP-005
+    # only for a shipment whose documents cite no standard at all.
     Target("not_eligible", "ITC-GEP-003/transition-ended", _standards("GB/T 33761-2017", "ISO 50001:2018"),
            config=_with(transition_ends={"GB/T 33761-2017": "2026-01-31"})),
     Target("not_eligible", "ITC-GEP-005", _detach),
-    Target("not_eligible", "ITC-GEP-006", _suspended),
+    Target("not_eligible", "ITC-GEP-006/required", _suspended, config=_required("ITC-GEP-006")),
     Target("not_eligible", "ITC-GEP-007/required", _accreditation(standard="ISO/IEC 17025:2017"),
            config=_required("ITC-GEP-007")),
     Target("not_eligible", "ITC-GEP-008/required", _no_sites_listed, config=_required("ITC-GEP-008")),
@@ -158,11 +159,10 @@ TARGETS = (
            needs=f"plugins.{_pilot.SECTION}.pilot_markets"),
     Target("undetermined", "ITC-GEP-003/superseded", _standards("GB/T 33761-2017", "ISO 50001:2018"),
            needs=f'plugins.{_pilot.SECTION}.transition_ends."GB/T 33761-2017"'),
-    Target("undetermined", "ITC-GEP-003/undated", _standards("GB/T 33761", "ISO 50001:2018"),
-           needs="the edition of GB/T 33761"),
     Target("undetermined", "ITC-GEP-003/newer", _standards("GB/T 33761-2030", "ISO 50001:2018"), needs=EXTRA),
     Target("undetermined", "ITC-GEP-005", _unknown_standard_only, options={"manufacturing_sites": False},
            needs="unpublished standards"),
+    Target("undetermined", "ITC-GEP-006", _suspended, needs="ITC-GEP-006"),
     Target("undetermined", "ITC-GEP-007", _accreditation(iaf_mla_signatory=False),
            needs=f"plugins.{_pilot.SECTION}.accept_non_iaf_mla_accreditation"),
     Target("undetermined", "ITC-GEP-007/wrong-accreditation", _accreditation(standard="ISO/IEC 17025:2017"),

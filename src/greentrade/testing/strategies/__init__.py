@@ -16,7 +16,9 @@ public and composable; the reference with examples is ``docs/testing.md``. Modul
   ``_targets``: `register_targets` and `OutcomeTarget` (builders from a plugin's table);
 - ``_format2``: the value types of dossier format 2 (footprint details, product identifiers,
   source records, methods).
-- ``_types``: `entity_strategies` (what ``st.from_type`` resolves).
+- ``_types``: `entity_strategies` (what ``st.from_type`` resolves), `register_type_strategies`
+  (the same registration by hand);
+- ``_settings``: the Hypothesis profile ``greentrade-engine`` (`ENGINE_PROFILE`, `ENGINE_SETTINGS`).
 """
 
 from __future__ import annotations
@@ -74,10 +76,12 @@ from greentrade.testing.strategies._invalid import MUTATION_KINDS, Mutation, inv
 from greentrade.testing.strategies._mixed import MixedDossier, OutcomeLabel, merge_options, mixed_dossiers
 from greentrade.testing.strategies._outcomes import (
     OUTCOME_BUILDER_GROUP,
+    OutcomeDossier,
     check_outcome,
     dossiers_with_outcome,
     outcome_builders,
     outcome_config,
+    outcome_dossiers,
     outcome_needs,
     outcome_of,
     outcome_plugins,
@@ -87,18 +91,22 @@ from greentrade.testing.strategies._outcomes import (
     register_outcome_judge,
     subject_kind,
 )
+from greentrade.testing.strategies._settings import ENGINE_PROFILE, ENGINE_SETTINGS
 from greentrade.testing.strategies._standards import amendments, standard_designators
 from greentrade.testing.strategies._targets import OutcomeTarget, register_targets
 from greentrade.testing.strategies._tenders import promises, required_documents, tender_items, tenders
-from greentrade.testing.strategies._types import entity_strategies, strategy_for
+from greentrade.testing.strategies._types import entity_strategies, register_type_strategies, strategy_for
 
 __all__ = [
     "DEFAULT_SHIP_DATES",
+    "ENGINE_PROFILE",
+    "ENGINE_SETTINGS",
     "MUTATION_KINDS",
     "OUTCOME_BUILDER_GROUP",
     "Leaves",
     "MixedDossier",
     "Mutation",
+    "OutcomeDossier",
     "OutcomeLabel",
     "OutcomeTarget",
     "accreditations",
@@ -134,6 +142,7 @@ __all__ = [
     "mixed_dossiers",
     "outcome_builders",
     "outcome_config",
+    "outcome_dossiers",
     "outcome_needs",
     "outcome_of",
     "outcome_plugins",
@@ -147,6 +156,7 @@ __all__ = [
     "register_outcome_builder",
     "register_outcome_judge",
     "register_targets",
+    "register_type_strategies",
     "required_documents",
     "shipment_lines",
     "shipments",

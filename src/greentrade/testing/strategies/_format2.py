@@ -57,7 +57,9 @@ def gwp_values() -> st.SearchStrategy[GwpValue]:
 
 def lifecycle_stage_values() -> st.SearchStrategy[LifecycleStageValue]:
     stages = st.sampled_from(["raw material acquisition", "main production", "distribution", "end of life"])
-    return st.builds(LifecycleStageValue, stage=stages | texts(16), kg_co2e=_values(0.0))
+    per_battery = st.builds(LifecycleStageValue, stage=stages | texts(16), kg_co2e=_values(0.0))
+    per_kwh = st.builds(LifecycleStageValue, stage=stages | texts(16), kg_co2e_per_kwh=_values(0.0))
+    return per_battery | per_kwh
 
 
 def battery_footprints() -> st.SearchStrategy[BatteryFootprint]:

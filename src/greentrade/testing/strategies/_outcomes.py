@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import inspect
+import json
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -130,13 +131,35 @@ def _lookup(program: str, status: str, reason: str | None) -> list[tuple[Key, _E
     return found
 
 
+def _setups(found: Sequence[tuple[Key, _Entry]]) -> dict[str, list[Key]]:
+    """The distinct (configuration, plugins) setups of builders, each with the keys needing it."""
+    out: dict[str, list[Key]] = {}
+    for key, entry in found:
+        out.setdefault(json.dumps([entry.config, entry.plugins], sort_keys=True), []).append(key)
+    return out
+
+
+def _one_setup(program: str, status: str, found: Sequence[tuple[Key, _Entry]], what: str) -> None:
+    """Raise `ValueError` when the builders of (program, status) need different setups: a draw
+    without a reason could then be judged with the wrong configuration."""
+    setups = _setups(found)
+    if len(setups) > 1:
+        groups = "; ".join(", ".join(k[2] or "-" for k in keys) for keys in setups.values())
+        raise ValueError(
+            f"{what}: the builders of {program}/{status} need {len(setups)} different host configurations "
+            f"or plugins (builders by setup: {groups}). Name a reason, or draw "
+            f"outcome_dossiers({program!r}, {status!r}), whose draws carry their configuration and plugins")
+
+
 def outcome_config(program: str, status: str = "eligible", reason: str | None = None) -> dict[str, Any]:
     """The host configuration registered with the builders of (program, status, reason).
 
-    Without `reason`, the configuration of any builder for the status (builders of one program
-    are expected to share one).
+    Without `reason`, the one configuration all builders of the status share; `ValueError` when
+    they need different ones (name the reason, or draw `outcome_dossiers`).
     """
     found = _entries(program, status, reason)
+    if reason is None:
+        _one_setup(program, status, found, "outcome_config without a reason")
     return copy.deepcopy(dict(found[0][1].config)) if found else {}
 
 
@@ -168,13 +191,65 @@ def dossiers_with_outcome(
     """Dossier JSON data for which every subject (shipment) gets `status` for `program`.
 
     With `reason`, only the builder registered for that reason; without, any builder for the
-    status. `dossier_options` are options of `dossiers` (``max_shipments=10``,
+    status, provided they all need the same configuration and plugins (`outcome_config`):
+    otherwise `ValueError` (name the reason, or draw `outcome_dossiers`, whose draws carry their
+    configuration). `dossier_options` are options of `dossiers` (``max_shipments=10``,
     ``leaves=...``); an option that contradicts the outcome raises `ValueError`. Raises
     `LookupError` naming the registered builders when none fits.
     """
     found = _lookup(program, status, reason)
+    if reason is None:
+        _one_setup(program, status, found, "dossiers_with_outcome without a reason")
     options = dict(dossier_options)
     return st.one_of([_deferred(entry.builder, options) for _k, entry in found])
+
+
+@attrs.frozen
+class OutcomeDossier:
+    """A drawn dossier with what judging it needs: the builder's key, host configuration,
+    plugins and `needs` text. ``draw.check(draw.engine().validate(draw.data))`` asserts the
+    outcome of every subject."""
+
+    program: str
+    status: str
+    reason: str | None
+    data: dict[str, Any]
+    config: Mapping[str, Any]
+    plugins: tuple[str, ...]
+    needs: str | None = None
+
+    def engine(self) -> Any:
+        """An engine with the draw's plugins and configuration (one per setup, reused)."""
+        key = json.dumps([self.config, self.plugins], sort_keys=True)
+        if key not in _ENGINES:
+            from greentrade.testing._helpers import engine_for
+
+            _ENGINES[key] = engine_for(*self.plugins, config=copy.deepcopy(dict(self.config)))
+        return _ENGINES[key]
+
+    def check(self, report: Report) -> None:
+        """Assert that every subject got the draw's status (and reason, needs)."""
+        check_outcome(report, self.data, self.program, self.status, self.reason, self.needs)
+
+
+_ENGINES: dict[str, Any] = {}
+
+
+def outcome_dossiers(
+    program: str, status: str, reason: str | None = None, **dossier_options: Any
+) -> st.SearchStrategy[OutcomeDossier]:
+    """Like `dossiers_with_outcome`, but each draw is an `OutcomeDossier` that carries the
+    configuration and plugins of the builder it came from, so any builder of the status may be
+    drawn even when they need different configurations."""
+    found = _lookup(program, status, reason)
+    options = dict(dossier_options)
+
+    def one(key: Key, entry: _Entry) -> st.SearchStrategy[OutcomeDossier]:
+        return _deferred(entry.builder, options).map(
+            lambda data: OutcomeDossier(key[0], key[1], key[2], data, copy.deepcopy(dict(entry.config)),
+                                        entry.plugins, entry.needs))
+
+    return st.one_of([one(k, e) for k, e in found])
 
 
 def _deferred(builder: OutcomeBuilder, options: Mapping[str, Any]) -> st.SearchStrategy[dict[str, Any]]:

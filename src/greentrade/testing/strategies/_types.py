@@ -109,3 +109,12 @@ def entity_strategies() -> dict[type, st.SearchStrategy[Any]]:
 def strategy_for(cls: type) -> st.SearchStrategy[Any]:
     """The strategy of entity type `cls` (what the Hypothesis entry point registers)."""
     return _registry()[cls]
+
+
+def register_type_strategies() -> None:
+    """Register every entity's strategy with ``st.register_type_strategy``, for
+    ``st.from_type`` where greentrade's Hypothesis entry point does not run (with
+    ``HYPOTHESIS_NO_PLUGINS=1``, or an install without entry-point metadata). Call it once,
+    e.g. in conftest.py; calling it again changes nothing."""
+    for cls, strategy in _registry().items():
+        st.register_type_strategy(cls, strategy)
