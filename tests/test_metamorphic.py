@@ -2,8 +2,7 @@
 three first-party plugins: more evidence never hurts, identical adoptions are interchangeable,
 order and ids do not matter, no inferred verdict.
 
-Known failures of the cn/itc rules (another change of #19 fixes them) are marked xfail with the
-rule's name, not strict: the test passes again by itself once the rule is fixed."""
+A known failure of a rule is marked xfail naming the rule (MORE_EVIDENCE_KNOWN), not strict."""
 
 from __future__ import annotations
 
@@ -30,13 +29,10 @@ KEYS = [k for k in gts.outcome_builders() if k[0] in PROGRAMS]
 JUDGED = ("buyer-profiles",)  # read through the builders' judge (tender outcomes)
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 
-# Rules that fail "more evidence never hurts" today: an extra expired or suspended document next
-# to a valid one makes the shipment not eligible. Their area fixes them (issue #19 §2).
-MORE_EVIDENCE_KNOWN = {
-    "cn-green-channel": "CN-GC-008: an extra stale declaration next to a valid one fails the shipment",
-    "itc-green-export-pass": "ITC-GEP-006: an extra expired certificate next to a valid one fails the shipment",
-    "buyer-profiles": "CN-GC-008 / ITC-GEP-006, through TENDER-005 (a promise reads the program's outcome)",
-}
+# Rules that fail a property, by program, with the rule named: marked xfail (not strict). Empty
+# since CN-GC-008 and ITC-GEP-006 judge validity per product (an extra expired or suspended
+# document next to a valid one used to fail the shipment; issue #19 section 2).
+MORE_EVIDENCE_KNOWN: dict[str, str] = {}
 
 
 @functools.cache

@@ -56,8 +56,9 @@ def _migrate(args: argparse.Namespace) -> int:
     from greentrade.io._load import DossierReadError
     from greentrade.io._migrate import MigrationError, migrate_text
 
+    notes: list[str] = []
     try:
-        text = migrate_text(Path(args.dossier))
+        text = migrate_text(Path(args.dossier), notes)
     except DossierReadError as exc:
         print(f"greentrade: {_named(args.dossier, exc)}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -67,6 +68,8 @@ def _migrate(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return EXIT_FINDINGS
     _write(text, args.output)
+    for note in notes:
+        print(f"greentrade: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
