@@ -42,14 +42,31 @@ def paint(value: Any, style: str, on: bool) -> Styled:
     return Styled(f"\x1b[{code}m{text}\x1b[0m" if on and code and text.strip() else text)
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """`textwrap` for printable text: no tabs or other whitespace controls to expand or turn into
+    spaces (its per-character translation is slow on text that is not ASCII)."""
+
+    def _munge_whitespace(self, text: str) -> str:
+        return text
+
+
 def wrap(value: Any, width: int, indent: int, first: int | None = None) -> Styled:
     """`value` escaped and wrapped at `width` columns, for a template that has placed the first
     line at column `first` (default: `indent`); the next lines are indented by `indent` spaces.
     Ids and pointers are never broken (no breaks inside words or at hyphens)."""
     text = _escaped(value)
     lead = indent if first is None else first
-    lines = textwrap.wrap(text, width=max(lead + 20, width), initial_indent=" " * lead, subsequent_indent=" " * indent,
-                          break_long_words=False, break_on_hyphens=False) or [" " * lead]
+    short = text.rstrip(" ")
+    if short.strip(" ") and lead + len(short) <= max(lead + 20, width) and text.isprintable():
+        return Styled(short)  # fits on its line: what textwrap would return, without its cost
+    wrapper: textwrap.TextWrapper = _Wrapper(
+        width=max(lead + 20, width), initial_indent=" " * lead, subsequent_indent=" " * indent,
+        break_long_words=False, break_on_hyphens=False)
+    if not text.isprintable():  # a tab or another whitespace control: textwrap's own handling
+        wrapper = textwrap.TextWrapper(width=wrapper.width, initial_indent=wrapper.initial_indent,
+                                       subsequent_indent=wrapper.subsequent_indent, break_long_words=False,
+                                       break_on_hyphens=False)
+    lines = wrapper.wrap(text) or [" " * lead]
     lines[0] = lines[0][lead:]
     return Styled("\n".join(lines))
 
