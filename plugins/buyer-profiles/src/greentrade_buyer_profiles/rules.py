@@ -17,12 +17,15 @@ from greentrade.plugin import (
     Basis,
     EvidenceIndex,
     Hit,
+    Message,
     Rule,
     RuleContext,
     Status,
     evidence,
+    join,
     lists_other_sites,
     models_match,
+    msg,
     rules_from_data,
     satisfies,
 )
@@ -33,15 +36,18 @@ __all__ = ["CHECKS", "SITE_DOCUMENT_TYPES", "product_mismatch", "rules"]
 SHIPMENT_NEEDS = "tenders[].shipment"
 
 Check = Callable[[RuleContext], Iterable[Hit]]
+_OR = msg("TENDER.or", " or ")
 
 
 # -- shared analysis -----------------------------------------------------------------------------
 def _label(p: Product) -> str:
-    return f"product {p.id} ({p.model})"
+    return msg("TENDER.product", "product {product} ({model})", product=p.id, model=p.model)
 
 
 def _tender_label(t: Tender) -> str:
-    return f"tender {t.id}" + (f" ({t.reference})" if t.reference else "")
+    if t.reference:
+        return msg("TENDER.tender-reference", "tender {tender} ({reference})", tender=t.id, reference=t.reference)
+    return msg("TENDER.tender", "tender {tender}", tender=t.id)
 
 
 def _concerned(tender: Tender, req: RequiredDocument) -> list[str]:
@@ -56,18 +62,24 @@ def product_mismatch(doc: Document, product: Product, index: EvidenceIndex | Non
         return None
     problems = []
     if cov.model is not None and product.model is not None and not models_match(cov.model, product.model):
-        problems.append(f"model {cov.model!r} (product record: {product.model!r})")
+        problems.append(msg("TENDER.model-product-record", "model {entry_model!r} (product record: "
+                            "{product_model!r})", entry_model=cov.model, product_model=product.model))
     if cov.hs_code is not None and product.hs_code is not None:
         n = min(len(cov.hs_code), len(product.hs_code))
         if cov.hs_code[:n] != product.hs_code[:n]:
-            problems.append(f"HS code {cov.hs_code} (product record: {product.hs_code})")
+            problems.append(msg("TENDER.hs-code-product-record", "HS code {entry_hs_code} (product record: "
+                                "{product_hs_code})", entry_hs_code=cov.hs_code, product_hs_code=product.hs_code))
     if lists_other_sites(doc, product):
-        problems.append(f"sites {', '.join(doc.sites)} (product record: made at {product.manufacturing_site})")
-    return "; ".join(problems) or None
+        problems.append(msg("TENDER.sites-product-record-made", "sites {items} (product record: made at "
+                            "{manufacturing_site})", items=', '.join(doc.sites),
+                            manufacturing_site=product.manufacturing_site))
+    return join(problems, "; ") or None
 
 
 def _written(d: StandardDesignator) -> str:
-    return f"{d} (written {d.written!r})" if d.written else str(d)
+    if d.written:
+        return msg("TENDER.written", "{designator} (written {written!r})", designator=str(d), written=d.written)
+    return str(d)
 
 
 def _validity_problem(doc: Document, ctx: RuleContext, req: RequiredDocument,
@@ -76,18 +88,22 @@ def _validity_problem(doc: Document, ctx: RuleContext, req: RequiredDocument,
     document is not valid now, or the tender states `valid_through`); validity through the
     delivery date without `valid_through` is our reading."""
     if doc.status != "valid":
-        return f"document {doc.id} is {doc.status}", True
+        return msg("TENDER.document", "document {document} is {document_status}", document=doc.id,
+                   document_status=doc.status), True
     if doc.issue_date is not None and doc.issue_date > ctx.as_of:
-        return f"document {doc.id} is issued {doc.issue_date}, after the as-of date {ctx.as_of}", True
+        return msg("TENDER.document-issued-after-as", "document {document} is issued {issue_date}, after the "
+                   "as-of date {as_of}", document=doc.id, issue_date=doc.issue_date, as_of=ctx.as_of), True
     if req.valid_through is not None:
         if doc.valid_until is not None and doc.valid_until < req.valid_through:
-            return (f"document {doc.id} expires {doc.valid_until}, before {req.valid_through}, the date "
-                    "the tender requires it valid through"), True
+            return (msg("TENDER.document-expires-before-date", "document {document} expires {valid_until}, "
+                        "before {valid_through}, the date the tender requires it valid through", document=doc.id,
+                        valid_until=doc.valid_until, valid_through=req.valid_through)), True
         return None
     if doc.valid_until is not None and doc.valid_until < delivery:
-        return (f"document {doc.id} expires {doc.valid_until}, before the delivery date {delivery} (the tender "
-                "does not state how long the document must stay valid: reading it as through delivery is "
-                "greentrade's, not the tender's)"), False
+        return (msg("TENDER.document-expires-before-delivery", "document {document} expires {valid_until}, "
+                    "before the delivery date {delivery} (the tender does not state how long the document must "
+                    "stay valid: reading it as through delivery is greentrade's, not the tender's)",
+                    document=doc.id, valid_until=doc.valid_until, delivery=delivery)), False
     return None
 
 
@@ -102,50 +118,59 @@ def _funnel(ctx: RuleContext, stage: int) -> Iterator[Hit]:
 
 
 def _stage(ctx: RuleContext, tender: Tender, req: RequiredDocument, product: Product, stage: int) -> Iterator[Hit]:
-    what = req.type + (" to " + " or ".join(map(_written, req.standards)) if req.standards else "")
-    head = f"{_tender_label(tender)} requires a {what} for {_label(product)}"
+    what = msg("TENDER.type-to", "{type} to {standards}", type=req.type,
+               standards=join(map(_written, req.standards), _OR)) if req.standards else req.type
+    head = msg("TENDER.requires", "{tender} requires a {what} for {product}", tender=_tender_label(tender),
+               what=what, product=_label(product))
     sub = tender.id
     index = evidence(ctx)
     found = list(index.covering(product, req.type))
     if not found:
         if stage == 1:
-            yield ctx.violation(f"{head}; no {req.type} in the dossier covers the product", req, "type",
+            yield ctx.violation(msg("TENDER.no-dossier-covers-product", "{head}; no {req_type} in the dossier "
+                                    "covers the product", head=head, req_type=req.type), req, "type",
                                 subject=sub)
         return
     mismatch = {id(d): product_mismatch(d, product, index) for d in found}
     matching = [d for d in found if mismatch[id(d)] is None]
     # Documents offered for the product that state another model, HS code or site are named
     # wherever a later stage fails, with their ids.
-    skipped = "; ".join(f"{d.id} states {mismatch[id(d)]}" for d in found if d not in matching)
-    tail = f"; not counted: {skipped}" if skipped else ""
+    skipped = join([msg("TENDER.states", "{document} states {problem}", document=d.id, problem=mismatch[id(d)])
+                    for d in found if d not in matching], "; ")
+    tail = msg("TENDER.counted", "; not counted: {skipped}", skipped=skipped) if skipped else ""
     if not matching:
         if stage == 2:
             for d in found:
                 cov = index.entry(d, product.id)
-                text = f"{head}; document {d.id} states {mismatch[id(d)]}"
+                text = msg("TENDER.document-states", "{head}; document {document} states {problem}", head=head,
+                           document=d.id, problem=mismatch[id(d)])
                 if req.match_product:
-                    yield ctx.violation(text + " (the tender requires the document to name the offered product)",
-                                        cov or d, subject=sub)
+                    yield ctx.violation(msg("TENDER-002.required", "{text} (the tender requires the document to "
+                                            "name the offered product)", text=text), cov or d, subject=sub)
                 else:
-                    yield _reading(ctx, "TENDER-002", text + " (the tender does not state how the document must "
-                                   "match the product: that it must is greentrade's reading)", cov or d, subject=sub)
+                    yield _reading(ctx, "TENDER-002", msg("TENDER-002.reading", "{text} (the tender does not state "
+                                   "how the document must match the product: that it must is greentrade's "
+                                   "reading)", text=text), cov or d, subject=sub)
         return
     if req.standards:
         # What satisfies a required standard is decided by the same function `assess` uses.
         cited = [d for d in matching if satisfies(req.standards, d.standards, ctx.catalog)]
         if not cited:
             if stage == 3:
-                have = "; ".join(f"{d.id} cites {', '.join(map(str, d.standards))}" for d in matching)
-                yield ctx.violation(f"{head}; {have}{tail}", req, "standards", subject=sub)
+                have = join([msg("TENDER.cites", "{document} cites {standards}", document=d.id,
+                                 standards=", ".join(map(str, d.standards))) for d in matching], "; ")
+                yield ctx.violation(msg("TENDER-003.cites", "{head}; {have}{tail}", head=head, have=have, tail=tail),
+                                    req, "standards", subject=sub)
             return
         matching = cited
     if stage != 4:
         return
     problems = [_validity_problem(d, ctx, req, tender.delivery_date) for d in matching]
     if all(p is not None for p in problems):
-        why = "; ".join(p[0] for p in problems if p is not None)
+        why = join((p[0] for p in problems if p is not None), "; ")
         until = req.valid_through or tender.delivery_date
-        text = f"{head}, valid through {until}: {why}{tail}"
+        text = msg("TENDER.valid-through", "{head}, valid through {until}: {why}{tail}", head=head, until=until,
+                   why=why, tail=tail)
         at = ("valid_until" if matching[0].status == "valid" else "status",)
         if all(p is not None and p[1] for p in problems):
             yield ctx.violation(text, matching[0], *at, subject=sub)
@@ -187,44 +212,57 @@ def _promises(ctx: RuleContext) -> Iterator[Hit]:
     for tender in ctx.dossier.tenders:
         for promise in tender.promises:
             sub = tender.id
-            said = f"{_tender_label(tender)} promise {promise.claim!r} relies on program {promise.program}"
+            said = msg("TENDER-005.promise-relies-program", "{tender} promise {claim!r} relies on program "
+                       "{program}", tender=_tender_label(tender), claim=promise.claim, program=promise.program)
             if promise.program not in known:
                 continue  # TENDER-006
             if tender.shipment is None:
                 yield ctx.undetermined(
-                    f"{said}; the tender names no shipment, so the program status of the offered products "
-                    "cannot be verified", promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
+                    msg("TENDER-005.tender-names-no-shipment", "{said}; the tender names no shipment, so the "
+                        "program status of the offered products cannot be verified", said=said),
+                    promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
                 continue
             shipment = ctx.dossier.shipment(tender.shipment)
             if shipment is None:
                 continue
             outcome = ctx.outcomes.get((promise.program, shipment.id))
             if outcome is None:
-                yield ctx.undetermined(f"{said}; no outcome of the program for shipment {shipment.id}",
+                yield ctx.undetermined(msg("TENDER-005.no-outcome-program-shipment",
+                                           "{said}; no outcome of the program for shipment {shipment}",
+                                           said=said, shipment=shipment.id),
                                        promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
                 continue
-            status = f"shipment {shipment.id} is {outcome.status} for it as of {outcome.as_of}: {outcome.summary}"
+            status = msg("TENDER-005.shipment-as", "shipment {shipment} is {outcome_status} for it as of "
+                         "{as_of}: {summary}", shipment=shipment.id,
+                         outcome_status=Message(f"status.{outcome.status}", str(outcome.status), {}),
+                         as_of=outcome.as_of, summary=outcome.summary)
             if outcome.status in (Status.NOT_ELIGIBLE, Status.NOT_APPLICABLE):
-                yield ctx.violation(f"{said}, but {status}", promise, "program", subject=sub)
+                yield ctx.violation(msg("TENDER-005.but", "{said}, but {status}", said=said, status=status), promise,
+                                    "program", subject=sub)
                 continue
             if outcome.status is Status.UNDETERMINED:
                 needs = outcome.summary.removeprefix("needs: ") or SHIPMENT_NEEDS
-                yield ctx.undetermined(f"{said}, but {status}", promise, "program", needs=needs, subject=sub)
+                yield ctx.undetermined(msg("TENDER-005.but-2", "{said}, but {status}", said=said, status=status),
+                                       promise, "program", needs=needs, subject=sub)
                 continue
             on_board = {line.product for line in shipment.lines}
             missing = [i.product for i in tender.items if i.product not in on_board]
             if missing:
                 yield ctx.undetermined(
-                    f"{said}; shipment {shipment.id} is eligible, but offered product(s) "
-                    f"{', '.join(dict.fromkeys(missing))} are not on it, so its status does not cover them",
+                    msg("TENDER-005.shipment-eligible-but-offered", "{said}; shipment {shipment} is eligible, "
+                        "but offered product(s) {items} are not on it, so its status does not cover them",
+                        said=said, shipment=shipment.id, items=', '.join(dict.fromkeys(missing))),
                     promise, "program", needs=SHIPMENT_NEEDS, subject=sub)
                 continue
             # Met, with what 'eligible' means for this program said plainly (for the ITC Green
             # Export Pass: evidence ready, not accepted by the pass or by buyers).
             program = ctx.programs.get(promise.program)
-            meaning = program.eligible_summary if program is not None else outcome.summary
-            yield ctx.note(f"{said}; shipment {shipment.id} is eligible for it as of {outcome.as_of}, which means: "
-                           f"{meaning}", promise, "program", subject=sub)
+            meaning = (Message(f"{program.id}.eligible", program.eligible_summary.replace("{", "{{").replace("}", "}}"),
+                               {}) if program is not None else outcome.summary)
+            yield ctx.note(msg("TENDER-005.shipment-eligible-as-which", "{said}; shipment {shipment} is "
+                               "eligible for it as of {as_of}, which means: {meaning}", said=said,
+                               shipment=shipment.id, as_of=outcome.as_of, meaning=meaning),
+                           promise, "program", subject=sub)
 
 
 def _programs_loaded(ctx: RuleContext) -> Iterator[Hit]:
@@ -233,16 +271,20 @@ def _programs_loaded(ctx: RuleContext) -> Iterator[Hit]:
         for promise in tender.promises:
             if promise.program not in known:
                 yield ctx.violation(
-                    f"{_tender_label(tender)} promise {promise.claim!r} relies on program {promise.program!r}, "
-                    f"which no loaded plugin defines (loaded: {', '.join(known) or 'none'})",
+                    msg("TENDER-006.promise-relies-program-which", "{tender} promise {claim!r} relies on "
+                        "program {program!r}, which no loaded plugin defines (loaded: {value})",
+                        tender=_tender_label(tender), claim=promise.claim, program=promise.program,
+                        value=", ".join(known) or msg("TENDER-006.none", "none")),
                     promise, "program", subject=tender.id)
 
 
 def _deadline(ctx: RuleContext) -> Iterator[Hit]:
     for tender in ctx.dossier.tenders:
         if tender.bid_deadline < ctx.as_of:
-            yield ctx.note(f"the bid deadline of {_tender_label(tender)} ({tender.bid_deadline}) is before the "
-                           f"as-of date {ctx.as_of}", tender, "bid_deadline", subject=tender.id)
+            yield ctx.note(msg("TENDER-007.bid-deadline-before-as", "the bid deadline of {tender} "
+                               "({bid_deadline}) is before the as-of date {as_of}", tender=_tender_label(tender),
+                               bid_deadline=tender.bid_deadline, as_of=ctx.as_of),
+                           tender, "bid_deadline", subject=tender.id)
 
 
 def _variants(ctx: RuleContext) -> Iterator[Hit]:
@@ -250,8 +292,10 @@ def _variants(ctx: RuleContext) -> Iterator[Hit]:
         for req in tender.required_documents:
             for i, d in enumerate(req.standards):
                 if d.written is not None:
-                    yield ctx.note(f"{_tender_label(tender)} writes the standard {d.written!r}; canonical form "
-                                   f"{str(d)!r}, matched to the dossier's documents by family and edition",
+                    yield ctx.note(msg("TENDER-008.writes-standard-canonical-form",
+                                       "{tender} writes the standard {written!r}; canonical form {d!r}, matched "
+                                       "to the dossier's documents by family and edition",
+                                       tender=_tender_label(tender), written=d.written, d=str(d)),
                                    req, "standards", i, subject=tender.id)
 
 
