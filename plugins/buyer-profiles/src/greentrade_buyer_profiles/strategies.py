@@ -92,8 +92,11 @@ def _other_type(d: Data) -> None:
 
 
 def _other_model(d: Data) -> None:
+    """The document names another model, and the tender states that it must name the offered one
+    (without `match_product` the mismatch is a reading: a warning)."""
     for cov in _doc(d)["products"]:
         cov["model"] = cov["model"] + "-X"
+    _require(match_product=True)(d)
 
 
 def _suspended(d: Data) -> None:
