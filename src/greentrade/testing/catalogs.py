@@ -29,7 +29,10 @@ from typing import Any
 
 from greentrade.i18n import _DIR, SHIPPED
 
-__all__ = ["LANGUAGES", "compile_file", "compile_po", "domain_dir", "entries", "extract", "is_compiled", "main", "po_path", "read_po", "update"]
+__all__ = [
+    "LANGUAGES", "compile_file", "compile_po", "domain_dir", "entries", "extract",
+    "is_compiled", "main", "po_path", "read_po", "update",
+]
 
 #: The languages a catalog is kept for (English is the source: it has none).
 LANGUAGES: tuple[str, ...] = SHIPPED[1:]
