@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from greentrade.i18n import Message, msg
 from greentrade.rules._report import RuleInfo
 from greentrade.rules._rules import Citation, Effect, Finding, Rule, Severity
 
@@ -91,6 +92,9 @@ ENGINE_RULES: dict[str, Rule] = {
 
 def engine_finding(rule_id: str, message: str, subject: str | None = None, **kw: Any) -> Finding:
     rule = ENGINE_RULES[rule_id]
+    if isinstance(message, Message) and message.id:  # a `msg`: its id and arguments go with it
+        kw.setdefault("message_id", message.id)
+        kw.setdefault("args", message.args)
     return Finding(
         rule=rule_id, severity=rule.severity, effect=kw.pop("effect", Effect.VIOLATION),
         message=message, pointer=kw.pop("pointer", ""), subject=subject,
@@ -122,15 +126,16 @@ def omission(rule_id: str, count: int, worst: Severity, cap: int, *, at_least: b
     if at_least:  # the explanation stopped: the count is a lower bound
         return Finding(
             rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
-            message=f"at least {count} more finding(s) of rule {rule_id} were left out of the report "
-                    f"(at most {cap} per rule; the explanation of the input stopped there)",
+            message=msg("GT-ENGINE-005.omitted-at-least", "at least {count} more finding(s) of rule {rule} were left "
+                        "out of the report (at most {cap} per rule; the explanation of the input stopped there)",
+                        count=count, rule=rule_id, cap=cap),
             message_id="GT-ENGINE-005.omitted-at-least", args={"count": count, "rule": rule_id, "cap": cap},
             remediation=rule.remediation, citation=rule.citation,
         )
     return Finding(
         rule=rule.id, severity=worst, effect=Effect.NOTE, subject=rule_id, pointer="",
-        message=f"{count} more finding(s) of rule {rule_id} were left out of the report "
-                f"(at most {cap} per rule; the outcomes count all of them)",
+        message=msg("GT-ENGINE-005.omitted", "{count} more finding(s) of rule {rule} were left out of the report "
+                    "(at most {cap} per rule; the outcomes count all of them)", count=count, rule=rule_id, cap=cap),
         message_id="GT-ENGINE-005.omitted", args={"count": count, "rule": rule_id, "cap": cap},
         remediation=rule.remediation, citation=rule.citation,
     )

@@ -56,12 +56,14 @@ def evaluate(c: Contributions, loaded: Loaded, as_of: dt.date | None, *, strict:
             outcomes = _with_dossier_findings(outcomes, dossier_findings)
         if not dossier.shipments:  # an import's dossier: say so rather than give an empty all-clear
             found.append(engine_finding(
-                "GT-ENGINE-010", "no shipment: nothing to judge (no program was applied); attach the documents to "
-                "a shipment or merge them into a dossier with shipments (greentrade import --into DOSSIER), see "
-                "docs/import.md", effect=Effect.NOTE))
+                "GT-ENGINE-010", msg("GT-ENGINE-010.no-shipment", "no shipment: nothing to judge (no program was "
+                                     "applied); attach the documents to a shipment or merge them into a dossier "
+                                     "with shipments (greentrade import --into DOSSIER), see docs/import.md"),
+                effect=Effect.NOTE))
     elif c.rules:
         found.append(engine_finding(
-            "GT-ENGINE-004", "program rules were not run because the dossier has data errors"))
+            "GT-ENGINE-004", msg("GT-ENGINE-004.not-run", "program rules were not run because the dossier has data "
+                                 "errors")))
     findings = [*found.kept, *(omission(rule, n, worst, found.cap, at_least=rule in found.incomplete)
                                for rule, (n, worst) in found.omitted.items())]
     return evaluated, outcomes, findings
