@@ -29,7 +29,10 @@ from typing import Any
 
 from greentrade.i18n import _DIR, SHIPPED
 
-__all__ = ["LANGUAGES", "compile_file", "compile_po", "domain_dir", "extract", "main", "po_path", "read_po", "update"]
+__all__ = [
+    "LANGUAGES", "compile_file", "compile_po", "domain_dir", "entries", "extract",
+    "is_compiled", "main", "po_path", "read_po", "update",
+]
 
 #: The languages a catalog is kept for (English is the source: it has none).
 LANGUAGES: tuple[str, ...] = SHIPPED[1:]
@@ -232,6 +235,22 @@ def compile_po(path: Path, lang: str) -> bytes:
     out = io.BytesIO()
     write_mo(out, po, use_fuzzy=False)
     return out.getvalue()
+
+
+def entries(mo: bytes) -> dict[Any, Any]:
+    """What a compiled catalog holds, without its header: compare these, not the bytes (Babel
+    versions lay the same entries out differently)."""
+    import gettext
+
+    held = dict(gettext.GNUTranslations(io.BytesIO(mo))._catalog)  # type: ignore[attr-defined]
+    held.pop("", None)
+    return held
+
+
+def is_compiled(po: Path, lang: str) -> bool:
+    """Whether the ``.mo`` beside `po` holds what compiling `po` gives."""
+    mo = po.with_suffix(".mo")
+    return mo.exists() and entries(mo.read_bytes()) == entries(compile_po(po, lang))
 
 
 def compile_file(po: Path) -> Path:
