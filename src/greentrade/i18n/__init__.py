@@ -44,6 +44,7 @@ __all__ = [
     "ArgValue",
     "Catalog",
     "Message",
+    "arg_data",
     "catalog",
     "from_environment",
     "isolating",
@@ -136,6 +137,45 @@ def join(parts: Iterable[str], sep: str = "; ") -> Message:
     (``join(designators, msg("list.or", " or "))``). A report stored as JSON keeps the joined
     text: re-rendered in another language, such a part stays as written."""
     return _Joined(parts, sep)
+
+
+def arg_data(value: Any) -> Any:
+    """An argument as the JSON report writes it (report/2): a plain value as it is; a message
+    as ``{"id", "args"}`` (its template id and own arguments: the English text is part of the
+    message that holds it); a `join` as ``{"parts", "sep"}``. So a stored report renders every
+    part of a text in another language."""
+    if isinstance(value, _Joined):
+        return {"parts": [arg_data(p) for p in value.parts], "sep": arg_data(value.sep)}
+    if isinstance(value, Message):
+        if not value.id:
+            return str(value)
+        return {"id": value.id, "args": {k: arg_data(v) for k, v in value.args.items()}}
+    return value
+
+
+class _Untold(Exception):
+    """A stored nested message no catalog has a template for (the whole text falls back)."""
+
+
+def _arg_text(value: Any, lang: str) -> Any:
+    """An argument in `lang`: a message translated, a stored nested message (`arg_data`)
+    rendered from its id (in English from the catalogs' English templates), a plain value as
+    is. Raises `_Untold` for a stored nested message no catalog knows."""
+    if isinstance(value, Message):
+        return value.translated(lang)
+    if isinstance(value, Mapping):
+        if "parts" in value:
+            sep = _arg_text(value.get("sep", ""), lang)
+            return str(sep).join(str(_arg_text(p, lang)) for p in value.get("parts") or ())
+        id, args = value.get("id"), value.get("args")
+        if isinstance(id, str) and id:
+            got = translate(id, args if isinstance(args, Mapping) else {}, lang, default=None)
+            if got is None and lang != DEFAULT:
+                got = translate(id, args if isinstance(args, Mapping) else {}, DEFAULT, default=None)
+            if got is not None:
+                return got
+        raise _Untold(id)
+    return value
 
 
 def msg(id: str, template: str, /, **args: Any) -> Message:
@@ -261,8 +301,9 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
-            return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
-        except (KeyError, IndexError, ValueError, AttributeError):
+            return english.format_map({k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v
+                                       for k, v in args.items()})
+        except (KeyError, IndexError, ValueError, AttributeError, _Untold):
             return default
     cat = catalog(lang)
     template = cat.messages.get(id)
@@ -274,13 +315,17 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
     values = args
     nested = False
     for v in args.values():
-        if isinstance(v, Message):
+        if isinstance(v, Message | Mapping):
             nested = True
             break
     if isolate or nested:
-        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
+        try:
+            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()}
+        except _Untold:
+            return default
         if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
-            values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
+            values = {k: v if isinstance(args[k], Message | Mapping) else f"\u2066{v}\u2069"
+                      for k, v in values.items()}
     try:
         if id in cat.fancy:
             return _Formatter(lang).vformat(template, (), dict(values))

@@ -66,7 +66,25 @@ def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
             g["citation"] = sources[rule["source"]]
         findings.append(g)
     out["findings"] = findings
+    out["outcomes"] = [_stated(o, findings) for o in report.get("outcomes", ())]
     return out
+
+
+def _stated(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> Mapping[str, Any]:
+    """The outcome with each assumption's ``text`` (and ``needs``) copied in from the finding
+    it refers to (report/2 ``"finding": index``)."""
+    if not outcome.get("assumptions"):
+        return outcome
+    listed = []
+    for a in outcome["assumptions"]:
+        i = a.get("finding")
+        if isinstance(i, int) and 0 <= i < len(findings) and "text" not in a:
+            f = findings[i]
+            a = {**a, "text": f.get("message", "")}
+            if f.get("needs"):
+                a["needs"] = f["needs"]
+        listed.append(a)
+    return {**outcome, "assumptions": listed}
 
 
 def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity: int = 0, width: int = 100,

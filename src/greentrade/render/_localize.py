@@ -72,10 +72,6 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         if o.get("summary_id"):
             args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
-        if o.get("assumptions"):
-            p["assumptions"] = [
-                {**a, "text": _text(a.get("text_id"), a.get("args"), lang, a.get("text"))} for a in o["assumptions"]
-            ]
         outcomes.append(p)
     out["outcomes"] = outcomes
     rules = []
