@@ -307,4 +307,5 @@ def test_kept_translations_tell_a_message_argument_from_plain_text() -> None:
         assert i18n.translate_all(["CN-GC-007.evidence", "CN-GC-002.product"], {"evidence": nested, "product": "Y"},
                                   "zh-CN") == ["（产品 X）", "产品 Y"]
         with i18n.isolating():
-            assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN") == "（\u2066product X\u2069）"
+            assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"},
+                                  "zh-CN") == "（\u2066product X\u2069）"
