@@ -293,3 +293,18 @@ def test_rule_cases_decide_the_same_in_every_language(path: Path) -> None:
         assert len(d["findings"]) == len(english["findings"])
         render.report_text(d)
         render.report_html(d)
+
+
+def test_kept_translations_tell_a_message_argument_from_plain_text() -> None:
+    """`translate` keeps the translations it made (a text repeated by many findings is formatted
+    once): a nested message, stored or in-process, and the same English as plain text are told apart."""
+    nested = {"id": "CN-GC-002.product", "args": {"product": "X"}}
+    part = i18n.msg("CN-GC-002.product", "product {product}", product="X")
+    for _ in range(2):
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN") == "（product X）"
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": nested}, "zh-CN") == "（产品 X）"
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": part}, "zh-CN") == "（产品 X）"
+        assert i18n.translate_all(["CN-GC-007.evidence", "CN-GC-002.product"], {"evidence": nested, "product": "Y"},
+                                  "zh-CN") == ["（产品 X）", "产品 Y"]
+        with i18n.isolating():
+            assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN") == "（\u2066product X\u2069）"

@@ -30,6 +30,7 @@ import contextvars
 import datetime as dt
 import functools
 import gettext as _gettext
+import json
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
@@ -56,6 +57,7 @@ __all__ = [
     "resolve",
     "text",
     "translate",
+    "translate_all",
     "use",
 ]
 
@@ -222,6 +224,9 @@ class Catalog:
         #: English page text -> translated text (the core's domain only: page texts are trusted).
         self.texts: dict[str, str | tuple[str, ...]] = {}
         self.plural: Callable[[int], int] = lambda n: 0 if n == 1 else 1
+        #: (id, isolating, *args items) -> the translation of a message with plain arguments
+        #: (None: none), kept by `translate`: a text repeated by many findings is formatted once.
+        self.done: dict[tuple[Any, ...], str | None] = {}
         for domain, t in sources:
             core = domain == "greentrade"
             if core:
@@ -305,13 +310,82 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
                                        for k, v in args.items()})
         except (KeyError, IndexError, ValueError, AttributeError, _Untold):
             return default
-    cat = catalog(lang)
+    return _kept(catalog(lang), id, args, lang, _args_key(args), default)
+
+
+def translate_all(ids: Iterable[str], args: Mapping[str, Any], lang: str) -> list[str | None]:
+    """`translate` of several messages that share their arguments (a finding's message and its
+    needs), each None without a translation; the arguments are looked at once."""
+    if lang == DEFAULT:
+        return [translate(id, args, lang) for id in ids]
+    cat, key = catalog(lang), _args_key(args)
+    return [_kept(cat, id, args, lang, key, None) for id in ids]
+
+
+def _args_key(args: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """What a translation of `args` depends on, as a key of `Catalog.done` (None: not kept)."""
+    for v in args.values():
+        if type(v) not in _PLAIN:  # a message, a stored nested message (or another value)
+            break
+    else:
+        return tuple(args.items())
+    try:
+        if type(v) is dict and not any(isinstance(x, Message) for x in args.values()):
+            key: tuple[Any, ...] = (_json_key(args),)  # a stored report's (JSON data): its encoding
+        else:
+            key = tuple([(k, _frozen(x)) for k, x in args.items()])
+        hash(key)
+        return key
+    except (TypeError, ValueError):  # a value that is neither JSON nor hashable
+        return None
+
+
+def _kept(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, akey: tuple[Any, ...] | None,
+          default: str | None) -> str | None:
+    isolate = _ISOLATE.get()
+    if akey is None:
+        return _translated(cat, id, args, lang, isolate, default)
+    key = (id, isolate, akey)
+    try:
+        got = cat.done[key]
+    except KeyError:
+        if len(cat.done) >= _KEPT:
+            cat.done.clear()
+        got = cat.done[key] = _translated(cat, id, args, lang, isolate, None)
+    return default if got is None else got
+
+
+#: The types of plain arguments: a translation of plain arguments is kept (`Catalog.done`).
+_PLAIN = frozenset({str, int, float, bool})
+#: At most this many translations are kept per language (then they are dropped and kept anew).
+_KEPT = 20_000
+_MESSAGE, _JOINED, _MAPPING, _LIST, _OTHER = (object() for _ in range(5))
+_json_key = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+def _frozen(value: Any) -> Any:
+    """An argument as part of the key of a kept translation: what its text in any language
+    depends on (a message's id, template and arguments; a stored nested message's data)."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, _Joined):
+        return (_JOINED, _frozen(value.sep), *[_frozen(p) for p in value.parts])
+    if isinstance(value, Message):
+        return (_MESSAGE, value.id, value.template, *[(k, _frozen(v)) for k, v in value.args.items()])
+    if isinstance(value, Mapping):
+        return (_MAPPING, *[(k, _frozen(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (_LIST, *[_frozen(v) for v in value])
+    return (_OTHER, type(value), value)
+
+
+def _translated(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, isolate: bool,
+                default: str | None) -> str | None:
     template = cat.messages.get(id)
     if template is None:
         return default
     if isinstance(template, tuple):
         template = cat.template(id, args) or template[0]
-    isolate = _ISOLATE.get()
     values = args
     nested = False
     for v in args.values():
