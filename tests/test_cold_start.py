@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,47 @@ def test_every_name_of_the_package_resolves() -> None:
         assert getattr(greentrade, name) is (target if attr is None else getattr(target, attr)), name
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         greentrade.nonexistent  # noqa: B018
+
+
+# -- compiled templates kept between runs (greentrade.render._cache) ---------------------------
+def test_a_cached_template_is_the_compiled_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    source = "{{ a }}\n{% for x in xs %}[{{ x }}]{% endfor %}<{{ '<&>' }}>"
+    (tmp_path / "t.html").write_text(source, "utf-8")
+    import jinja2
+
+    def env(cache: Path | None) -> Any:
+        from greentrade.render._cache import TemplateCache
+
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), trim_blocks=True,
+                                  autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
+                                  bytecode_cache=None if cache is None else TemplateCache(cache))
+
+    cache = tmp_path / "cache"
+    expected = env(None).get_template("t.html").render(a=1, xs=[1, 2])
+    assert env(cache).get_template("t.html").render(a=1, xs=[1, 2]) == expected  # compiled, then written
+    (entry,) = cache.glob("*.j2c")
+    assert env(cache).get_template("t.html").render(a=1, xs=[1, 2]) == expected  # loaded from the entry
+    # other options (no autoescape) compile differently: another entry, not the first one
+    plain = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), trim_blocks=True,
+                               bytecode_cache=env(cache).bytecode_cache)
+    assert plain.get_template("t.html").render(a=1, xs=[]) == "1\n<<&>>"
+    assert len(list(cache.glob("*.j2c"))) == 2
+    # a damaged entry is compiled anew and replaced; a changed template is never served stale
+    entry.write_bytes(entry.read_bytes()[:20])
+    assert env(cache).get_template("t.html").render(a=1, xs=[1, 2]) == expected
+    (tmp_path / "t.html").write_text(source + "!", "utf-8")
+    assert env(cache).get_template("t.html").render(a=1, xs=[1, 2]) == expected + "!"
+
+
+def test_the_cache_writes_nothing_without_bytecode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE
+    (tmp_path / "t.txt").write_text("{{ a }}", "utf-8")
+    import jinja2
+
+    from greentrade.render._cache import TemplateCache
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path),
+                             bytecode_cache=TemplateCache(tmp_path / "cache"))
+    assert env.get_template("t.txt").render(a=1) == "1"
+    assert not (tmp_path / "cache").exists()

@@ -202,6 +202,9 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 
+_used = functools.lru_cache(maxsize=8192)(placeholders)
+
+
 # -- the command line's texts -------------------------------------------------------------------------
 _CURRENT = [DEFAULT]
 
@@ -316,8 +319,9 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
+            used = _used(english)
             return english.format_map({k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v
-                                       for k, v in args.items()})
+                                       for k, v in args.items() if k in used})
         except (KeyError, IndexError, ValueError, AttributeError, _Untold):
             return default
     return _kept(catalog(lang), id, args, lang, _args_key(args), default)
@@ -402,7 +406,10 @@ def _translated(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, isola
             break
     if isolate or nested:
         try:
-            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()}
+            # only the arguments the template uses: a finding's needs share its message's arguments
+            used = _used(template)
+            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()
+                      if k in used}
         except _Untold:
             return default
         if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text

@@ -29,6 +29,7 @@ import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
@@ -262,6 +263,8 @@ class _Texts:
 def _environment(kind: str, lang: str) -> jinja2.Environment:
     import jinja2
 
+    from greentrade.render._cache import TemplateCache, default_folder
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("greentrade.render", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
@@ -272,6 +275,8 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
+        # compiled once, kept in templates/__pycache__ like Python's bytecode (_cache.py)
+        bytecode_cache=TemplateCache(default_folder(Path(__file__).parent / "templates")),
     )
     texts = _Texts(kind, lang)
     # The i18n extension's `_`, `gettext` and `ngettext`: page texts are written
