@@ -28,8 +28,6 @@ def listing(engine: Engine, command: str, form: str) -> str:
     from greentrade.server._openapi import listings
 
     data = listings(engine)[command]
-    if command == "plugins":
-        data = _plugin_state(engine, data)
     if form == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     lines: list[str] = []
@@ -55,24 +53,6 @@ def listing(engine: Engine, command: str, form: str) -> str:
     else:
         lines = _standards(data)
     return "".join(escape_controls(line) + "\n" for line in lines)
-
-
-def _plugin_state(engine: Engine, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The plugins with what of them was refused (``faults``) and the installed plugins that the
-    ``[greentrade] plugins`` list leaves out (``"enabled": false``)."""
-    import importlib.metadata
-
-    faults = engine.plugin_faults()
-    out = [{**p, "faults": faults[p["name"]]} if p["name"] in faults else p for p in data]
-    listed = {p["name"] for p in out}
-    for name, problems in sorted(faults.items()):  # a plugin refused before it was registered
-        if name not in listed and name != "greentrade":
-            out.append({"name": name, "version": "unknown", "rules": 0, "faults": problems})
-    versions = {ep.name: (ep.dist.version if ep.dist else "unknown")
-                for ep in importlib.metadata.entry_points(group="greentrade")}
-    out.extend({"name": n, "version": versions.get(n, "unknown"), "rules": 0, "enabled": False}
-               for n in engine.not_enabled)
-    return sorted(out, key=lambda p: p["name"])
 
 
 def _standards(data: list[dict[str, Any]]) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -124,6 +126,53 @@ def test_listings(api: Api, engine: Engine) -> None:
     assert len(standards) == len(list(engine.catalog))
     health = api.request("GET", "/healthz").json()
     assert health["status"] == "ok"
+
+
+class _RefusedRule:
+    """A plugin with one good rule and one the engine refuses (a role it does not know)."""
+
+    __version__ = "1.0"
+    _cite = Citation(authority="greentrade test suite", title="refused rule (test fixture)", reference="tests")
+
+    @hookimpl
+    def greentrade_programs(self) -> list[Any]:
+        from greentrade import Period, Program
+
+        return [Program(id="mini", title="Mini", authority="test", effective=Period(), citation=self._cite)]
+
+    @hookimpl
+    def greentrade_rules(self) -> list[Rule]:
+        return [Rule(id=f"MINI-00{n}", title="t", severity=Severity.ERROR, check=lambda _ctx: (), citation=self._cite,
+                     program="mini", basis="stated", **kw) for n, kw in ((1, {}), (2, {"role": "Check"}))]
+
+
+def test_plugins_lists_refused_contributions_as_the_cli_does(monkeypatch: Any) -> None:
+    from greentrade import cli
+
+    def engine(*_args: Any) -> Engine:
+        e = core_engine()
+        e.register(_RefusedRule(), name="mini")
+        return e
+
+    served = Api(engine()).request("GET", "/v1/plugins").json()
+    [mini] = [p for p in served if p["name"] == "mini"]
+    assert mini["rules"] == 1 and any("rule 'MINI-002' rejected" in f for f in mini["faults"])
+    assert all("faults" not in p for p in served if p["name"] != "mini")
+    monkeypatch.setattr(cli, "_engine", engine)  # the CLI, in process, with the same engine
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert cli.main(["plugins", "--format", "json"]) == 0
+    assert json.loads(buffer.getvalue()) == served
+
+
+def test_plugins_lists_installed_plugins_left_out(tmp_path: Path) -> None:
+    config = tmp_path / "greentrade.toml"
+    config.write_text('[greentrade]\nplugins = ["cn-green-channel"]\n')
+    served = {p["name"]: p for p in Api(core_engine(config)).request("GET", "/v1/plugins").json()}
+    assert served["itc-green-export-pass"]["enabled"] is False and "enabled" not in served["cn-green-channel"]
+    cli_out = subprocess.run([sys.executable, "-m", "greentrade.cli", "--config", str(config), "plugins", "--format",
+                              "json"], capture_output=True, text=True, check=True).stdout
+    assert {p["name"]: p for p in json.loads(cli_out)} == served
 
 
 @pytest.mark.parametrize("name", ["dossier", "report", "assessment", "config", "rule-case"])

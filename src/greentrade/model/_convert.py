@@ -224,10 +224,15 @@ def _configure(conv: cattrs.Converter, *, strict_types: bool) -> cattrs.Converte
 
     conv.register_unstructure_hook_factory(attrs.has, omit_empty_factory)
     conv.register_structure_hook(Accreditation, _accreditation_hook(conv))
-    dossier_base = omit_empty_factory(Dossier)
+
+    @functools.cache
+    def dossier_base() -> Any:
+        # Built on the first unstructured dossier, not with the converter: generating the
+        # functions of every entity costs about 10 ms, and validation never unstructures one.
+        return omit_empty_factory(Dossier)
 
     def unstructure_dossier(obj: Dossier) -> dict[str, Any]:
-        d = dossier_base(obj)
+        d: dict[str, Any] = dossier_base()(obj)
         return _format1_accreditations(d) if obj.format == FORMAT_1 else d
 
     conv.register_unstructure_hook(Dossier, unstructure_dossier)

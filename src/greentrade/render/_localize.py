@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greentrade.i18n import DEFAULT, Message, translate
+from greentrade.i18n import DEFAULT, Message, translate, translate_all
 
 __all__ = ["localize_assessment", "localize_report", "report_lang"]
 
@@ -50,12 +50,17 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         g = f if in_place else dict(f)
         mid = f.get("message_id")
         args = f.get("args") or _EMPTY
+        needs_id = f.get("needs_id") if "needs" in f else None
         if mid and (args or mid != f.get("rule")):
-            got = translate(mid, args, lang)
+            if needs_id:  # the message and its needs share the arguments
+                got, needs = translate_all((mid, needs_id), args, lang)
+                if needs is not None:
+                    g["needs"] = needs
+            else:
+                got = translate(mid, args, lang)
             if got is not None:
                 g["message"] = got
-        needs_id = f.get("needs_id")
-        if needs_id and "needs" in f:
+        elif needs_id:
             got = translate(needs_id, args, lang)
             if got is not None:
                 g["needs"] = got
@@ -72,10 +77,6 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         if o.get("summary_id"):
             args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
-        if o.get("assumptions"):
-            p["assumptions"] = [
-                {**a, "text": _text(a.get("text_id"), a.get("args"), lang, a.get("text"))} for a in o["assumptions"]
-            ]
         outcomes.append(p)
     out["outcomes"] = outcomes
     rules = []

@@ -45,7 +45,7 @@ def listings(engine: Engine) -> dict[str, Any]:
             "remediation": r.remediation, "citation": _citation(r.citation),
         }
         rules.append(entry)
-    plugins = [{"name": p.name, "version": p.version, "rules": p.rules} for p in engine.plugins]
+    plugins = _plugins(engine)
     categories = []
     for c in engine.categories:
         item: dict[str, Any] = {"id": c.id, "title": c.title, "hs_codes": list(c.hs_codes)}
@@ -65,6 +65,32 @@ def listings(engine: Engine) -> dict[str, Any]:
             std["note"] = e.note
         standards.append(std)
     return {"rules": rules, "plugins": plugins, "categories": categories, "standards": standards}
+
+
+def _plugins(engine: Engine) -> list[dict[str, Any]]:
+    """The plugins, as ``greentrade plugins --format json`` lists them: each loaded plugin with
+    what of it the engine refused (``faults``: the ``GT-ENGINE-001``/``-002`` messages), a plugin
+    refused before it was registered, and the installed plugins the ``[greentrade] plugins`` list
+    leaves out (``"enabled": false``)."""
+    import importlib.metadata
+
+    faults = engine.plugin_faults()
+    out: list[dict[str, Any]] = []
+    for p in engine.plugins:
+        entry: dict[str, Any] = {"name": p.name, "version": p.version, "rules": p.rules}
+        if p.name in faults:
+            entry["faults"] = faults[p.name]
+        out.append(entry)
+    listed = {p["name"] for p in out}
+    for name, problems in sorted(faults.items()):  # a plugin refused before it was registered
+        if name not in listed and name != "greentrade":
+            out.append({"name": name, "version": "unknown", "rules": 0, "faults": problems})
+    if engine.not_enabled:
+        versions = {ep.name: (ep.dist.version if ep.dist else "unknown")
+                    for ep in importlib.metadata.entry_points(group="greentrade")}
+        out.extend({"name": n, "version": versions.get(n, "unknown"), "rules": 0, "enabled": False}
+                   for n in engine.not_enabled)
+    return sorted(out, key=lambda p: p["name"])
 
 
 # -- schemas of the service's own bodies -----------------------------------------------------------------
@@ -110,8 +136,13 @@ _OWN_SCHEMAS: dict[str, Any] = {
         "remediation": _STR, "citation": _CITATION,
     }, ["id", "title", "severity", "plugin", "program", "scope", "role", "basis", "declared_basis", "effective",
         "remediation", "citation"]),
-    "PluginEntry": _object({"name": _STR, "version": _STR, "rules": {"type": "integer", "minimum": 0}},
-                           ["name", "version", "rules"]),
+    "PluginEntry": _object({
+        "name": _STR, "version": _STR, "rules": {"type": "integer", "minimum": 0},
+        "faults": {**_STRINGS, "description": "What of the plugin the engine refused or what failed "
+                   "(GT-ENGINE-001/-002 messages): a refused rule, profile or setting is not in use."},
+        "enabled": {"type": "boolean", "description": "Written only as false: installed, but left out by the "
+                    "host's `[greentrade] plugins` list."},
+    }, ["name", "version", "rules"]),
     "CategoryEntry": _object({"id": _STR, "title": _STR, "hs_codes": _STRINGS, "citation": _CITATION},
                              ["id", "title", "hs_codes"]),
     "StandardEntry": _object({
@@ -248,7 +279,8 @@ def document(engine: Engine, settings: Settings, *, authenticated: bool) -> dict
             {"required": True, "description": "JSON Lines: one dossier (a JSON object) per line.",
              "content": {JSONL: {"schema": _STR}}}),
         "/v1/rules": listing("Every loaded rule", "listRules", "RuleEntry"),
-        "/v1/plugins": listing("Loaded plugins", "listPlugins", "PluginEntry"),
+        "/v1/plugins": listing("Plugins: loaded (with what of them was refused) and installed but not enabled",
+                               "listPlugins", "PluginEntry"),
         "/v1/categories": listing("The product category vocabulary", "listCategories", "CategoryEntry"),
         "/v1/standards": listing("The standards catalogs of the loaded plugins", "listStandards", "StandardEntry"),
         "/v1/schemas/{name}": get(
