@@ -17,6 +17,7 @@ from greentrade.plugin import (
     CatalogEntry,
     Citation,
     EvidenceIndex,
+    Message,
     Program,
     RuleContext,
     country_group,
@@ -159,7 +160,7 @@ def accreditation_by_type(document_type: str) -> tuple[str, ...]:
 DATA_TEXTS = ("current_since", "edition_reading")
 
 
-def _data(meta: Mapping[str, Any], key: str) -> str | None:
+def _data(meta: Mapping[str, Any], key: str) -> Message | None:
     """A text of a standard's entry in standards.json as a message whose id names the entry
     (``ITC-GEP.standard.GB/T 33761.edition_reading``), so the catalogs translate it."""
     text = meta.get(key)
