@@ -48,6 +48,7 @@ __all__ = [
     "Message",
     "arg_data",
     "catalog",
+    "data_text",
     "from_environment",
     "isolating",
     "join",
@@ -196,6 +197,16 @@ def msg(id: str, template: str, /, **args: Any) -> Message:
     # the cost of the general way (#22: a validation makes about 160 messages)
     self = str.__new__(Message, template.format_map(args))
     self.__dict__ = {"id": id, "template": template, "args": args}
+    return self
+
+
+def data_text(id: str, text: str) -> Message:
+    """A text a plugin takes from its data files (a note, a reading of a source) as a message
+    with a stable `id`, so a finding that quotes it is translated whole. The catalogs learn the
+    texts from the plugin package's ``greentrade_catalog_texts()`` (docs/languages.md); a text
+    is a template without arguments (braces in it are kept as written)."""
+    self = str.__new__(Message, text)
+    self.__dict__ = {"id": id, "template": text.replace("{", "{{").replace("}", "}}"), "args": {}}
     return self
 
 
