@@ -127,7 +127,7 @@ def _use_fork() -> bool:
 #: The most dossiers in one chunk, and the most bytes of dossiers in one (a larger dossier
 #: goes alone; a path counts as small).
 _CHUNK_MAX = 64
-_CHUNK_BYTES = 512 * 1024
+_CHUNK_BYTES = 256 * 1024
 #: Chunks aim at this much work (seconds, estimated from the dossiers validated so far), so the
 #: last chunks of a batch end close together. A worker's first chunk is one dossier, and each
 #: next one at most twice the last: a short batch still spreads over the workers.
@@ -153,7 +153,7 @@ def _size(item: Item) -> int:
 def window(jobs: int) -> tuple[int, int, int]:
     """Dossiers taken from the input and not yet yielded: always up to the first figure, up to
     the second while they hold fewer bytes than the third (memory stays bounded)."""
-    return 4 * jobs, max(4 * jobs, 256), 2 * jobs * _CHUNK_BYTES
+    return 4 * jobs, max(4 * jobs, 128), 2 * jobs * _CHUNK_BYTES
 
 
 def _slot(ctx: Any) -> Any:
