@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from greentrade import i18n, render
+from greentrade import Engine, i18n, render
 from greentrade.i18n import Message, msg
 from greentrade.testing import catalogs
 
@@ -231,6 +231,7 @@ def test_the_command_line_speaks_the_language_asked_for(
         main(["--lang", "zh-CN", "validate", "--help"])
     help_page = capsys.readouterr().out
     assert "用法" in help_page and "退出状态" in help_page
+    monkeypatch.setenv("LANG", "C.UTF-8")  # (es_MX above: Spanish help)
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "usage:" in capsys.readouterr().out  # argparse's own texts are restored after a command
@@ -292,3 +293,63 @@ def test_rule_cases_decide_the_same_in_every_language(path: Path) -> None:
         assert len(d["findings"]) == len(english["findings"])
         render.report_text(d)
         render.report_html(d)
+
+
+def test_kept_translations_tell_a_message_argument_from_plain_text() -> None:
+    """`translate` keeps the translations it made (a text repeated by many findings is formatted
+    once): a nested message, stored or in-process, and the same English as plain text are told apart."""
+    nested = {"id": "CN-GC-002.product", "args": {"product": "X"}}
+    part = i18n.msg("CN-GC-002.product", "product {product}", product="X")
+    for _ in range(2):
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN") == "（product X）"
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": nested}, "zh-CN") == "（产品 X）"
+        assert i18n.translate("CN-GC-007.evidence", {"evidence": part}, "zh-CN") == "（产品 X）"
+        assert i18n.translate_all(["CN-GC-007.evidence", "CN-GC-002.product"], {"evidence": nested, "product": "Y"},
+                                  "zh-CN") == ["（产品 X）", "产品 Y"]
+        with i18n.isolating():
+            got = i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN")
+            assert got == "（\u2066product X\u2069）"
+
+
+def test_msg_with_plain_arguments_is_the_same_message() -> None:
+    """`msg` keeps plain arguments as given (its fast way); the message is the one `Message` makes."""
+    import datetime as dt
+
+    cases = [("{a} {n} {f} {b}", {"a": "x", "n": 3, "f": 1.5, "b": True}), ("on {day}", {"day": dt.date(2026, 6, 30)}),
+             ("plain", {})]
+    for template, args in cases:
+        m, ref = i18n.msg("T.id", template, **args), i18n.Message("T.id", template, args)
+        assert (str(m), m.id, m.template, m.args, type(m)) == (str(ref), ref.id, ref.template, ref.args, type(ref))
+        back = pickle.loads(pickle.dumps(m))
+        assert (str(back), back.id, back.args) == (str(m), m.id, m.args)
+    assert i18n.msg("T.id", "on {day}", day=dt.date(2026, 6, 30)).args == {"day": "2026-06-30"}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.SHIPPED if lang != "en"])
+def test_the_text_form_translates_only_what_it_shows(lang: str) -> None:
+    """`report_text` below verbosity 1 leaves the texts it does not show untranslated: the page is
+    the one a fully translated report gives, at every verbosity."""
+    from greentrade.render import _render, expand_report, localize_report
+
+    engine = Engine(config=CONFIG)
+    engine.load_entry_points()
+    fresh = engine.validate(EXAMPLE.read_bytes()).to_json()  # report/2: assumptions by finding index
+    stored = [(p.name, p.read_text("utf-8")) for p in sorted(GOLDEN.glob("*.report.json"))]
+    for case, text in [("example", fresh), *stored]:
+        d = json.loads(text)
+        for verbosity in (-1, 0, 1):
+            full = _render("report.txt", "terminal", lang, report=expand_report(localize_report(d, lang)),
+                           verbosity=verbosity, width=100, color=False)
+            assert render.report_text(d, lang, verbosity=verbosity) == full, (case, verbosity)
+
+
+def test_stored_translations_follow_their_arguments() -> None:
+    """`translate_stored` keeps a stored message's translation by its text and finds it again by
+    equal arguments: other arguments (or the same dict changed since) are translated anew."""
+    args = {"evidence": {"id": "CN-GC-002.product", "args": {"product": "X"}}}
+    said = " (product X)"
+    assert i18n.translate_stored("CN-GC-007.evidence", args, "zh-CN", said) == "（产品 X）"
+    args["evidence"]["args"]["product"] = "Y"  # a host changes the dict it rendered
+    assert i18n.translate_stored("CN-GC-007.evidence", args, "zh-CN", said) == "（产品 Y）"
+    assert i18n.translate_stored("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN", said) == "（product X）"
+    assert i18n.translate_stored("CN-GC-007.nope", {}, "zh-CN", "") is None

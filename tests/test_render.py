@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from greentrade import Engine, render
 from greentrade.readiness import assess
@@ -218,3 +219,20 @@ def test_report_to_html_and_the_cli(tmp_path: Path) -> None:
     assert out.read_text("utf-8") == render.report_html(report.to_dict(), source=example.name)
     assert f"<title>greentrade report: {example.name}</title>" in out.read_text("utf-8")
     assert main(["validate", "--format", "html", str(example), str(example)]) == 2  # batches are JSON Lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab 漢é-/."), max_size=120), st.integers(1, 40), st.integers(0, 12),
+       st.integers(0, 12))
+def test_wrapping_fills_lines_as_textwrap_does(text: str, width: int, lead: int, indent: int) -> None:
+    """The greedy fill of `_layout.wrap` (for printable text) is textwrap's, line for line."""
+    import textwrap
+
+    from greentrade.render import _layout
+
+    width = lead + 20 + width
+    expected = textwrap.TextWrapper(width=width, initial_indent=" " * lead, subsequent_indent=" " * indent,
+                                    break_long_words=False, break_on_hyphens=False).wrap(text)
+    assert _layout._fill(text, width, lead, indent) == expected
+    got = _layout.wrap(text, width, indent, lead)
+    assert got == ("\n".join(expected or [" " * lead]))[lead:]

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from _helpers import DOSSIER, SHIPMENT, make_plugin, rule
 
 from greentrade import Basis, ConfigError, Engine, Status
 from greentrade.io._schemas import schema, validator
+from greentrade.render import expand_report, localize_report
 from greentrade.rules._report import REPORT_FORMAT, REPORT_FORMATS
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _engine(*rules, config=None):
@@ -32,13 +36,16 @@ def test_an_outcome_lists_the_premises_it_rests_on():
     report = _engine(rule("DEMO-001", _assumes, basis="inferred")).validate(DOSSIER)
     assert report.status("demo", SHIPMENT) is Status.ELIGIBLE
     (outcome,) = [o for o in report.to_dict()["outcomes"] if o["program"] == "demo"]
-    assert outcome["assumptions"] == [{
-        "rule": "DEMO-001", "basis": "inferred", "text": "the issuer's accreditation is taken as its recognition",
-        "text_id": "DEMO-001.recognition-assumed", "args": {"issuer": "CB-1"},
-        "needs": "plugins.demo.recognized_bodies"}]
+    # report/2 refers to the finding that states the premise (its text, arguments and needs)
+    assert outcome["assumptions"] == [{"rule": "DEMO-001", "basis": "inferred", "finding": 0}]
     (finding,) = report.to_dict()["findings"]
     assert (finding["severity"], finding["effect"], finding["message_id"]) == ("info", "note",
                                                                                "DEMO-001.recognition-assumed")
+    assert (finding["message"], finding["args"], finding["needs"]) == (
+        "the issuer's accreditation is taken as its recognition", {"issuer": "CB-1"}, "plugins.demo.recognized_bodies")
+    # the readers' form copies the text back in
+    (expanded,) = [o for o in expand_report(report.to_dict())["outcomes"] if o["program"] == "demo"]
+    assert expanded["assumptions"][0]["text"] == "the issuer's accreditation is taken as its recognition"
     assert not list(validator("report").iter_errors(report.to_dict()))
 
 
@@ -153,3 +160,29 @@ def test_an_installed_plugin_left_out_is_named_in_the_report():
     line = next(x for x in report.to_text().splitlines() if x.startswith("installed, not enabled"))
     assert "itc-green-export-pass" in line and "buyer-profiles" in line
     assert "installed, not enabled" in report.to_html()
+
+
+def test_a_stored_report_renders_nested_parts_in_another_language():
+    """report/2 stores a part of a text that is itself a message by id and arguments, so the
+    stored report renders it in the reader's language (it rendered the English part before)."""
+    engine = Engine(config=str(EXAMPLES / "greentrade.toml"))
+    engine.load_entry_points()
+    stored = json.loads(engine.validate((EXAMPLES / "zhejiang-solar-portfolio.json").read_bytes()).to_json())
+    (f,) = [f for f in stored["findings"] if f["rule"] == "CN-GC-007"][:1]
+    assert f["args"]["held"]["id"] == "CN-GC.holds-evidence-competence-but"
+    assert "evidence of competence" in f["message"]
+    zh = localize_report(stored, "zh-CN")
+    (g,) = [g for g in zh["findings"] if g["rule"] == "CN-GC-007"][:1]
+    assert "evidence of competence" not in g["message"] and "能力佐证" in g["message"]
+    # the same as rendering in Chinese in the engine (no stored English part left)
+    direct = Engine(config=str(EXAMPLES / "greentrade.toml"), lang="zh-CN")
+    direct.load_entry_points()
+    live = direct.validate((EXAMPLES / "zhejiang-solar-portfolio.json").read_bytes()).to_dict()
+    assert [x["message"] for x in zh["findings"]] == [x["message"] for x in live["findings"]]
+
+
+def test_a_nested_part_no_catalog_knows_leaves_the_stored_text():
+    stored = {"report_format": REPORT_FORMAT, "lang": "en", "outcomes": [], "rules": [], "sources": [],
+              "findings": [{"rule": "X-1", "message": "outer inner", "message_id": "CN-GC-003.foreign-port",
+                            "args": {"port": {"id": "no.such.id", "args": {}}}}]}
+    assert localize_report(stored, "zh-CN")["findings"][0]["message"] == "outer inner"

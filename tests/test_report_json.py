@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from greentrade import Engine
+from greentrade.i18n import Message, join, msg
 from greentrade.rules import Basis, Citation, Effect, Finding, Outcome, PluginInfo, Report, RuleInfo, Severity, Status
 from greentrade.rules._report import Assumption
 from greentrade.testing import engine_for
@@ -40,6 +41,23 @@ def _citation(c: Citation) -> dict[str, Any]:
     return d
 
 
+def _arg(v: Any) -> Any:
+    # report/2: a nested message is written as its text, id and own arguments; a join as its parts
+    # and separator (each part the same way); everything else as it is.
+    parts = getattr(v, "parts", None)
+    if parts is not None:
+        return {"parts": [_arg(p) for p in parts], "sep": _arg(v.sep)}
+    if isinstance(v, Message) and v.id:
+        return {"id": v.id, "args": {k: _arg(x) for k, x in v.args.items()}}
+    if isinstance(v, Message):
+        return str(v)
+    return v
+
+
+def _args_form(args: Any) -> dict[str, Any]:
+    return {k: _arg(v) for k, v in args}
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     d: dict[str, Any] = {
         "rule": f.rule,
@@ -47,7 +65,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "effect": str(f.effect),
         "message": f.message,
         "message_id": f.message_id or f.rule,
-        "args": dict(f.args),
+        "args": _args_form(f.args),
         "pointer": f.pointer,
         "basis": str(f.basis),
     }
@@ -102,11 +120,15 @@ def published_form(report: Report) -> dict[str, Any]:
                 "as_of": o.as_of.isoformat(),
                 "summary": o.summary,
                 "summary_id": o.summary_id,
-                "summary_args": dict(o.summary_args),
+                "summary_args": _args_form(o.summary_args),
                 "reasons": list(o.reasons),
+                # each assumption refers to the first finding of its shipment and program that
+                # states it (same rule, same text)
                 "assumptions": [
-                    {"rule": a.rule, "basis": str(a.basis), "text": a.text, "text_id": a.text_id,
-                     "args": dict(a.args), **({"needs": a.needs} if a.needs else {})}
+                    {"rule": a.rule, "basis": str(a.basis),
+                     "finding": next(i for i, f in enumerate(report.findings)
+                                     if (f.shipment, f.program, f.rule, f.message)
+                                     == (o.subject, o.program, a.rule, a.text))}
                     for a in o.assumptions
                 ],
             }
@@ -204,8 +226,10 @@ _dates = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
 _citations = st.builds(Citation, authority=_text, title=_text, reference=_text,
                        date=st.none() | _dates, note=_maybe_text)
 _bases = st.sampled_from([str(b) for b in Basis])
-_args = st.dictionaries(_text, st.text(max_size=4) | st.integers() | st.booleans()
-                        | st.floats(allow_nan=False, allow_infinity=False), max_size=3)
+_plain = st.text(max_size=4) | st.integers() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False)
+_nested = st.builds(lambda i, v: msg(i, "<{a}>", a=v), st.text(min_size=1, max_size=4), _plain)
+_args = st.dictionaries(_text, _plain | _nested | st.lists(st.text(max_size=3) | _nested, max_size=2).map(join),
+                        max_size=3)
 _findings = st.builds(
     Finding, rule=_text, severity=st.sampled_from(Severity), effect=st.sampled_from(Effect), message=_text,
     pointer=_text, subject=_maybe_text, program=_maybe_text, shipment=_maybe_text, remediation=_maybe_text,

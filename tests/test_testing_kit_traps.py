@@ -134,5 +134,13 @@ def test_hypothesis_jsonschema_resolves_a_bundled_schema_and_not_the_plain_one(c
     with pytest.raises(Exception, match="remote references"):
         resolve(json.loads(json.dumps(schema("dossier"))))
     for name in ("dossier", "report", "rule-case"):
-        body = {k: v for k, v in resolve(_bundled(name, capsys)).items() if k != "$defs"}
+        doc = _bundled(name, capsys)
+        if name == "report":
+            # report/2's arguments are recursive (a nested message has arguments of its own);
+            # hypothesis-jsonschema resolves no recursive reference, so a user gives it the
+            # arguments as plain objects (docs/testing.md): everything else resolves.
+            with pytest.raises(RecursionError):
+                resolve(json.loads(json.dumps(doc)))
+            doc["$defs"]["args"] = {"type": "object"}
+        body = {k: v for k, v in resolve(doc).items() if k != "$defs"}
         assert not list(_refs(body)), name

@@ -27,13 +27,16 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from greentrade._cli_progress import progress
 from greentrade._files import InputError, Output, OutputError, check_stream, open_input, read_bytes, read_lines
-from greentrade.engine._batch import BatchError, Item, Result, run, usable_cores
-from greentrade.engine._engine import Engine
-from greentrade.io._walk import Walk
+from greentrade.engine._cores import usable_cores
+from greentrade.errors import BatchError
+
+if TYPE_CHECKING:  # the batch machinery is imported when a batch runs: `greentrade --help` needs none of it
+    from greentrade.engine._batch import Item, Result
+    from greentrade.engine._engine import Engine
 
 __all__ = ["add_arguments", "is_batch", "run_command"]
 
@@ -86,11 +89,15 @@ class _Inputs:
     """The items of a batch, read lazily, with what the reading found along the way."""
 
     def __init__(self, inputs: list[str], jsonl: bool, max_bytes: int, output: Output | None) -> None:
+        from greentrade.io._walk import Walk
+
         self.inputs, self.jsonl, self.max_bytes = inputs, jsonl, max_bytes
         self.walk = Walk(output.name if output else None, output.identity if output else None)
         self.empty: list[str] = []  # directories without a *.json file
 
     def __iter__(self) -> Iterator[Item]:
+        from greentrade.engine._batch import Item
+
         for name in self.inputs:
             if name == "-":
                 yield from self._stdin()
@@ -113,6 +120,8 @@ class _Inputs:
                 yield Item(name, Path(name))
 
     def _stdin(self) -> Iterator[Item]:
+        from greentrade.engine._batch import Item
+
         try:
             if self.jsonl:
                 check_stream(sys.stdin.buffer)
@@ -123,6 +132,8 @@ class _Inputs:
             yield Item("<stdin>", b"", problem=str(exc))
 
     def _lines(self, stream: IO[bytes], label: str) -> Iterator[Item]:
+        from greentrade.engine._batch import Item
+
         try:
             for number, line in read_lines(stream, self.max_bytes):  # type: ignore[arg-type]
                 if isinstance(line, InputError):
@@ -137,6 +148,8 @@ def _count(inputs: list[str], jsonl: bool) -> int | None:
     """How many dossiers, when that is known without reading them (for the progress ETA)."""
     if jsonl or "-" in inputs:
         return None
+    from greentrade.io._walk import Walk
+
     walk = Walk()
     return sum(sum(1 for _ in walk.files(Path(n))) if Path(n).is_dir() else 1 for n in inputs)
 
@@ -236,6 +249,8 @@ def run_command(engine: Engine, args: argparse.Namespace, config: str | None = N
     if inputs.count("-") > 1:
         print("greentrade: standard input (-) can be read only once", file=sys.stderr)
         return EXIT_UNREADABLE
+    from greentrade.engine._batch import run
+
     jobs = args.jobs or usable_cores()
     summary = _Summary()
     output: Output | None = None

@@ -17,7 +17,6 @@ from typing import Any
 
 from greentrade._cli_parse import EXIT_USAGE
 from greentrade._version import __version__
-from greentrade.plugin import HOOK_API_VERSION
 
 __all__ = ["core_range", "register", "render", "rule_prefix", "run"]
 
@@ -63,6 +62,8 @@ def render(name: str, prefix: str | None = None) -> dict[str, str]:
     prefix = prefix or rule_prefix(name)
     if not _PREFIX.match(prefix):
         raise ValueError(f"rule prefix {prefix!r}: upper-case words joined by '-', such as 'DEMO-PH'")
+    from greentrade.plugin import HOOK_API_VERSION  # here: the plugin API loads the entities and rules
+
     suffix = name.replace("-", "_")
     major = HOOK_API_VERSION.split(".")[0]
     tokens = {"__NAME__": name, "__MODULE__": f"greentrade_{suffix}", "__SUFFIX__": suffix, "__PREFIX__": prefix,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from greentrade._files import InputError, OutputError, refuse_overwrite, write_atomic
-from greentrade.model import _codes
 
 __all__ = ["COMMANDS", "register", "run"]
 
@@ -18,16 +17,43 @@ BUILTIN = ("pact", "catenax", "openepd", "ilcd", "batterypass")
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
+class _Formats(Sequence[str]):
+    """The importers' format names (`importers()`), found when first asked for: the importers
+    and their entry points are loaded by ``greentrade import``, not by every command's parser."""
+
+    def __init__(self) -> None:
+        self._names: list[str] | None = None
+
+    def _get(self) -> list[str]:
+        if self._names is None:
+            from greentrade.importers import importers
+
+            self._names = sorted(importers())
+        return self._names
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._get()
+
+
 def register(sub: Any) -> None:
     """Add the subcommands to cli.py's subparsers."""
-    from greentrade.importers import importers
-
     i = sub.add_parser(
         "import",
         help="write a format-2 dossier from PACT, Catena-X, openEPD, ILCD+EPD or Battery Pass files; exit 0 "
         "when written, 1 if a file could not be imported, 2 if unreadable",
     )
-    i.add_argument("format", choices=sorted(importers()), help="the files' format")
+    # The choices are set after add_argument, which formats the argument once to check it
+    # (that would list the importers' entry points at every start of the command line).
+    i.add_argument("format", help="the files' format").choices = _Formats()
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--into", metavar="DOSSIER", help="merge into this dossier (format 1 or 2); nothing is "
                    "overwritten and no id is used twice")
@@ -97,6 +123,7 @@ def _import(args: argparse.Namespace, config: str | None) -> int:
     from greentrade.importers import ImportOptions, importers, merge
     from greentrade.io._load import DossierReadError
     from greentrade.io._read import Document, read, read_json
+    from greentrade.model import _codes
 
     problems = []
     if args.hs_code and _codes.check_hs_code(args.hs_code):

@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from greentrade import _cli_batch, _cli_parse, _cli_scaffold, _importcli, i18n
 from greentrade._files import InputError, OutputError, escape_controls, read_bytes, refuse_overwrite, write_atomic
-from greentrade.errors import ConfigError, DossierReadError, PluginError
-from greentrade.io._configfile import Found, at_line, find_config
-from greentrade.io._load import parse_date
+from greentrade.errors import ConfigError, DossierReadError, MarketError, PluginError
 from greentrade.io._schemas import schema, schema_names
 from greentrade.server import _cli as serve_cli
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what a command needs is imported when it runs: `--version` and `--help` load no engine
     from greentrade.engine._engine import Engine
+    from greentrade.io._configfile import Found
 
 __all__ = ["main"]
 
@@ -55,6 +54,8 @@ def print(*values: object, sep: str = " ", end: str = "\n", file: TextIO | None 
 
 
 def _date(text: str) -> object:
+    from greentrade.io._load import parse_date
+
     try:
         return parse_date(text)
     except ValueError as exc:
@@ -148,6 +149,8 @@ class Options:
     """What every command may use: the configuration found, verbosity, colour, width."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from greentrade.io._configfile import find_config
+
         self.found: Found = find_config(getattr(args, "sub_config", None) or getattr(args, "config", None))
         self.config = str(self.found.path) if self.found.path is not None else None
         self.verbosity: int = getattr(args, "verbosity", 0)
@@ -186,6 +189,8 @@ class Options:
 
     def where(self, exc: ConfigError) -> str:
         """The message of a configuration error, with the file and line when they are known."""
+        from greentrade.io._configfile import at_line
+
         text = str(exc)
         if exc.keys and self.found.path is not None and str(self.found.path) not in text:
             text = f"{at_line(self.found.path, exc.keys)}: {text}"
@@ -276,8 +281,6 @@ def _main(argv: list[str]) -> int:
             return EXIT_OK
         _write(json.dumps(schema(name), indent=2) + "\n", None)
         return EXIT_OK
-    from greentrade.readiness._assess import MarketError
-
     opts = Options(args)
     try:
         if args.command == "render":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-import os
 import pickle
 import types
 from collections import Counter
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from greentrade._version import __version__
+from greentrade.engine._cores import usable_cores
 from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_summary
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
@@ -41,14 +41,6 @@ __all__ = ["BatchError", "EngineSpec", "Item", "Result", "engine_spec", "usable_
 
 Source = bytes | str | Path | Mapping[str, Any] | Dossier
 Form = Literal["report", "json"]
-
-
-def usable_cores() -> int:
-    """The number of cores this process may run on (its CPU affinity where the OS has one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
 
 
 # -- engine specs: the same engine in another process -----------------------------------------

@@ -30,6 +30,8 @@ import contextvars
 import datetime as dt
 import functools
 import gettext as _gettext
+import json
+import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
@@ -44,7 +46,9 @@ __all__ = [
     "ArgValue",
     "Catalog",
     "Message",
+    "arg_data",
     "catalog",
+    "data_text",
     "from_environment",
     "isolating",
     "join",
@@ -55,6 +59,8 @@ __all__ = [
     "resolve",
     "text",
     "translate",
+    "translate_all",
+    "translate_stored",
     "use",
 ]
 
@@ -64,6 +70,9 @@ _BABEL = {"en": "en", "zh-CN": "zh_Hans_CN", "es": "es", "pt-BR": "pt_BR", "ar":
 _DIR = {"zh-CN": "zh_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
 
 ArgValue = str | int | float | bool
+#: The types of plain arguments: kept as they are by `msg`; a translation of plain arguments is
+#: kept (`Catalog.done`).
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _arg(value: Any) -> ArgValue:
@@ -88,7 +97,7 @@ class Message(str):
     def __new__(cls, id: str, template: str, args: Mapping[str, Any]) -> Message:
         values = {k: _arg(v) for k, v in args.items()}
         self = super().__new__(cls, template.format_map(values))
-        self.id, self.template, self.args = id, template, values
+        self.__dict__ = {"id": id, "template": template, "args": values}
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -138,16 +147,75 @@ def join(parts: Iterable[str], sep: str = "; ") -> Message:
     return _Joined(parts, sep)
 
 
+def arg_data(value: Any) -> Any:
+    """An argument as the JSON report writes it (report/2): a plain value as it is; a message
+    as ``{"id", "args"}`` (its template id and own arguments: the English text is part of the
+    message that holds it); a `join` as ``{"parts", "sep"}``. So a stored report renders every
+    part of a text in another language."""
+    if isinstance(value, _Joined):
+        return {"parts": [arg_data(p) for p in value.parts], "sep": arg_data(value.sep)}
+    if isinstance(value, Message):
+        if not value.id:
+            return str(value)
+        return {"id": value.id, "args": {k: arg_data(v) for k, v in value.args.items()}}
+    return value
+
+
+class _Untold(Exception):
+    """A stored nested message no catalog has a template for (the whole text falls back)."""
+
+
+def _arg_text(value: Any, lang: str) -> Any:
+    """An argument in `lang`: a message translated, a stored nested message (`arg_data`)
+    rendered from its id (in English from the catalogs' English templates), a plain value as
+    is. Raises `_Untold` for a stored nested message no catalog knows."""
+    if isinstance(value, Message):
+        return value.translated(lang)
+    if isinstance(value, Mapping):
+        if "parts" in value:
+            sep = _arg_text(value.get("sep", ""), lang)
+            return str(sep).join(str(_arg_text(p, lang)) for p in value.get("parts") or ())
+        id, args = value.get("id"), value.get("args")
+        if isinstance(id, str) and id:
+            got = translate(id, args if isinstance(args, Mapping) else {}, lang, default=None)
+            if got is None and lang != DEFAULT:
+                got = translate(id, args if isinstance(args, Mapping) else {}, DEFAULT, default=None)
+            if got is not None:
+                return got
+        raise _Untold(id)
+    return value
+
+
 def msg(id: str, template: str, /, **args: Any) -> Message:
     """A message: stable `id` (``"<RULE-ID>.<what>"``), English `template` with ``{name}``
     placeholders (`str.format` syntax), and the named arguments (strings, numbers, booleans;
     dates become ISO strings, anything else its `str`). Catalogs key translations by the id."""
-    return Message(id, template, args)
+    for v in args.values():
+        if type(v) not in _PLAIN:
+            return Message(id, template, args)
+    # plain arguments (most messages): kept as given (`args` is this call's own dict), about half
+    # the cost of the general way (#22: a validation makes about 160 messages)
+    self = str.__new__(Message, template.format_map(args))
+    self.__dict__ = {"id": id, "template": template, "args": args}
+    return self
+
+
+def data_text(id: str, text: str) -> Message:
+    """A text a plugin takes from its data files (a note, a reading of a source) as a message
+    with a stable `id`, so a finding that quotes it is translated whole. The catalogs learn the
+    texts from the plugin package's ``greentrade_catalog_texts()`` (docs/languages.md); a text
+    is a template without arguments (braces in it are kept as written)."""
+    self = str.__new__(Message, text)
+    self.__dict__ = {"id": id, "template": text.replace("{", "{{").replace("}", "}}"), "args": {}}
+    return self
 
 
 def placeholders(template: str) -> frozenset[str]:
     """The argument names a template uses (``{name}``, ``{name!r}``, ``{name:date}``)."""
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
+
+
+_used = functools.lru_cache(maxsize=8192)(placeholders)
 
 
 # -- the command line's texts -------------------------------------------------------------------------
@@ -182,6 +250,13 @@ class Catalog:
         #: English page text -> translated text (the core's domain only: page texts are trusted).
         self.texts: dict[str, str | tuple[str, ...]] = {}
         self.plural: Callable[[int], int] = lambda n: 0 if n == 1 else 1
+        #: (id, isolating, *args items) -> the translation of a message with plain arguments
+        #: (None: none), kept by `translate`: a text repeated by many findings is formatted once.
+        self.done: dict[tuple[Any, ...], str | None] = {}
+        #: (id, isolating, stored text) -> [(arguments, translation)] (`translate_stored`).
+        self.stored: dict[tuple[str, bool, str], list[tuple[Mapping[str, Any], str | None]]] = {}
+        #: Message id -> the argument names its translated templates use (`translate_stored`).
+        self.uses: dict[str, frozenset[str]] = {}
         for domain, t in sources:
             core = domain == "greentrade"
             if core:
@@ -261,26 +336,139 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
-            return english.format_map({k: str(v) if isinstance(v, Message) else v for k, v in args.items()})
-        except (KeyError, IndexError, ValueError, AttributeError):
+            used = _used(english)
+            return english.format_map({k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v
+                                       for k, v in args.items() if k in used})
+        except (KeyError, IndexError, ValueError, AttributeError, _Untold):
             return default
+    return _kept(catalog(lang), id, args, lang, _args_key(args), default)
+
+
+def translate_all(ids: Iterable[str], args: Mapping[str, Any], lang: str) -> list[str | None]:
+    """`translate` of several messages that share their arguments (a finding's message and its
+    needs), each None without a translation; the arguments are looked at once."""
+    if lang == DEFAULT:
+        return [translate(id, args, lang) for id in ids]
+    cat, key = catalog(lang), _args_key(args)
+    return [_kept(cat, id, args, lang, key, None) for id in ids]
+
+
+def translate_stored(id: str, args: Mapping[str, Any], lang: str, said: str) -> str | None:
+    """`translate` (None without a translation) of a message of a stored report's JSON form, whose
+    text there is `said`: kept by the id and `said`, and found again by the arguments its templates
+    use being equal (a comparison, cheaper than `translate`'s key of nested arguments; values that
+    compare equal across types, ``1 == 1.0 == True``, print apart in `said`)."""
+    if lang == DEFAULT:
+        return translate(id, args, lang)
     cat = catalog(lang)
+    uses = cat.uses.get(id)
+    if uses is None:
+        value = cat.messages.get(id)
+        if value is None:
+            return None
+        try:
+            names = frozenset().union(*(placeholders(t) for t in (value if isinstance(value, tuple) else (value,))))
+        except ValueError:  # a template str.format cannot read
+            return translate(id, args, lang)
+        # a plural form is chosen by n or count; `{a.b}` and `{a[0]}` use `a`
+        uses = cat.uses[id] = frozenset(re.split(r"[.\[]", n, maxsplit=1)[0] for n in names) | {"n", "count"}
+    used = args if args.keys() <= uses else {k: v for k, v in args.items() if k in uses}
+    key = (id, _ISOLATE.get(), said)
+    seen = cat.stored.get(key)
+    if seen is not None:
+        for known, got in seen:
+            if known == used:
+                return got
+    got = translate(id, used, lang)
+    if seen is None:
+        if len(cat.stored) >= _KEPT:
+            cat.stored.clear()
+        seen = cat.stored[key] = []
+    if len(seen) < 8:
+        with contextlib.suppress(TypeError, ValueError):  # a copy (the caller's may change); JSON data only
+            seen.append((json.loads(_json_key(used)), got))
+    return got
+
+
+def _args_key(args: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """What a translation of `args` depends on, as a key of `Catalog.done` (None: not kept)."""
+    for v in args.values():
+        if type(v) not in _PLAIN:  # a message, a stored nested message (or another value)
+            break
+    else:
+        return tuple(args.items())
+    try:
+        if type(v) is dict and not any(isinstance(x, Message) for x in args.values()):
+            key: tuple[Any, ...] = (_json_key(args),)  # a stored report's (JSON data): its encoding
+        else:
+            key = tuple([(k, _frozen(x)) for k, x in args.items()])
+        hash(key)
+        return key
+    except (TypeError, ValueError):  # a value that is neither JSON nor hashable
+        return None
+
+
+def _kept(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, akey: tuple[Any, ...] | None,
+          default: str | None) -> str | None:
+    isolate = _ISOLATE.get()
+    if akey is None:
+        return _translated(cat, id, args, lang, isolate, default)
+    key = (id, isolate, akey)
+    try:
+        got = cat.done[key]
+    except KeyError:
+        if len(cat.done) >= _KEPT:
+            cat.done.clear()
+        got = cat.done[key] = _translated(cat, id, args, lang, isolate, None)
+    return default if got is None else got
+
+
+#: At most this many translations are kept per language (then they are dropped and kept anew).
+_KEPT = 20_000
+_MESSAGE, _JOINED, _MAPPING, _LIST, _OTHER = (object() for _ in range(5))
+_json_key = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+def _frozen(value: Any) -> Any:
+    """An argument as part of the key of a kept translation: what its text in any language
+    depends on (a message's id, template and arguments; a stored nested message's data)."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, _Joined):
+        return (_JOINED, _frozen(value.sep), *[_frozen(p) for p in value.parts])
+    if isinstance(value, Message):
+        return (_MESSAGE, value.id, value.template, *[(k, _frozen(v)) for k, v in value.args.items()])
+    if isinstance(value, Mapping):
+        return (_MAPPING, *[(k, _frozen(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (_LIST, *[_frozen(v) for v in value])
+    return (_OTHER, type(value), value)
+
+
+def _translated(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, isolate: bool,
+                default: str | None) -> str | None:
     template = cat.messages.get(id)
     if template is None:
         return default
     if isinstance(template, tuple):
         template = cat.template(id, args) or template[0]
-    isolate = _ISOLATE.get()
     values = args
     nested = False
     for v in args.values():
-        if isinstance(v, Message):
+        if isinstance(v, Message | Mapping):
             nested = True
             break
     if isolate or nested:
-        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in args.items()}
+        try:
+            # only the arguments the template uses: a finding's needs share its message's arguments
+            used = _used(template)
+            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()
+                      if k in used}
+        except _Untold:
+            return default
         if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text
-            values = {k: v if isinstance(args[k], Message) else f"\u2066{v}\u2069" for k, v in values.items()}
+            values = {k: v if isinstance(args[k], Message | Mapping) else f"\u2066{v}\u2069"
+                      for k, v in values.items()}
     try:
         if id in cat.fancy:
             return _Formatter(lang).vformat(template, (), dict(values))

@@ -29,6 +29,7 @@ import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greentrade._files import escape_controls
@@ -66,7 +67,25 @@ def expand_report(report: Mapping[str, Any]) -> dict[str, Any]:
             g["citation"] = sources[rule["source"]]
         findings.append(g)
     out["findings"] = findings
+    out["outcomes"] = [_stated(o, findings) for o in report.get("outcomes", ())]
     return out
+
+
+def _stated(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> Mapping[str, Any]:
+    """The outcome with each assumption's ``text`` (and ``needs``) copied in from the finding
+    it refers to (report/2 ``"finding": index``)."""
+    if not outcome.get("assumptions"):
+        return outcome
+    listed = []
+    for a in outcome["assumptions"]:
+        i = a.get("finding")
+        if isinstance(i, int) and 0 <= i < len(findings) and "text" not in a:
+            f = findings[i]
+            a = {**a, "text": f.get("message", "")}
+            if f.get("needs"):
+                a["needs"] = f["needs"]
+        listed.append(a)
+    return {**outcome, "assumptions": listed}
 
 
 def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity: int = 0, width: int = 100,
@@ -77,8 +96,23 @@ def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity
     findings too, otherwise counted), each source once in a numbered list at the end. Lines wrap
     at `width` columns; `color` adds ANSI colours. Takes report/2 and, for one release, report/1."""
     lang = _lang(lang, report)
-    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)),
+    only = _shown(report, verbosity) if verbosity < 1 else None  # what is hidden is not translated
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang, only=only)),
                    verbosity=verbosity, width=width, color=color)
+
+
+def _shown(report: Mapping[str, Any], verbosity: int) -> tuple[set[int], set[int]]:
+    """The indices of the findings and outcomes the text form shows at `verbosity` below 1 (as
+    report.txt and `_layout.Shown` choose them): findings of the shown severities and those the
+    listed outcomes' assumptions refer to; outcomes that are not not_applicable."""
+    levels = ("error", "warning") if verbosity >= 0 else ("error",)
+    findings = {i for i, f in enumerate(report.get("findings", ())) if f.get("severity") in levels}
+    outcomes = set()
+    for i, o in enumerate(report.get("outcomes", ())):
+        if o.get("status") != "not_applicable":
+            outcomes.add(i)
+            findings.update(a["finding"] for a in o.get("assumptions") or () if isinstance(a.get("finding"), int))
+    return findings, outcomes
 
 
 def assessment_text(assessment: Mapping[str, Any], lang: str | None = None, *, width: int = 100,
@@ -244,6 +278,8 @@ class _Texts:
 def _environment(kind: str, lang: str) -> jinja2.Environment:
     import jinja2
 
+    from greentrade.render._cache import TemplateCache, default_folder
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("greentrade.render", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
@@ -254,6 +290,8 @@ def _environment(kind: str, lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
+        # compiled once, kept in templates/__pycache__ like Python's bytecode (_cache.py)
+        bytecode_cache=TemplateCache(default_folder(Path(__file__).parent / "templates")),
     )
     texts = _Texts(kind, lang)
     # The i18n extension's `_`, `gettext` and `ngettext`: page texts are written

@@ -7,6 +7,7 @@ templates, where `_` marks them for translation.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
@@ -42,14 +43,6 @@ def paint(value: Any, style: str, on: bool) -> Styled:
     return Styled(f"\x1b[{code}m{text}\x1b[0m" if on and code and text.strip() else text)
 
 
-class _Wrapper(textwrap.TextWrapper):
-    """`textwrap` for printable text: no tabs or other whitespace controls to expand or turn into
-    spaces (its per-character translation is slow on text that is not ASCII)."""
-
-    def _munge_whitespace(self, text: str) -> str:
-        return text
-
-
 def wrap(value: Any, width: int, indent: int, first: int | None = None) -> Styled:
     """`value` escaped and wrapped at `width` columns, for a template that has placed the first
     line at column `first` (default: `indent`); the next lines are indented by `indent` spaces.
@@ -59,16 +52,54 @@ def wrap(value: Any, width: int, indent: int, first: int | None = None) -> Style
     short = text.rstrip(" ")
     if short.strip(" ") and lead + len(short) <= max(lead + 20, width) and text.isprintable():
         return Styled(short)  # fits on its line: what textwrap would return, without its cost
-    wrapper: textwrap.TextWrapper = _Wrapper(
-        width=max(lead + 20, width), initial_indent=" " * lead, subsequent_indent=" " * indent,
-        break_long_words=False, break_on_hyphens=False)
-    if not text.isprintable():  # a tab or another whitespace control: textwrap's own handling
-        wrapper = textwrap.TextWrapper(width=wrapper.width, initial_indent=wrapper.initial_indent,
-                                       subsequent_indent=wrapper.subsequent_indent, break_long_words=False,
-                                       break_on_hyphens=False)
-    lines = wrapper.wrap(text) or [" " * lead]
+    return _wrapped(text, max(lead + 20, width), lead, indent)
+
+
+@functools.lru_cache(maxsize=2048)
+def _wrapped(text: str, width: int, lead: int, indent: int) -> Styled:
+    """`wrap` of an escaped text that does not fit on its line; kept, as a remediation or title
+    repeated by a thousand findings is wrapped once."""
+    if text.isprintable():  # only spaces: the greedy fill textwrap does, without its generality
+        lines = _fill(text, width, lead, indent)
+    else:  # a tab or another whitespace control: textwrap's own handling
+        lines = textwrap.TextWrapper(width=width, initial_indent=" " * lead, subsequent_indent=" " * indent,
+                                     break_long_words=False, break_on_hyphens=False).wrap(text)
+    lines = lines or [" " * lead]
     lines[0] = lines[0][lead:]
     return Styled("\n".join(lines))
+
+
+_SPACES = re.compile(r"( +)")
+
+
+def _fill(text: str, width: int, lead: int, indent: int) -> list[str]:
+    """`textwrap.TextWrapper(width, initial_indent=" " * lead, subsequent_indent=" " * indent,
+    break_long_words=False, break_on_hyphens=False).wrap(text)` for a printable text (whose only
+    whitespace is the space): words and runs of spaces filled greedily; a run of spaces that
+    starts a line after the first or ends a line is dropped; a word longer than the line gets
+    a line of its own."""
+    chunks = [c for c in _SPACES.split(text) if c]
+    lines: list[str] = []
+    i, n = 0, len(chunks)
+    while i < n:
+        pad = indent if lines else lead
+        room = width - pad
+        if lines and chunks[i][0] == " ":
+            i += 1
+        line: list[str] = []
+        used = 0
+        while i < n and used + len(chunks[i]) <= room:
+            used += len(chunks[i])
+            line.append(chunks[i])
+            i += 1
+        if not line and i < n:  # a word longer than the line
+            line.append(chunks[i])
+            i += 1
+        if line and line[-1][0] == " ":
+            line.pop()
+        if line:
+            lines.append(" " * pad + "".join(line))
+    return lines
 
 
 def outcome_summary(outcomes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -13,10 +13,10 @@ form carries the English texts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
-from greentrade.i18n import DEFAULT, Message, translate
+from greentrade.i18n import DEFAULT, Message, translate, translate_stored
 
 __all__ = ["localize_assessment", "localize_report", "report_lang"]
 
@@ -38,25 +38,32 @@ def _text(id: Any, args: Any, lang: str, current: Any) -> Any:
     return current if got is None else got
 
 
-def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = False) -> Mapping[str, Any]:
+def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = False,
+                    only: tuple[Container[int], Container[int]] | None = None) -> Mapping[str, Any]:
     """The report's JSON form with its texts in `lang` (the same dict when they already are);
-    `in_place`: the findings' dicts are changed rather than copied (for a form just built)."""
+    `in_place`: the findings' dicts are changed rather than copied (for a form just built);
+    `only`: the indices of the findings and of the outcomes a page shows (the text form at its
+    verbosity): the messages and summaries of the others keep their stored texts (needs are
+    always translated: outcome summaries are made of them)."""
     if lang == report_lang(report):
         return report
     out = dict(report)
     out["lang"] = lang
     findings = []
-    for f in report.get("findings", ()):
+    wanted, listed = only if only is not None else (None, None)
+    for i, f in enumerate(report.get("findings", ())):
         g = f if in_place else dict(f)
         mid = f.get("message_id")
         args = f.get("args") or _EMPTY
+        needs_id = f.get("needs_id") if "needs" in f else None
+        if wanted is not None and i not in wanted:
+            mid = None  # not shown: its message is not translated
         if mid and (args or mid != f.get("rule")):
-            got = translate(mid, args, lang)
+            got = translate_stored(mid, args, lang, f.get("message") or "")
             if got is not None:
                 g["message"] = got
-        needs_id = f.get("needs_id")
-        if needs_id and "needs" in f:
-            got = translate(needs_id, args, lang)
+        if needs_id:
+            got = translate_stored(needs_id, args, lang, f.get("needs") or "")
             if got is not None:
                 g["needs"] = got
         if "remediation" in f:  # report/1, or a report/2 expanded (render.expand_report)
@@ -64,18 +71,19 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         findings.append(g)
     out["findings"] = findings
     outcomes = []
-    by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-    for g in findings:
-        by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
-    for o in report.get("outcomes", ()):
+    by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] | None = None  # made when a summary needs it
+    for i, o in enumerate(report.get("outcomes", ())):
         p = dict(o)
-        if o.get("summary_id"):
-            args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
+        if o.get("summary_id") and (listed is None or i in listed):
+            args = None
+            if o["summary_id"] in _COMPOSITE:
+                if by_subject is None:
+                    by_subject = {}
+                    for g in findings:
+                        by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
+                args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), []))
+            args = args or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
-        if o.get("assumptions"):
-            p["assumptions"] = [
-                {**a, "text": _text(a.get("text_id"), a.get("args"), lang, a.get("text"))} for a in o["assumptions"]
-            ]
         outcomes.append(p)
     out["outcomes"] = outcomes
     rules = []
@@ -89,13 +97,17 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
     return out
 
 
+#: The summaries the engine joins from its findings' texts (`_composite`).
+_COMPOSITE = frozenset({"outcome.not-applicable", "outcome.needs", "outcome.assumed"})
+
+
 def _composite(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
     # `findings`: those of the outcome's shipment and program
     """The arguments of a summary the engine joined from its findings' texts (the reasons a
     program does not apply, what an undetermined outcome needs), joined again from the findings
     in the new language; None for any other summary, or when the findings do not tell."""
     sid = outcome["summary_id"]
-    if sid not in ("outcome.not-applicable", "outcome.needs", "outcome.assumed"):
+    if sid not in _COMPOSITE:
         return None
     reasons = set(outcome.get("reasons", ()))
     mine = [f for f in findings if f.get("rule") in reasons]
@@ -117,7 +129,16 @@ def localize_assessment(value: Any, lang: str) -> Any:
     return _walk(value, lang)
 
 
+#: Values `_walk` passes as they are without a call (most of an assessment's leaves).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _walk(value: Any, lang: str) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _LEAVES else _walk(v, lang) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _LEAVES else _walk(v, lang) for v in value]
     if isinstance(value, Message):
         return value.translated(lang)
     if isinstance(value, dict):

@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 from greentrade import render
-from greentrade.rules._rules import Args, Basis, Citation, Finding, Severity, Status, args_tuple
+from greentrade.i18n import Message, arg_data
+from greentrade.rules._rules import Args, Basis, Citation, Effect, Finding, Severity, Status, args_tuple
 
 __all__ = ["REPORT_FORMAT", "REPORT_FORMATS", "Assumption", "Outcome", "PluginInfo", "Report", "RuleInfo"]
 
@@ -109,7 +110,13 @@ def _citation(c: Citation) -> dict[str, Any]:
 
 
 def _args(args: Args) -> dict[str, Any]:
-    return dict(args)
+    # A message or a join among the arguments is written as data (`i18n.arg_data`), so a stored
+    # report renders it in another language; plain values as they are.
+    out = dict(args)
+    for k, v in args:
+        if isinstance(v, Message):
+            out[k] = arg_data(v)
+    return out
 
 
 def _plugin(p: PluginInfo) -> dict[str, Any]:
@@ -131,19 +138,19 @@ def _rule(r: RuleInfo, source: int | None) -> dict[str, Any]:
     return d
 
 
-def _assumption(a: Assumption) -> dict[str, Any]:
-    d: dict[str, Any] = {"rule": a.rule, "basis": str(a.basis), "text": a.text, "text_id": a.text_id,
-                         "args": _args(a.args)}
-    if a.needs:
-        d["needs"] = a.needs
-    return d
+def _stating(o: Outcome, a: Assumption) -> tuple[str, str, str, str]:
+    """The key of the finding that states assumption `a` of outcome `o` (`Report` keeps one)."""
+    return (o.subject, o.program, a.rule, a.text)
 
 
-def _outcome(o: Outcome) -> dict[str, Any]:
+def _outcome(o: Outcome, where: Mapping[tuple[str, str, str, str], int]) -> dict[str, Any]:
+    # An assumption refers to the finding that states it (text, arguments, needs), by index.
     return {
         "program": o.program, "subject": o.subject, "status": str(o.status), "as_of": o.as_of.isoformat(),
         "summary": o.summary, "summary_id": o.summary_id, "summary_args": _args(o.summary_args),
-        "reasons": list(o.reasons), "assumptions": [_assumption(a) for a in o.assumptions],
+        "reasons": list(o.reasons),
+        "assumptions": [{"rule": a.rule, "basis": str(a.basis), "finding": where[_stating(o, a)]}
+                        for a in o.assumptions],
     }
 
 
@@ -191,6 +198,10 @@ def _report(r: Report) -> dict[str, Any]:
                 source = index[c] = len(sources)
                 sources.append(_citation(c))
         rules.append(_rule(x, source))
+    where: dict[tuple[str, str, str, str], int] = {}
+    if any(o.assumptions for o in r.outcomes):
+        for i, f in enumerate(r.findings):
+            where.setdefault((f.shipment, f.program, f.rule, f.message), i)  # type: ignore[arg-type]
     return {
         "report_format": REPORT_FORMAT,
         "greentrade_version": r.greentrade_version,
@@ -200,7 +211,7 @@ def _report(r: Report) -> dict[str, Any]:
         "input_sha256": r.input_sha256,
         "evaluated": r.evaluated,
         "counts": r.counts,
-        "outcomes": [_outcome(o) for o in r.outcomes],
+        "outcomes": [_outcome(o, where) for o in r.outcomes],
         "findings": [_finding(f) for f in r.findings],
         "rules": rules,
         "sources": sources,
@@ -231,6 +242,22 @@ def _published(r: Report) -> dict[str, Any]:
     return dict(render.localize_report(d, r.lang, in_place=True))
 
 
+def _stated(outcomes: Iterable[Outcome], findings: Iterable[Finding]) -> list[Finding]:
+    """A finding for each assumption of `outcomes` that no finding of `findings` states (the
+    engine writes one for each; a report put together by hand may not have)."""
+    have = {(f.shipment, f.program, f.rule, f.message) for f in findings}
+    out = []
+    for o in outcomes:
+        for a in o.assumptions:
+            key = _stating(o, a)
+            if key not in have:
+                have.add(key)
+                out.append(Finding(rule=a.rule, severity=Severity.INFO, effect=Effect.NOTE, message=a.text, pointer="",
+                                   basis=a.basis, shipment=o.subject, program=o.program, message_id=a.text_id,
+                                   args=a.args, needs=a.needs, assumption=True))
+    return out
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -246,6 +273,12 @@ class Report:
     rules: tuple[RuleInfo, ...] = ()
     #: The language of the rendered texts (BCP 47); report/2.
     lang: str = "en"
+
+    def __attrs_post_init__(self) -> None:
+        # Every assumption of an outcome is stated by a finding (report/2 refers to it by index).
+        missing = _stated(self.outcomes, self.findings)
+        if missing:
+            object.__setattr__(self, "findings", (*self.findings, *missing))
 
     @classmethod
     def build(
@@ -264,7 +297,10 @@ class Report:
     ) -> Report:
         """The report, sorted as published; every rule a finding names is in `rules` (from
         `known_rules` when it is not among `rules`, else described from the finding)."""
-        findings = tuple(sorted(set(findings), key=finding_key))
+        outcomes = tuple(outcomes)
+        found = set(findings)
+        found.update(_stated(outcomes, found))
+        findings = tuple(sorted(found, key=finding_key))
         return cls(
             greentrade_version=version,
             plugins=tuple(sorted(plugins, key=lambda p: p.name)),

@@ -17,9 +17,11 @@ from greentrade.plugin import (
     CatalogEntry,
     Citation,
     EvidenceIndex,
+    Message,
     Program,
     RuleContext,
     country_group,
+    data_text,
     evidence,
     international,
     line_products,
@@ -29,6 +31,7 @@ from greentrade.plugin import (
     msg,
     structure,
 )
+from greentrade.plugin import join as mjoin
 
 PACKAGE = "greentrade_itc_green_export_pass"
 PROGRAM = "itc-green-export-pass"
@@ -153,6 +156,31 @@ def accreditation_by_type(document_type: str) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else ()
 
 
+#: The texts of standards.json that findings quote, by key: translated as `data_text` messages.
+DATA_TEXTS = ("current_since", "edition_reading")
+
+
+def _data(meta: Mapping[str, Any], key: str) -> Message | None:
+    """A text of a standard's entry in standards.json as a message whose id names the entry
+    (``ITC-GEP.standard.GB/T 33761.edition_reading``), so the catalogs translate it."""
+    text = meta.get(key)
+    if not isinstance(text, str):
+        return None
+    family = StandardDesignator.parse(meta["designator"]).family
+    return data_text(f"ITC-GEP.standard.{family}.{key}", text)
+
+
+def catalog_texts() -> list[tuple[str, str]]:
+    """(id, English) of every standards.json text findings may quote (for the catalogs)."""
+    out = []
+    for meta in standards_data()["standards"]:
+        for key in DATA_TEXTS:
+            text = _data(meta, key)
+            if text is not None:
+                out.append((text.id, str(text)))
+    return out
+
+
 @functools.cache
 def _own_meta() -> dict[str, Mapping[str, Any]]:
     return {str(StandardDesignator.parse(s["designator"]).family): s for s in standards_data()["standards"]}
@@ -169,8 +197,8 @@ def _from_entry(entry: CatalogEntry) -> PilotStandard:
             designator=entry.designator, title=entry.title, current=(entry.designator, *also),
             superseded=entry.superseded, categories=entry.categories, level=ev["level"],
             document_types=tuple(ev["document_types"]), accreditation=tuple(ev["accreditation"]),
-            origin="catalog", current_since=meta.get("current_since"),
-            edition_reading=meta.get("edition_reading"),
+            origin="catalog", current_since=_data(meta, "current_since"),
+            edition_reading=_data(meta, "edition_reading"),
         )
     return PilotStandard(
         designator=entry.designator, title=entry.title, current=(entry.designator,),
@@ -420,7 +448,12 @@ class NotCounted:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.standard.family} {self.document.type} {self.document.id} {self.reason}"
+        return self.text()
+
+    def text(self) -> str:
+        """The document and why it is not counted, as a message (translated with its reason)."""
+        return msg("ITC-GEP.not-counted", "{family} {document_type} {document} {reason}", family=self.standard.family,
+                   document_type=self.document.type, document=self.document.id, reason=self.reason)
 
 
 def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -> str | None:
@@ -436,7 +469,7 @@ def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -
                                                                        for s in doc.sites))
             if not (ours or a.covers(doc, product)):
                 return None
-            listed = ", ".join(doc.sites) or "none"
+            listed = ", ".join(doc.sites) or msg("ITC-GEP.none", "none")
             if len(doc.sites) > 1:
                 return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=listed,
                            site=site)
@@ -551,6 +584,10 @@ def regions(data: Any, reference: Mapping[str, Any] | None = None) -> list[Regio
     return out or None
 
 
-def join(items: Sequence[str] | Iterator[str], empty: str = "none") -> str:
+def join(items: Sequence[str] | Iterator[str], empty: str | None = None) -> str:
+    """`items` separated by commas, as one message argument (each item that is a message is
+    translated with it); `empty` (default: "none") when there are none."""
     items = list(items)
-    return ", ".join(items) if items else empty
+    if not items:
+        return empty if empty is not None else msg("ITC-GEP.none", "none")
+    return mjoin(items, ", ")
