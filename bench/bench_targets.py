@@ -322,7 +322,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--emit", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.processes > 1:
-        # (the children get the same arguments: from sys.argv when run as a script)
         return _median_of_processes(sys.argv[1:] if argv is None else argv, args.processes)
     global EMIT
     EMIT = args.emit

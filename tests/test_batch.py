@@ -134,6 +134,28 @@ def test_a_crashed_or_late_worker_is_replaced_and_only_its_dossier_is_lost():
             assert r.payload == engine.validate(dossier(name)).to_json()
 
 
+def test_one_worker_takes_chunks_and_still_stops_the_late_dossier_inside_one(monkeypatch: Any):
+    from greentrade.engine import _workers
+
+    sent: list[int] = []
+    send = _workers._Worker.send
+    monkeypatch.setattr(_workers._Worker, "send", lambda self, chunk: (sent.append(len(chunk)), send(self, chunk)))
+    # Dossiers go to a worker many at a time; the one that runs late (or crashes) in the middle
+    # of a chunk is the only one lost, the others validated before it in the chunk (sent back or
+    # not) and after it still get their own reports, in order.
+    engine = faulty_engine()
+    names = [f"A{i}" for i in range(12)] + ["SLOW"] + [f"B{i}" for i in range(12)] + ["CRASH", "C"]
+    results = list(_batch.run(engine, [dossier(n) for n in names], jobs=1, timeout=1.5, form="json"))
+    assert [r.index for r in results] == list(range(len(names)))
+    for name, r in zip(names, results, strict=True):
+        if name in ("SLOW", "CRASH"):
+            assert r.problem == "fault"
+            assert r.label == f"item {names.index(name)}"
+        else:
+            assert r.problem is None and r.payload == engine.validate(dossier(name)).to_json()
+    assert max(sent) > 1 and sum(sent) >= len(names)  # more than one dossier per message
+
+
 def test_spawned_workers_rebuild_the_engine_from_installed_plugins():
     engine = Engine(config=ROOT / "examples" / "greentrade.toml")
     engine.load_entry_points()

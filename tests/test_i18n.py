@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from greentrade import i18n, render
+from greentrade import Engine, i18n, render
 from greentrade.i18n import Message, msg
 from greentrade.testing import catalogs
 
@@ -307,4 +307,37 @@ def test_kept_translations_tell_a_message_argument_from_plain_text() -> None:
         assert i18n.translate_all(["CN-GC-007.evidence", "CN-GC-002.product"], {"evidence": nested, "product": "Y"},
                                   "zh-CN") == ["（产品 X）", "产品 Y"]
         with i18n.isolating():
-            assert i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN") == "（\u2066product X\u2069）"
+            got = i18n.translate("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN")
+            assert got == "（\u2066product X\u2069）"
+
+
+def test_msg_with_plain_arguments_is_the_same_message() -> None:
+    """`msg` keeps plain arguments as given (its fast way); the message is the one `Message` makes."""
+    import datetime as dt
+
+    cases = [("{a} {n} {f} {b}", {"a": "x", "n": 3, "f": 1.5, "b": True}), ("on {day}", {"day": dt.date(2026, 6, 30)}),
+             ("plain", {})]
+    for template, args in cases:
+        m, ref = i18n.msg("T.id", template, **args), i18n.Message("T.id", template, args)
+        assert (str(m), m.id, m.template, m.args, type(m)) == (str(ref), ref.id, ref.template, ref.args, type(ref))
+        back = pickle.loads(pickle.dumps(m))
+        assert (str(back), back.id, back.args) == (str(m), m.id, m.args)
+    assert i18n.msg("T.id", "on {day}", day=dt.date(2026, 6, 30)).args == {"day": "2026-06-30"}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.SHIPPED if lang != "en"])
+def test_the_text_form_translates_only_what_it_shows(lang: str) -> None:
+    """`report_text` below verbosity 1 leaves the texts it does not show untranslated: the page is
+    the one a fully translated report gives, at every verbosity."""
+    from greentrade.render import _render, expand_report, localize_report
+
+    engine = Engine(config=CONFIG)
+    engine.load_entry_points()
+    fresh = engine.validate(EXAMPLE.read_bytes()).to_json()  # report/2: assumptions by finding index
+    stored = [(p.name, p.read_text("utf-8")) for p in sorted(GOLDEN.glob("*.report.json"))]
+    for case, text in [("example", fresh), *stored]:
+        d = json.loads(text)
+        for verbosity in (-1, 0, 1):
+            full = _render("report.txt", "terminal", lang, report=expand_report(localize_report(d, lang)),
+                           verbosity=verbosity, width=100, color=False)
+            assert render.report_text(d, lang, verbosity=verbosity) == full, (case, verbosity)

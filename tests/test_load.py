@@ -148,3 +148,50 @@ def test_duplicate_spec_names_are_reported():
     data = mutate(lambda d: d["products"][0]["specs"].append({"name": "power", "value": 80, "unit": "W"}))
     got, _ = findings(data)
     assert ("GT-REF-002", "/products/0/specs/1/name") in got
+
+
+# -- structuring schema-valid data: each list item fast, a refused one in detail -----------------
+def _problems(structure, data):
+    from greentrade.io._load import _structure_findings
+
+    try:
+        structure(data)
+    except Exception as exc:
+        return sorted((json.dumps(path), message) for path, message in _structure_findings(exc, []))
+    return None
+
+
+def _several_defects():
+    from hypothesis import strategies as st
+
+    from greentrade.testing.strategies import dossier_json
+    from greentrade.testing.strategies._invalid import _MUTATORS
+
+    @st.composite
+    def build(draw):
+        data = draw(dossier_json(max_shipments=3, max_lines=3, min_documents=1))
+        for _ in range(draw(st.integers(1, 4))):
+            _MUTATORS[draw(st.sampled_from(["bad-code", "swapped-dates", "impossible-date"]))](draw, data)
+        return data
+
+    return build()
+
+
+def test_checked_structuring_finds_what_the_detailed_converter_finds():
+    # The engine structures list items one by one through the fast converter and only a
+    # refused item through the detailed one (#22): the problems found, their paths and messages
+    # are those of structuring the whole dossier in detail.
+    from hypothesis import HealthCheck, given, settings
+
+    from greentrade.io._schemas import validator
+    from greentrade.model import Dossier, _convert
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_several_defects())
+    def check(data):
+        if not validator("dossier").is_valid(data):
+            return  # the engine stops at the schema
+        detailed = _problems(lambda d: _convert.structure_detailed(d, Dossier), data)
+        assert _problems(lambda d: _convert.structure_checked(d, Dossier), data) == detailed
+
+    check()

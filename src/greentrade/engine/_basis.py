@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from greentrade.i18n import msg
 from greentrade.io._config import ConfigError
 from greentrade.rules._rules import Basis, Effect, Finding, Rule, Severity
 
@@ -89,10 +90,11 @@ def judge(rule: Rule, finding: Finding, hit_basis: Basis | None, required: froze
     where = f"[plugins.{section}]" if section else "the plugin's [plugins.<section>]"
     decide = f'a source that states it, or the host making it binding ({where} require = ["{rule.id}"])'
     if finding.severity is Severity.ERROR:
-        fault = (f"rule {rule.id} has basis {basis} but yielded a violation; only stated or host rules may "
-                 "make a shipment not eligible: reported as undetermined instead")
+        fault = msg("GT-ENGINE-006.undetermined", "rule {rule} has basis {basis} but yielded a violation; only "
+                    "stated or host rules may make a shipment not eligible: reported as undetermined instead",
+                    rule=rule.id, basis=str(basis))
         return Judged(attrs.evolve(finding, effect=Effect.UNDETERMINED, severity=Severity.WARNING,
                                    needs=decide, basis=basis), fault)
-    fault = (f"rule {rule.id} has basis {basis} but yielded a violation; only stated or host rules may: "
-             "reported as a note instead")
+    fault = msg("GT-ENGINE-006.note", "rule {rule} has basis {basis} but yielded a violation; only stated or host "
+                "rules may: reported as a note instead", rule=rule.id, basis=str(basis))
     return Judged(attrs.evolve(finding, effect=Effect.NOTE, basis=basis), fault)

@@ -21,6 +21,7 @@ from greentrade.engine import _basis, _loud
 from greentrade.engine import _contributions as boundary
 from greentrade.engine._faults import ENGINE_RULES, engine_finding, exc_summary
 from greentrade.errors import PluginConflictError, PluginError
+from greentrade.i18n import msg
 from greentrade.io._config import ConfigError
 from greentrade.io._datarules import CORE_RULES
 from greentrade.io._describe import describe, did_you_mean
@@ -107,7 +108,8 @@ class _Collection:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # SystemExit too: a plugin never ends the host's process
-                message = f"plugin {impl.plugin_name!r} hook {hook_name} raised {exc_summary(exc)}"
+                message = msg("GT-ENGINE-002.hook-raised", "plugin {plugin!r} hook {hook} raised {exception}",
+                              plugin=impl.plugin_name, hook=hook_name, exception=exc_summary(exc))
                 if self.strict:
                     raise PluginError(message) from exc
                 faults.append(engine_finding("GT-ENGINE-002", message, impl.plugin_name))
@@ -132,11 +134,14 @@ class _Collection:
                 except boundary.Rejected as exc:
                     if exc.field:
                         ident = boundary.short(getattr(item, "id", None) or getattr(item, "designator", None))
-                        message = (f"plugin {owner!r} hook {hook_name}: {what} {ident} rejected: "
-                                   f"field {exc.field}: {exc.problem}")
+                        message = msg("GT-ENGINE-002.rejected-field", "plugin {plugin!r} hook {hook}: {what} {item} "
+                                      "rejected: field {field}: {problem}", plugin=owner, hook=hook_name, what=what,
+                                      item=ident, field=exc.field, problem=exc.problem)
                     else:
                         expected = exc.problem.split(", got ")[0]  # "expected Rule, got str"
-                        message = f"plugin {owner!r} hook {hook_name} returned {type(item).__name__}, {expected}"
+                        message = msg("GT-ENGINE-002.returned", "plugin {plugin!r} hook {hook} returned {type}, "
+                                      "{expected}", plugin=owner, hook=hook_name, type=type(item).__name__,
+                                      expected=expected)
                     self._reject(faults, owner, message)
                     yield owner, None, item
                     continue
@@ -152,7 +157,8 @@ class _Collection:
             key = item.id  # type: ignore[attr-defined]
             if key in found:
                 faults.append(engine_finding(
-                    "GT-ENGINE-002", f"{what} {key!r} from {owner!r} is already defined; kept the first", owner))
+                    "GT-ENGINE-002", msg("GT-ENGINE-002.duplicate", "{what} {key!r} from {plugin!r} is already "
+                                         "defined; kept the first", what=what, key=key, plugin=owner), owner))
                 continue
             found[key] = item
         return found
@@ -184,8 +190,11 @@ class _Collection:
         for owner, r, raw in self._items("greentrade_rules", boundary.check_rule, "rule", faults):
             if r is None:
                 rid = getattr(raw, "id", None)
-                name = f"rule {boundary.short(rid)}" if isinstance(rid, str) else f"a {type(raw).__name__} value"
-                break_programs(owner, getattr(raw, "program", None), f"{name} of plugin {owner!r} was rejected")
+                why = (msg("GT-ENGINE-002.rule-rejected", "rule {rule} of plugin {plugin!r} was rejected",
+                           rule=boundary.short(rid), plugin=owner) if isinstance(rid, str) else
+                       msg("GT-ENGINE-002.value-rejected", "a {type} value of plugin {plugin!r} was rejected",
+                           type=type(raw).__name__, plugin=owner))
+                break_programs(owner, getattr(raw, "program", None), why)
                 continue
             if r.id in owners:
                 raise PluginConflictError(
@@ -195,7 +204,8 @@ class _Collection:
             if r.program is not None and r.program not in programs:
                 faults.append(engine_finding(
                     "GT-ENGINE-002",
-                    f"rule {r.id!r} of plugin {owner!r} belongs to unknown program {r.program!r}; not run",
+                    msg("GT-ENGINE-002.unknown-program", "rule {rule!r} of plugin {plugin!r} belongs to unknown "
+                        "program {program!r}; not run", rule=r.id, plugin=owner, program=r.program),
                     owner))
                 continue
             rules.append(r)
@@ -206,15 +216,18 @@ class _Collection:
         for owner, ids in sorted(no_basis.items()):
             faults.append(engine_finding(
                 "GT-ENGINE-009",
-                f"plugin {owner!r}: {len(ids)} rule(s) declare no basis and are read as basis 'inferred' "
-                f"({', '.join(ids[:10])}{', ...' if len(ids) > 10 else ''}); a Rule without basis= is deprecated "
-                "since greentrade 0.3 and refused from 0.4 on", owner, effect=Effect.NOTE))
+                msg("GT-ENGINE-009.no-basis", "plugin {plugin!r}: {count} rule(s) declare no basis and are read as "
+                    "basis 'inferred' ({rules}); a Rule without basis= is deprecated since greentrade 0.3 and "
+                    "refused from 0.4 on", plugin=owner, count=len(ids),
+                    rules=", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")), owner, effect=Effect.NOTE))
         for owner, hook in sorted(self._hook_failed):
             if hook == "greentrade_rules":  # the plugin's rules are unknown: its programs cannot be decided
-                break_programs(owner, None, f"the rules of plugin {owner!r} could not be loaded")
+                break_programs(owner, None, msg("GT-ENGINE-002.rules-not-loaded", "the rules of plugin {plugin!r} "
+                                                "could not be loaded", plugin=owner))
         for pid in _loud.programs_without_rules(programs, rules):
             if pid not in broken:  # a program no rule belongs to is never eligible
-                broken[pid] = [f"no rule of plugin {program_owner[pid]!r} belongs to it"]
+                broken[pid] = [msg("GT-ENGINE-002.no-rule", "no rule of plugin {plugin!r} belongs to it",
+                                   plugin=program_owner[pid])]
         categories: dict[str, Category] = self._first_by_id(
             "greentrade_categories", boundary.check_category, "category", faults)
         entries = [e for _o, e, _r in self._items(
@@ -223,15 +236,18 @@ class _Collection:
         sections: dict[str, set[str]] = {}
         for owner, data in self._call("greentrade_config_schema", faults):
             if not isinstance(data, Mapping):
-                self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema returned "
-                             f"{type(data).__name__}, expected a mapping of section names to JSON Schemas")
+                self._reject(faults, owner, msg("GT-ENGINE-002.config-schema-type", "plugin {plugin!r} hook "
+                                                "greentrade_config_schema returned {type}, expected a mapping of "
+                                                "section names to JSON Schemas", plugin=owner,
+                                                type=type(data).__name__))
                 continue
             for section, schema in data.items():
                 try:
                     checked = boundary.check_config_schema(section, schema)
                 except boundary.Rejected as exc:
-                    self._reject(faults, owner, f"plugin {owner!r} hook greentrade_config_schema: section "
-                                 f"{boundary.short(section)} rejected: {exc}")
+                    self._reject(faults, owner, msg("GT-ENGINE-002.config-schema-section", "plugin {plugin!r} hook "
+                                                    "greentrade_config_schema: section {section} rejected: {problem}",
+                                                    plugin=owner, section=boundary.short(section), problem=str(exc)))
                     continue
                 if section in schemas:
                     raise PluginConflictError(f"configuration section {section!r} is declared twice ({owner!r})")
@@ -256,7 +272,8 @@ class _Collection:
                 if any(raw.get("id") == pid for raw in self._config.get("profiles", []) if isinstance(raw, Mapping)):
                     raise ConfigError(f"configuration error in profiles: {exc}") from None
                 del profiles[pid]
-                self._reject(faults, pid, f"{exc}; the profile is not loaded")
+                self._reject(faults, pid, msg("GT-ENGINE-002.profile", "{problem}; the profile is not loaded",
+                                              problem=str(exc)))
         _loud.check_reference_overrides(self._config.get("reference", {}), self._contributed, profiles.values())
         ordered = tuple(sorted(rules, key=lambda r: r.id))
         return Contributions(
@@ -298,26 +315,34 @@ class _Collection:
 
         for owner, data in self._call("greentrade_reference_data", faults):
             if not isinstance(data, Mapping):
-                self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data returned "
-                             f"{type(data).__name__}, expected a mapping")
+                self._reject(faults, owner, msg("GT-ENGINE-002.reference-type", "plugin {plugin!r} "
+                                                "greentrade_reference_data returned {type}, expected a mapping",
+                                                plugin=owner, type=type(data).__name__))
                 continue
             for key, value in data.items():
                 if type(key) is not str:
-                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: name "
-                                 f"{boundary.short(key)} is not a string; not applied")
+                    self._reject(faults, owner, msg("GT-ENGINE-002.reference-name", "plugin {plugin!r} "
+                                                    "greentrade_reference_data: name {name} is not a string; not "
+                                                    "applied", plugin=owner, name=boundary.short(key)))
                     continue
                 holder = owner_of(key)
                 if holder != owner:
-                    whose = f"belongs to plugin {holder!r}" if holder else "is not under the plugin's own prefix"
+                    whose = (msg("GT-ENGINE-002.reference-whose", "belongs to plugin {plugin!r}", plugin=holder)
+                             if holder else msg("GT-ENGINE-002.reference-unowned",
+                                                "is not under the plugin's own prefix"))
                     own = ", ".join(sorted(f"{p}." for p, o in prefixes.items() if o == owner))
-                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: data set "
-                                 f"{boundary.short(key)} {whose} (its own prefixes: {own}); not applied "
-                                 "(only the host's [reference] may override another plugin's data)")
+                    self._reject(faults, owner, msg("GT-ENGINE-002.reference-foreign", "plugin {plugin!r} "
+                                                    "greentrade_reference_data: data set {name} {whose} (its own "
+                                                    "prefixes: {own}); not applied (only the host's [reference] may "
+                                                    "override another plugin's data)", plugin=owner,
+                                                    name=boundary.short(key), whose=whose, own=own))
                     continue
                 try:
                     reference[key] = boundary.freeze(value, key)
                 except boundary.Rejected as exc:
-                    self._reject(faults, owner, f"plugin {owner!r} greentrade_reference_data: {exc}; not applied")
+                    self._reject(faults, owner, msg("GT-ENGINE-002.reference-value", "plugin {plugin!r} "
+                                                    "greentrade_reference_data: {problem}; not applied", plugin=owner,
+                                                    problem=str(exc)))
         self._contributed = dict(reference)  # before the host's overrides, which are checked against it
         for key, value in self._config.get("reference", {}).items():
             try:

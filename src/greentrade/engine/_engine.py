@@ -22,6 +22,7 @@ from greentrade.engine._collect import Contributions, CorePlugin, collect
 from greentrade.engine._faults import ENGINE_RULE_INFOS, ENGINE_RULES, engine_finding, exc_summary
 from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
+from greentrade.i18n import msg
 from greentrade.io._config import ConfigError, load_config
 from greentrade.io._datarules import CORE_RULES
 from greentrade.io._describe import did_you_mean
@@ -166,8 +167,9 @@ class Engine:
                 raise ConfigError(f"configuration error at greentrade/plugins: plugin {missing!r} is not installed"
                                   f"{near} (installed: {', '.join(sorted(seen)) or 'none'})",
                                   keys=("greentrade", "plugins"))
-            self._fault(PluginError(f"plugin {missing!r} is allowed but not installed{near}"),
-                        "GT-ENGINE-001", f"plugin {missing!r} is allowed but not installed{near}", missing)
+            said = msg("GT-ENGINE-001.not-installed", "plugin {plugin!r} is allowed but not installed{near}",
+                       plugin=missing, near=near)
+            self._fault(PluginError(said), "GT-ENGINE-001", said, missing)
         for ep in eps:
             if allowed is not None and ep.name not in allowed:
                 if ep.name not in self._not_enabled:
@@ -179,8 +181,9 @@ class Engine:
             try:
                 plugin = ep.load()
             except Exception as exc:
-                self._fault(exc, "GT-ENGINE-001",
-                            f"plugin {ep.name!r} failed to load: {exc_summary(exc)}", ep.name)
+                self._fault(exc, "GT-ENGINE-001", msg("GT-ENGINE-001.failed", "plugin {plugin!r} failed to load: "
+                                                      "{exception}", plugin=ep.name, exception=exc_summary(exc)),
+                            ep.name)
                 continue
             version = ep.dist.version if ep.dist is not None else None
             loaded.append(self.register(plugin, name=ep.name, version=version))
@@ -353,6 +356,8 @@ def _hook_api_refusal(plugin: object, name: str) -> str | None:
         if hookapi.accepts(spec, HOOK_API_VERSION):
             return None
     except hookapi.HookApiRangeError as exc:
-        return f"plugin {name!r} states an unreadable hook API range {hookapi.ATTRIBUTE}: {exc}; not loaded"
-    return (f"plugin {name!r} is written for hook API {spec} and this greentrade {__version__} provides hook "
-            f"API {HOOK_API_VERSION}; not loaded (install a version of the plugin written for it)")
+        return msg("GT-ENGINE-001.hook-api-unreadable", "plugin {plugin!r} states an unreadable hook API range "
+                   "{attribute}: {problem}; not loaded", plugin=name, attribute=hookapi.ATTRIBUTE, problem=str(exc))
+    return msg("GT-ENGINE-001.hook-api", "plugin {plugin!r} is written for hook API {spec} and this greentrade "
+               "{version} provides hook API {api}; not loaded (install a version of the plugin written for it)",
+               plugin=name, spec=str(spec), version=__version__, api=HOOK_API_VERSION)

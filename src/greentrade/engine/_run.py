@@ -108,8 +108,9 @@ class Run:
         raise_if_cancelled()  # the host's cancellation (the service's gone client) ends the run here
         budget = self.budget
         if rule.id in budget.exhausted:
-            return [self._fault(rule, ctx, f"rule {rule.id} was not run: it used up its time budget of "
-                                           f"{budget.seconds:g} s on this dossier")]
+            return [self._fault(rule, ctx, msg("GT-ENGINE-003.not-run", "rule {rule} was not run: it used up its "
+                                               "time budget of {seconds} s on this dossier", rule=rule.id,
+                                               seconds=format(budget.seconds, "g")))]
         shipment = ctx.shipment.id if ctx.shipment else None
         required = self.c.required
         out: list[Finding] = []
@@ -138,17 +139,19 @@ class Run:
             raise
         except RuleTimeout:
             budget.stop()  # when the timeout came before the `finally` above could count the time
-            message = (f"rule {rule.id} was stopped: it used up its time budget of {budget.seconds:g} s "
-                       "on this dossier")
+            message = msg("GT-ENGINE-003.stopped", "rule {rule} was stopped: it used up its time budget of "
+                          "{seconds} s on this dossier", rule=rule.id, seconds=format(budget.seconds, "g"))
         except boundary.Rejected as exc:
-            message = f"rule {rule.id} yielded a value the engine cannot use: {exc}"
+            message = msg("GT-ENGINE-003.unusable", "rule {rule} yielded a value the engine cannot use: {problem}",
+                          rule=rule.id, problem=str(exc))
         except BaseException as exc:  # SystemExit too: a rule never ends the host's process
-            message = f"rule {rule.id} raised {exc_summary(exc)}"
+            message = msg("GT-ENGINE-003.raised", "rule {rule} raised {exception}", rule=rule.id,
+                          exception=exc_summary(exc))
         else:
             if not over:
                 return out
-            message = (f"rule {rule.id} used up its time budget of {budget.seconds:g} s on this dossier; "
-                       "its result was discarded")
+            message = msg("GT-ENGINE-003.over-budget", "rule {rule} used up its time budget of {seconds} s on this "
+                          "dossier; its result was discarded", rule=rule.id, seconds=format(budget.seconds, "g"))
         if self.strict:
             raise PluginError(message)
         return [self._fault(rule, ctx, message)]
@@ -217,7 +220,8 @@ class Run:
                                      assumptions=[f for f in findings if f.assumption])
         for why in self.c.broken.get(program.id, ()):
             findings.append(engine_finding(
-                "GT-ENGINE-002", f"program {program.id!r} cannot be decided: {why}", program.id,
+                "GT-ENGINE-002", msg("GT-ENGINE-002.undecidable", "program {program!r} cannot be decided: {why}",
+                                     program=program.id, why=why), program.id,
                 effect=Effect.UNDETERMINED, program=program.id, shipment=shipment.id,
                 pointer=self.pointers.get(id(shipment), ""), needs=why))
         for rule in rules:

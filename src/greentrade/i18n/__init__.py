@@ -67,6 +67,9 @@ _BABEL = {"en": "en", "zh-CN": "zh_Hans_CN", "es": "es", "pt-BR": "pt_BR", "ar":
 _DIR = {"zh-CN": "zh_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
 
 ArgValue = str | int | float | bool
+#: The types of plain arguments: kept as they are by `msg`; a translation of plain arguments is
+#: kept (`Catalog.done`).
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _arg(value: Any) -> ArgValue:
@@ -91,7 +94,7 @@ class Message(str):
     def __new__(cls, id: str, template: str, args: Mapping[str, Any]) -> Message:
         values = {k: _arg(v) for k, v in args.items()}
         self = super().__new__(cls, template.format_map(values))
-        self.id, self.template, self.args = id, template, values
+        self.__dict__ = {"id": id, "template": template, "args": values}
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -184,12 +187,22 @@ def msg(id: str, template: str, /, **args: Any) -> Message:
     """A message: stable `id` (``"<RULE-ID>.<what>"``), English `template` with ``{name}``
     placeholders (`str.format` syntax), and the named arguments (strings, numbers, booleans;
     dates become ISO strings, anything else its `str`). Catalogs key translations by the id."""
-    return Message(id, template, args)
+    for v in args.values():
+        if type(v) not in _PLAIN:
+            return Message(id, template, args)
+    # plain arguments (most messages): kept as given (`args` is this call's own dict), about half
+    # the cost of the general way (#22: a validation makes about 160 messages)
+    self = str.__new__(Message, template.format_map(args))
+    self.__dict__ = {"id": id, "template": template, "args": args}
+    return self
 
 
 def placeholders(template: str) -> frozenset[str]:
     """The argument names a template uses (``{name}``, ``{name!r}``, ``{name:date}``)."""
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
+
+
+_used = functools.lru_cache(maxsize=8192)(placeholders)
 
 
 # -- the command line's texts -------------------------------------------------------------------------
@@ -306,8 +319,9 @@ def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None =
         if english is None:
             return default
         try:
+            used = _used(english)
             return english.format_map({k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v
-                                       for k, v in args.items()})
+                                       for k, v in args.items() if k in used})
         except (KeyError, IndexError, ValueError, AttributeError, _Untold):
             return default
     return _kept(catalog(lang), id, args, lang, _args_key(args), default)
@@ -355,8 +369,6 @@ def _kept(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, akey: tuple
     return default if got is None else got
 
 
-#: The types of plain arguments: a translation of plain arguments is kept (`Catalog.done`).
-_PLAIN = frozenset({str, int, float, bool})
 #: At most this many translations are kept per language (then they are dropped and kept anew).
 _KEPT = 20_000
 _MESSAGE, _JOINED, _MAPPING, _LIST, _OTHER = (object() for _ in range(5))
@@ -394,7 +406,10 @@ def _translated(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, isola
             break
     if isolate or nested:
         try:
-            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()}
+            # only the arguments the template uses: a finding's needs share its message's arguments
+            used = _used(template)
+            values = {k: _arg_text(v, lang) if isinstance(v, Message | Mapping) else v for k, v in args.items()
+                      if k in used}
         except _Untold:
             return default
         if isolate:  # ids, codes, dates and numbers keep their left-to-right order in a right-to-left text

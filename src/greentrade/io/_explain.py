@@ -59,8 +59,19 @@ def iter_errors(v: SchemaValidator, instance: Any) -> Iterator[jsonschema.Valida
     yield from _descend(v, instance, (), f"{v.root['$id']}#", v.root)
 
 
-def _resolved(v: SchemaValidator, uri: str, node: Any) -> tuple[str, Any]:
-    """Follow plain ``$ref``s (only annotations beside them) from `node` at `uri`."""
+def _resolved(v: SchemaValidator, uri: str, node: Any) -> tuple[str, Any, bool]:
+    """Follow plain ``$ref``s (only annotations beside them) from `node` at `uri`; and whether
+    the walk may descend into the node found (`_safe`). The node a URI names never changes:
+    the answer is kept on `v`."""
+    key = ("resolved", uri)
+    found = v._fast_parts.get(key)
+    if found is None:
+        uri, node = _resolve(v, uri, node)
+        found = v._fast_parts[key] = (uri, node, node is not None and _safe(node))
+    return found
+
+
+def _resolve(v: SchemaValidator, uri: str, node: Any) -> tuple[str, Any]:
     by_uri = dict(v._resources)
     for _ in range(16):
         if not (isinstance(node, Mapping) and "$ref" in node and set(node) <= REF_SIBLINGS):
@@ -94,7 +105,7 @@ def _fast(v: SchemaValidator, key: Any, schema: Mapping[str, Any]) -> Any:
 
 
 def _valid(v: SchemaValidator, uri: str, instance: Any) -> bool:
-    check = _fast(v, uri, {"$ref": uri})
+    check = v._fast_parts.get(uri) or _fast(v, uri, {"$ref": uri})
     if check is None:  # pragma: no cover - see _fast
         return False
     try:
@@ -129,28 +140,41 @@ def _prefixed(errors: Iterator[jsonschema.ValidationError], path: tuple[Any, ...
         yield err
 
 
+def _children(v: SchemaValidator, uri: str, props: Mapping[str, Any] | None) -> dict[str, str]:
+    """The URIs of the property schemas of the node at `uri` (of its ``items`` schema, under
+    ``""``, when `props` is None), kept on `v`."""
+    key = ("children" if props is not None else "items", uri)
+    found = v._fast_parts.get(key)
+    if found is None:
+        doc, fragment = urldefrag(uri)
+        found = ({"": f"{doc}#{fragment}/items"} if props is None
+                 else {k: f"{doc}#{fragment}/properties/{_escape(k)}" for k in props})
+        v._fast_parts[key] = found
+    return found
+
+
 def _descend(v: SchemaValidator, instance: Any, path: tuple[Any, ...], uri: str,
              node: Any) -> Iterator[jsonschema.ValidationError]:
     """The errors of `instance` (at `path`) against `node` (at `uri`), which the compiled
     validator refuses; depth-first, in document order."""
-    uri, node = _resolved(v, uri, node)
-    if node is None or not _safe(node) or not isinstance(instance, dict | list):
+    uri, node, safe = _resolved(v, uri, node)
+    if not safe or not isinstance(instance, dict | list):
         yield from _prefixed(v._validator_for(uri).iter_errors(instance), path)
         return
     shallow = _shallow(v, uri, node)
-    check = _fast(v, ("fast-shallow", uri), {k: x for k, x in shallow.items() if k not in ("$id", "$schema")})
+    check = v._fast_parts.get(("fast-shallow", uri)) or _fast(
+        v, ("fast-shallow", uri), {k: x for k, x in shallow.items() if k not in ("$id", "$schema")})
     if check is None or not check.is_valid(instance):
         yield from _prefixed(v._validator_for(shallow).iter_errors(instance), path)
-    doc, fragment = urldefrag(uri)
     if isinstance(instance, dict) and isinstance(node.get("properties"), Mapping):
         props = node["properties"]
+        children = _children(v, uri, props)
         for key, value in instance.items():
-            if key in props:
-                child = f"{doc}#{fragment}/properties/{_escape(key)}"
-                if not _valid(v, child, value):
-                    yield from _descend(v, value, (*path, key), child, props[key])
+            child = children.get(key)
+            if child is not None and not _valid(v, child, value):
+                yield from _descend(v, value, (*path, key), child, props[key])
     elif isinstance(instance, list) and isinstance(node.get("items"), Mapping):
-        child = f"{doc}#{fragment}/items"
+        child = _children(v, uri, None)[""]
         for i, item in enumerate(instance):
             if not _valid(v, child, item):
                 yield from _descend(v, item, (*path, i), child, node["items"])

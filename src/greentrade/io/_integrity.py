@@ -114,9 +114,10 @@ def integrity(dossier: Dossier, pointers: Mapping[int, str], categories: frozens
                 expected = acc.expected_arrangement or ""
                 out.append(finding(
                     "GT-DATA-002",
-                    f"accreditation {acc.number or acc.standard} of {p.id} to {acc.standard} is marked "
-                    f"{acc.arrangement}, but {arrangement_bodies(expected)} are recognised under the "
-                    f"{expected}: the mark is not counted",
+                    msg("GT-DATA-002.marked", "accreditation {ref} of {party} to {standard} is marked "
+                        "{marked}, but {bodies} are recognised under the {expected}: the mark is not counted",
+                        ref=str(acc.number or acc.standard), party=p.id, standard=str(acc.standard),
+                        marked=str(acc.arrangement), bodies=arrangement_bodies(expected), expected=expected),
                     at(id(acc)) + "/" + key, p.id,
                 ))
     def unique_specs(owner: Any, base: str, subject: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from greentrade.model._entities import Dossier
@@ -22,7 +23,7 @@ from greentrade.model._footprints import DeclaredUnit
 from greentrade.model._parties import Accreditation
 from greentrade.model._standards import StandardDesignator
 
-__all__ = ["structure", "structure_detailed", "unstructure"]
+__all__ = ["Disagree", "structure", "structure_checked", "structure_detailed", "unstructure"]
 
 T = TypeVar("T")
 
@@ -249,6 +250,59 @@ def _detailed() -> cattrs.Converter:
     return _configure(cattrs.Converter(detailed_validation=True, forbid_extra_keys=True), strict_types=True)
 
 
+@functools.cache
+def _checked() -> cattrs.Converter:
+    conv = _configure(cattrs.Converter(detailed_validation=True, forbid_extra_keys=True), strict_types=True)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _checked_tuple_factory(conv))
+    return conv
+
+
+class Disagree(BaseException):
+    """The fast converter refused a part that the detailed one accepts (raised by
+    `structure_checked`; a BaseException, so that cattrs does not collect it as an error)."""
+
+
+def _checked_tuple_factory(conv: cattrs.Converter) -> Any:
+    """Homogeneous tuples of `structure_checked`: each item through the fast converter, and only
+    an item it refuses through this (detailed) converter, which finds all its problems and says
+    where, as cattrs' detailed tuple structuring does (same notes, same error)."""
+
+    def factory(t: Any) -> Any:
+        elem = get_args(t)[0]
+        fast = _fast().get_structure_hook(elem)
+        detailed = conv.get_structure_hook(elem)
+
+        def structure_tuple(value: Any, _t: Any) -> tuple[Any, ...]:
+            out = []
+            errors: list[Exception] = []
+            failed = False  # the item before failed: this one goes to the detailed converter at once
+            for ix, v in enumerate(value):
+                if not failed:
+                    try:
+                        out.append(fast(v, elem))
+                        continue
+                    except Exception:
+                        pass
+                try:
+                    out.append(detailed(v, elem))
+                except Exception as exc:
+                    exc.__notes__ = [*getattr(exc, "__notes__", []),
+                                     IterableValidationNote(f"Structuring {_t} @ index {ix}", ix, elem)]
+                    errors.append(exc)
+                    failed = True
+                    continue
+                if not failed:
+                    raise Disagree(f"{t} @ index {ix}")
+                failed = False
+            if errors:
+                raise IterableValidationError(f"While structuring {_t!r}", errors, _t)
+            return tuple(out)
+
+        return structure_tuple
+
+    return factory
+
+
 def structure(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
     """Build entities from JSON-compatible data; raises on the first problem.
 
@@ -260,6 +314,15 @@ def structure(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignmen
 def structure_trusted(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
     """`structure` for data that already passed the dossier schema (the engine's fast path)."""
     return _fast().structure(data, cls)
+
+
+def structure_checked(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]
+    """Structure data that already passed the dossier schema (the engine's path): the items of
+    every list go through the fast converter; an item it refuses goes through the detailed one,
+    so that a failure raises what `structure_detailed` raises (every problem, located) without
+    structuring the whole dossier twice. Raises `Disagree` where the fast converter refuses
+    what the detailed one accepts."""
+    return _checked().structure(data, cls)
 
 
 def structure_detailed(data: Any, cls: type[T] = Dossier) -> T:  # type: ignore[assignment]

@@ -9,6 +9,7 @@ from typing import Literal
 
 import attrs
 
+from greentrade.i18n import msg
 from greentrade.model import _codes
 from greentrade.model._base import (
     FieldError,
@@ -77,8 +78,8 @@ _ARRANGEMENT_BY_STANDARD: dict[tuple[str, str | None], Arrangement] = {
 
 #: What the bodies accredited to each standard are, for messages.
 _WHAT_BY_ARRANGEMENT: dict[str, str] = {
-    "IAF MLA": "certification, validation and verification bodies",
-    "ILAC MRA": "testing laboratories and inspection bodies",
+    "IAF MLA": msg("GT-DATA-002.iaf-bodies", "certification, validation and verification bodies"),
+    "ILAC MRA": msg("GT-DATA-002.ilac-bodies", "testing laboratories and inspection bodies"),
 }
 
 
@@ -90,7 +91,7 @@ def arrangement_for(standard: StandardDesignator) -> Arrangement | None:
 
 def arrangement_bodies(arrangement: str) -> str:
     """The kind of bodies `arrangement` covers, for messages."""
-    return _WHAT_BY_ARRANGEMENT.get(arrangement, "bodies")
+    return _WHAT_BY_ARRANGEMENT.get(arrangement) or msg("GT-DATA-002.bodies", "bodies")
 
 
 @attrs.frozen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from greentrade.i18n import msg
 from greentrade.model import Dossier
 from greentrade.model._codes import hs_description
 from greentrade.model._standards import StandardDesignator
@@ -31,6 +32,6 @@ def party_label(dossier: Dossier, party_id: str | None) -> str:
     """``P1 (Name)`` for a party of the dossier, the bare id for an unknown one, and
     ``(not stated)`` when there is no id."""
     if party_id is None:
-        return "(not stated)"
+        return msg("label.not-stated", "(not stated)")
     party = dossier.party(party_id)
     return f"{party_id} ({party.name})" if party is not None else party_id

@@ -96,8 +96,23 @@ def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity
     findings too, otherwise counted), each source once in a numbered list at the end. Lines wrap
     at `width` columns; `color` adds ANSI colours. Takes report/2 and, for one release, report/1."""
     lang = _lang(lang, report)
-    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang)),
+    only = _shown(report, verbosity) if verbosity < 1 else None  # what is hidden is not translated
+    return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang, only=only)),
                    verbosity=verbosity, width=width, color=color)
+
+
+def _shown(report: Mapping[str, Any], verbosity: int) -> tuple[set[int], set[int]]:
+    """The indices of the findings and outcomes the text form shows at `verbosity` below 1 (as
+    report.txt and `_layout.Shown` choose them): findings of the shown severities and those the
+    listed outcomes' assumptions refer to; outcomes that are not not_applicable."""
+    levels = ("error", "warning") if verbosity >= 0 else ("error",)
+    findings = {i for i, f in enumerate(report.get("findings", ())) if f.get("severity") in levels}
+    outcomes = set()
+    for i, o in enumerate(report.get("outcomes", ())):
+        if o.get("status") != "not_applicable":
+            outcomes.add(i)
+            findings.update(a["finding"] for a in o.get("assumptions") or () if isinstance(a.get("finding"), int))
+    return findings, outcomes
 
 
 def assessment_text(assessment: Mapping[str, Any], lang: str | None = None, *, width: int = 100,

@@ -13,7 +13,7 @@ form carries the English texts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from greentrade.i18n import DEFAULT, Message, translate, translate_all
@@ -38,19 +38,26 @@ def _text(id: Any, args: Any, lang: str, current: Any) -> Any:
     return current if got is None else got
 
 
-def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = False) -> Mapping[str, Any]:
+def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = False,
+                    only: tuple[Container[int], Container[int]] | None = None) -> Mapping[str, Any]:
     """The report's JSON form with its texts in `lang` (the same dict when they already are);
-    `in_place`: the findings' dicts are changed rather than copied (for a form just built)."""
+    `in_place`: the findings' dicts are changed rather than copied (for a form just built);
+    `only`: the indices of the findings and of the outcomes a page shows (the text form at its
+    verbosity): the messages and summaries of the others keep their stored texts (needs are
+    always translated: outcome summaries are made of them)."""
     if lang == report_lang(report):
         return report
     out = dict(report)
     out["lang"] = lang
     findings = []
-    for f in report.get("findings", ()):
+    wanted, listed = only if only is not None else (None, None)
+    for i, f in enumerate(report.get("findings", ())):
         g = f if in_place else dict(f)
         mid = f.get("message_id")
         args = f.get("args") or _EMPTY
         needs_id = f.get("needs_id") if "needs" in f else None
+        if wanted is not None and i not in wanted:
+            mid = None  # not shown: its message is not translated
         if mid and (args or mid != f.get("rule")):
             if needs_id:  # the message and its needs share the arguments
                 got, needs = translate_all((mid, needs_id), args, lang)
@@ -72,9 +79,9 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
     by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     for g in findings:
         by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
-    for o in report.get("outcomes", ()):
+    for i, o in enumerate(report.get("outcomes", ())):
         p = dict(o)
-        if o.get("summary_id"):
+        if o.get("summary_id") and (listed is None or i in listed):
             args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
         outcomes.append(p)
@@ -118,7 +125,16 @@ def localize_assessment(value: Any, lang: str) -> Any:
     return _walk(value, lang)
 
 
+#: Values `_walk` passes as they are without a call (most of an assessment's leaves).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _walk(value: Any, lang: str) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _LEAVES else _walk(v, lang) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _LEAVES else _walk(v, lang) for v in value]
     if isinstance(value, Message):
         return value.translated(lang)
     if isinstance(value, dict):

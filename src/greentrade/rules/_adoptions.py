@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
+from greentrade.i18n import msg
 from greentrade.model._standards import StandardDesignator
 from greentrade.rules._rules import Citation
 
@@ -40,16 +41,19 @@ class Adoption:
         return self.degree == "IDT"
 
     def describe(self) -> str:
-        """One line for a finding: ``EN ISO 14067:2018 is an identical adoption of ISO 14067:2018``."""
+        """One line for a finding: ``EN ISO 14067:2018 is an identical adoption of ISO 14067:2018``
+        (a message: translated with the finding that holds it)."""
+        d, of = str(self.designator), str(self.of)
         if self.identical:
-            return f"{self.designator} is an identical adoption of {self.of}"
+            return msg("adoption.identical", "{designator} is an identical adoption of {of}", designator=d, of=of)
         if self.degree == "unconfirmed" and self.of.year is None:
-            return (f"{self.designator} adopts an edition of {self.of}; which one is not in greentrade's "
-                    "data")
+            return msg("adoption.edition-unknown", "{designator} adopts an edition of {of}; which one is not in "
+                       "greentrade's data", designator=d, of=of)
         if self.degree == "unconfirmed":
-            return (f"{self.designator} adopts {self.of}, but whether identically is not confirmed in "
-                    "greentrade's data")
-        return f"{self.designator} draws on {self.of} but is not an identical adoption of it"
+            return msg("adoption.unconfirmed", "{designator} adopts {of}, but whether identically is not confirmed "
+                       "in greentrade's data", designator=d, of=of)
+        return msg("adoption.draws-on", "{designator} draws on {of} but is not an identical adoption of it",
+                   designator=d, of=of)
 
 
 def _citation(d: dict[str, Any]) -> Citation:

@@ -279,7 +279,8 @@ def document(engine: Engine, settings: Settings, *, authenticated: bool) -> dict
             {"required": True, "description": "JSON Lines: one dossier (a JSON object) per line.",
              "content": {JSONL: {"schema": _STR}}}),
         "/v1/rules": listing("Every loaded rule", "listRules", "RuleEntry"),
-        "/v1/plugins": listing("Plugins: loaded (with what of them was refused) and installed but not enabled", "listPlugins", "PluginEntry"),
+        "/v1/plugins": listing("Plugins: loaded (with what of them was refused) and installed but not enabled",
+                               "listPlugins", "PluginEntry"),
         "/v1/categories": listing("The product category vocabulary", "listCategories", "CategoryEntry"),
         "/v1/standards": listing("The standards catalogs of the loaded plugins", "listStandards", "StandardEntry"),
         "/v1/schemas/{name}": get(

@@ -276,18 +276,6 @@ def check_scope(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
 # -- CN-GC-002 classification -------------------------------------------------------------
 
 
-_HS_WHERE = (
-    "HS 2022 puts a photovoltaic luminaire that is not for LED light sources only under 9405.49, "
-    "and LED-only table or wall lights under 9405.21 or 9405.11; the pilot is defined by product, "
-    "not by code, so the line stays in scope. Classification is the declarant's decision with "
-    "customs: greentrade does not suggest a code"
-)
-_HS_PORTABLE = (
-    "product {product} looks portable ({why}): HS 2022 puts portable electric lamps designed to work by "
-    "their own source of energy (e.g. hand-held solar lanterns) under heading 85.13, not 94.05"
-)
-
-
 def _portable(d: ChannelData, product: Product, codes: Iterable[str | None]) -> str | None:
     """Why the product looks like a portable self-powered lamp (HS 85.13), or None."""
     for code in codes:
@@ -306,7 +294,9 @@ def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
     seen: set[tuple[str, str]] = set()
     for line, product in _lines(ctx, d):
         why = _portable(d, product, (product.hs_code, line.hs_code))
-        portable = f"; {_HS_PORTABLE.format(product=product.id, why=why)}" if why else ""
+        portable = msg("CN-GC-002.portable", "; product {product} looks portable ({why}): HS 2022 puts portable "
+                       "electric lamps designed to work by their own source of energy (e.g. hand-held solar "
+                       "lanterns) under heading 85.13, not 94.05", product=product.id, why=why) if why else ""
         if product.category in d.solar_categories:
             targets: tuple[tuple[str, str | None, object, str], ...] = (
                 (msg("CN-GC-002.product", "product {product}", product=product.id), product.hs_code, product,
@@ -333,7 +323,12 @@ def check_classification(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]:
                     msg("CN-GC-002.solar-lighting-category-declared", "{what} is solar lighting (category "
                         "{product_category}) declared under {code}, not HS {pv} (photovoltaic luminaires for "
                         "LED light sources only). {hs_where}{portable}", what=what,
-                        product_category=product.category, code=hs_label(code), pv=pv, hs_where=_HS_WHERE,
+                        product_category=product.category, code=hs_label(code), pv=pv,
+                        hs_where=msg("CN-GC-002.hs-where", "HS 2022 puts a photovoltaic luminaire that is not for "
+                                     "LED light sources only under 9405.49, and LED-only table or wall lights under "
+                                     "9405.21 or 9405.11; the pilot is defined by product, not by code, so the line "
+                                     "stays in scope. Classification is the declarant's decision with customs: "
+                                     "greentrade does not suggest a code"),
                         portable=portable),
                     at, "hs_code",
                 )
@@ -452,7 +447,7 @@ def check_declaration_present(ctx: RuleContext, d: ChannelData) -> Iterator[Hit]
                     "of type {document_type}", items=', '.join(other_type), document_type=d.document_type)
             )
         hints.extend(_only_hints(ctx, d))
-        tail = f"; {'; '.join(hints)}" if hints else ""
+        tail = msg("CN-GC-004.hints", "; {hints}", hints=join(hints, "; ")) if hints else ""
         yield ctx.violation(
             msg("CN-GC-004.line-product-model-covered", "line {line}: product {product} (model {product_model}) "
                 "is not covered by any carbon footprint declaration attached to shipment {shipment}{tail}",
@@ -553,7 +548,15 @@ def _relief(ctx: RuleContext, d: ChannelData, doc: Document, weight: int) -> str
     if not parts:
         return None
     return msg("CN-GC.declaration-relied-upon", "; declaration {document} is not relied upon: {items}",
-               document=doc.id, items='; '.join(parts))
+               document=doc.id, items=join(parts))
+
+
+def _relieved(hit: Hit, relief: str, **changes: object) -> Hit:
+    """`hit` with why it decides nothing (`relief`) added to its text, as one message whose
+    parts keep their ids (so a stored report renders the whole of it in another language)."""
+    m = msg("CN-GC.relieved", "{message}{relief}", message=hit.message, relief=relief)
+    return attrs.evolve(hit, message=m, message_id=m.id, args=m.args, needs=None, needs_id=None,
+                        **changes)  # type: ignore[arg-type]
 
 
 def _judged(ctx: RuleContext, d: ChannelData, rule_id: str) -> Iterator[Hit]:
@@ -565,10 +568,9 @@ def _judged(ctx: RuleContext, d: ChannelData, rule_id: str) -> Iterator[Hit]:
                 yield hit
             elif weight == _ASSUMED:
                 # a plain note: another declaration decides, so the outcome does not rest on it
-                yield attrs.evolve(hit, assumption=False, needs=None, message=hit.message + relief)
+                yield _relieved(hit, relief, assumption=False)
             else:
-                yield attrs.evolve(hit, effect=Effect.NOTE, severity=Severity.WARNING, needs=None,
-                                   message=hit.message + relief)
+                yield _relieved(hit, relief, effect=Effect.NOTE, severity=Severity.WARNING)
 
 
 # -- CN-GC-005 / 006 standard -------------------------------------------------------------
@@ -731,7 +733,7 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
             issues.append(
                 msg("CN-GC.recorded-under-iaf-mla", "it is not recorded under the IAF MLA, the arrangement for "
                     "{standard} (recorded: {value})", standard=as_written(acc.standard),
-                    value=arrangement or 'none')
+                    value=arrangement or msg("CN-GC.none", "none"))
             )
         if not acc.valid_on(ctx.as_of):
             issues.append(
@@ -745,7 +747,7 @@ def _accreditation(issuer: Party, d: ChannelData, ctx: RuleContext) -> tuple[str
                         "{accreditation_body}, recorded under the IAF MLA", ref=ref,
                         standard=as_written(acc.standard), accreditation_body=acc.accreditation_body)), problems
         problems.append(msg("CN-GC.accreditation", "accreditation {j} ({ref}): {items}", j=j, ref=ref,
-                            items=', '.join(issues)))
+                            items=join(issues, ", ")))
     return None, problems
 
 
@@ -781,7 +783,7 @@ def judge_issuer(ctx: RuleContext, d: ChannelData, doc: Document) -> Iterator[Hi
     held = (msg("CN-GC.holds-evidence-competence-but", "it holds {qualified}, evidence of competence but not "
                 "proof of recognition", qualified=qualified) if qualified
             else msg("CN-GC.no-accreditation-qualifies", "no accreditation qualifies ({items})",
-                     items='; '.join(problems)) if problems
+                     items=join(problems, "; ")) if problems
             else msg("CN-GC-007.no-accreditation", "it has no accreditation recorded"))
     evidence = verification_evidence(ctx, doc)
     if evidence:

@@ -29,6 +29,7 @@ from greentrade.plugin import (
     msg,
     structure,
 )
+from greentrade.plugin import join as mjoin
 
 PACKAGE = "greentrade_itc_green_export_pass"
 PROGRAM = "itc-green-export-pass"
@@ -420,7 +421,12 @@ class NotCounted:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.standard.family} {self.document.type} {self.document.id} {self.reason}"
+        return self.text()
+
+    def text(self) -> str:
+        """The document and why it is not counted, as a message (translated with its reason)."""
+        return msg("ITC-GEP.not-counted", "{family} {document_type} {document} {reason}", family=self.standard.family,
+                   document_type=self.document.type, document=self.document.id, reason=self.reason)
 
 
 def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -> str | None:
@@ -436,7 +442,7 @@ def _why_not(doc: Document, std: PilotStandard, product: Product, a: Analysis) -
                                                                        for s in doc.sites))
             if not (ours or a.covers(doc, product)):
                 return None
-            listed = ", ".join(doc.sites) or "none"
+            listed = ", ".join(doc.sites) or msg("ITC-GEP.none", "none")
             if len(doc.sites) > 1:
                 return msg("ITC-GEP.lists-sites", "lists sites {sites}, not the product's {site}", sites=listed,
                            site=site)
@@ -551,6 +557,10 @@ def regions(data: Any, reference: Mapping[str, Any] | None = None) -> list[Regio
     return out or None
 
 
-def join(items: Sequence[str] | Iterator[str], empty: str = "none") -> str:
+def join(items: Sequence[str] | Iterator[str], empty: str | None = None) -> str:
+    """`items` separated by commas, as one message argument (each item that is a message is
+    translated with it); `empty` (default: "none") when there are none."""
     items = list(items)
-    return ", ".join(items) if items else empty
+    if not items:
+        return empty if empty is not None else msg("ITC-GEP.none", "none")
+    return mjoin(items, ", ")

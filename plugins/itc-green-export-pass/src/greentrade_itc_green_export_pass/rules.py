@@ -36,12 +36,16 @@ EXTRA_NEEDS = f"plugins.{SECTION}.extra_standards"
 
 def _label(p: Product) -> str:
     return msg("ITC-GEP.product", "product {value} ({value2}, {category})", value=p.id,
-               value2=p.model or 'no model on record', category=p.category)
+               value2=p.model or msg("ITC-GEP.no-model", "no model on record"), category=p.category)
 
 
 def _binding_needs(rule_id: str) -> str:
     return msg("ITC-GEP.host-making-binding-plugins", "the host making {rule_id} binding ([plugins.{section}] "
                'require = ["{rule_id2}"])', rule_id=rule_id, section=SECTION, rule_id2=rule_id)
+
+
+def _open(text: str, unknown: str) -> str:
+    return msg("ITC-GEP-007.open", "{text}{unknown}", text=text, unknown=unknown)
 
 
 # -- ITC-GEP-001 scope: product categories ------------------------------------------------------
@@ -116,7 +120,7 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
                 msg("ITC-GEP-002.destination-shipment-one-host", "destination {country} of shipment {shipment} "
                     "is not one of the host's pilot markets (plugins.{section}.pilot_markets: {value})",
                     country=country, shipment=shipment.id, section=SECTION,
-                    value=', '.join(sorted(markets)) or 'none'), shipment,
+                    value=', '.join(sorted(markets)) or msg("ITC-GEP.none", "none")), shipment,
                 "destination_country", basis=Basis.HOST)
         return
     hits = [r for r in found if country in r.countries]
@@ -185,7 +189,15 @@ def _relief(ctx: RuleContext, a: Analysis, doc: Document, weight: int) -> str | 
         parts.append(msg("ITC-GEP.product-also-has-evidence", "product {value} also has evidence {other}, which "
                          "{value2}", value=p.id, other=other.id, value2=_STANDING[best]))
     return msg("ITC-GEP.document-relied-upon", "; document {document} is not relied upon: {items}",
-               document=doc.id, items='; '.join(parts))
+               document=doc.id, items=mjoin(parts))
+
+
+def _relieved(hit: Hit, relief: str, **changes: object) -> Hit:
+    """`hit` with why it decides nothing (`relief`) added to its text, as one message whose
+    parts keep their ids (so a stored report renders the whole of it in another language)."""
+    m = msg("ITC-GEP.relieved", "{message}{relief}", message=hit.message, relief=relief)
+    return attrs.evolve(hit, message=m, message_id=m.id, args=m.args, needs=None, needs_id=None,
+                        **changes)  # type: ignore[arg-type]
 
 
 def _judged(ctx: RuleContext, rule_id: str) -> Iterator[Hit]:
@@ -199,10 +211,9 @@ def _judged(ctx: RuleContext, rule_id: str) -> Iterator[Hit]:
             if relief is None:
                 yield hit
             elif weight == _ASSUMED:
-                yield attrs.evolve(hit, assumption=False, needs=None, message=hit.message + relief)
+                yield _relieved(hit, relief, assumption=False)
             else:
-                yield attrs.evolve(hit, effect=Effect.NOTE, severity=Severity.WARNING, needs=None,
-                                   message=hit.message + relief)
+                yield _relieved(hit, relief, effect=Effect.NOTE, severity=Severity.WARNING)
 
 
 # -- ITC-GEP-003 current editions --------------------------------------------------------------
@@ -341,7 +352,7 @@ def _evidence(ctx: RuleContext) -> Iterator[Hit]:
         ]
         parts, needs = [], []
         if unfit:
-            parts.append(msg("ITC-GEP-005.counted", "not counted: {value}", value=join(str(n) for n in unfit)))
+            parts.append(msg("ITC-GEP-005.counted", "not counted: {value}", value=join(n.text() for n in unfit)))
             needs.append(msg("ITC-GEP-005.whether-pass-accepts-product", "whether the pass accepts {value} for "
                              "product {value2} (a host extra_standards entry for {value3} that fits it), or a "
                              "document that fits", value=join(n.document.id for n in unfit), value2=p.id,
@@ -356,13 +367,15 @@ def _evidence(ctx: RuleContext) -> Iterator[Hit]:
         if not parts:
             parts.append(msg("ITC-GEP-005.no-attached-document-covers", "no attached document covers it or "
                              "lists its manufacturing site {value}",
-                             value=p.manufacturing_site or '(none recorded)'))
+                             value=p.manufacturing_site or msg("ITC-GEP-005.none-recorded", "(none recorded)")))
             needs.append(msg("ITC-GEP-005.document-against-pilot-standard",
                              "a document against a pilot standard covering product {value}", value=p.id))
+        or_list = msg("ITC-GEP.or-list", "; or ")
         yield ctx.undetermined(
             msg("ITC-GEP-005.has-no-document-against", "{p} has no document against a known pilot standard that "
                 "fits it in our reading ({fitting}); {items}", p=_label(p), fitting=fitting,
-                items='; '.join(parts)), p, needs="; or ".join(needs))
+                items=mjoin(parts)), p, needs=msg("ITC-GEP-005.needs", "{alternatives}",
+                                            alternatives=mjoin(needs, or_list)))
 
 
 # -- ITC-GEP-006 validity ---------------------------------------------------------------------
@@ -427,11 +440,11 @@ def _judge_accreditation(ctx: RuleContext, a: Analysis, doc: Document) -> Iterat
     issuer = ctx.dossier.party(doc.issuer)
     if issuer is None:
         return
-    wanted = mjoin(accepted, " or ") or "(none defined)"
+    wanted = mjoin(accepted, " or ") or msg("ITC-GEP-007.none-defined", "(none defined)")
     matching = [x for x in issuer.accreditations if str(x.standard.family) in accepted]
     binding = ctx.binding("ITC-GEP-007")
-    unknown = ("; no source states that the pass requires an accredited issuer (its acceptance "
-               "criteria are not published)")
+    unknown = msg("ITC-GEP-007.unknown", "; no source states that the pass requires an accredited issuer (its "
+                  "acceptance criteria are not published)")
     if not matching:
         held = join(str(x.standard) for x in issuer.accreditations)
         text = (msg("ITC-GEP.issuer-document-holds-no", "issuer {issuer} of document {document} "
@@ -440,7 +453,7 @@ def _judge_accreditation(ctx: RuleContext, a: Analysis, doc: Document) -> Iterat
         if binding:
             yield ctx.violation(text, doc, "issuer")
         else:
-            yield ctx.undetermined(text + unknown, doc, "issuer", needs=_binding_needs("ITC-GEP-007"))
+            yield ctx.undetermined(_open(text, unknown), doc, "issuer", needs=_binding_needs("ITC-GEP-007"))
         return
     valid = [x for x in matching if x.valid_on(ctx.as_of)]
     if not valid:
@@ -452,7 +465,7 @@ def _judge_accreditation(ctx: RuleContext, a: Analysis, doc: Document) -> Iterat
         if binding:
             yield ctx.violation(text, x, subject=doc.id)
         else:
-            yield ctx.undetermined(text + unknown, x, subject=doc.id, needs=_binding_needs("ITC-GEP-007"))
+            yield ctx.undetermined(_open(text, unknown), x, subject=doc.id, needs=_binding_needs("ITC-GEP-007"))
         return
     if any(x.recognised for x in valid) or setting is True:
         return
@@ -572,8 +585,11 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
             if not uses:
                 if not any(n.standard == std for n in unfit):  # a document not counted is not "missing"
                     kinds = "/".join(std.document_types)
-                    where = "listing the manufacturing site" if std.level == "site" else "covering the product"
-                    missing.append(f"{std.designator} ({kinds} {where})")
+                    missing.append(
+                        msg("ITC-GEP-010.missing-site", "{standard} ({kinds} listing the manufacturing site)",
+                            standard=str(std.designator), kinds=kinds) if std.level == "site"
+                        else msg("ITC-GEP-010.missing-product", "{standard} ({kinds} covering the product)",
+                                 standard=str(std.designator), kinds=kinds))
                 continue
             parts = []
             for d, c in uses:
@@ -581,18 +597,21 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
                 assert r is not None
                 state = "" if r.status == "current" else msg("ITC-GEP-010.edition",
                                                              ", {status} edition", status=r.status)
-                parts.append(f"{d.id}: {r.edition or c.designator}{state}")
-            covered.append(f"{std.family} [{'; '.join(parts)}]")
+                parts.append(msg("ITC-GEP-010.document-edition", "{document}: {edition}{state}", document=d.id,
+                                 edition=str(r.edition or c.designator), state=state))
+            covered.append(msg("ITC-GEP-010.family-documents", "{family} [{documents}]", family=std.family,
+                               documents=mjoin(parts, "; ")))
         used = {d.id for d, _c in evidence}
         site_docs = a.site_documents(p)
         used.update(d.id for d in site_docs)
+        none_listed = msg("ITC-GEP-010.no-site-record", "no certificate or factory audit record")
         if p.manufacturing_site is None:
-            site_text = "no manufacturing site recorded"
+            site_text = msg("ITC-GEP-010.no-manufacturing-site", "no manufacturing site recorded")
         else:
             site_text = (msg("ITC-GEP-010.manufacturing-site-listed", "manufacturing site {manufacturing_site} "
                              "listed by {value}", manufacturing_site=p.manufacturing_site,
                              value=join((f'{d.id} ({d.type})' for d in site_docs),
-                                        'no certificate or factory audit record')))
+                                        none_listed)))
         other = [f"{c.designator} ({doc.id})" for doc in a.related(p) for c in a.cited[doc.id] if c.resolution is None]
         attached = a.attached_ids
         detached = [d.id for d in a.index.listing(p.id) if d.id not in attached]
@@ -605,7 +624,7 @@ def _mapping(ctx: RuleContext) -> Iterator[Hit]:
             other=msg("ITC-GEP-010.other-standards-cited", "; other standards cited: {other}",
                       other=join(other)) if other else nothing,
             unfit=msg("ITC-GEP-010.counted-as-evidence", "; not counted as evidence: {value}",
-                      value=join(str(n) for n in unfit)) if unfit else nothing,
+                      value=join(n.text() for n in unfit)) if unfit else nothing,
             detached=msg("ITC-GEP-010.documents-covering-but-attached", "; documents covering it but not attached "
                          "to the shipment: {detached}", detached=join(detached)) if detached else nothing,
             unpublished=msg("ITC-GEP-010.first-batch-standards-unpublished", "; {unpublished} of the {value} "
