@@ -45,7 +45,7 @@ EMIT = False
 
 def _line(name: str, value: float, limit: float, unit: str, note: str, higher: bool) -> str:
     ok = value >= limit if higher else value <= limit
-    digits = 0 if unit == " /s" else 2 if unit in ("", "slope") else 1
+    digits = 0 if unit == " /s" else 2 if unit in ("", "slope", " s") else 1
     shown = f"{value:.{digits}f}"
     unit_ = "" if unit == "slope" else unit
     return (f"TARGET {name:<52} {shown:>8}{unit_:<4} (target {'>=' if higher else '<='} {limit:g}{unit_}) "
