@@ -341,3 +341,15 @@ def test_the_text_form_translates_only_what_it_shows(lang: str) -> None:
             full = _render("report.txt", "terminal", lang, report=expand_report(localize_report(d, lang)),
                            verbosity=verbosity, width=100, color=False)
             assert render.report_text(d, lang, verbosity=verbosity) == full, (case, verbosity)
+
+
+def test_stored_translations_follow_their_arguments() -> None:
+    """`translate_stored` keeps a stored message's translation by its text and finds it again by
+    equal arguments: other arguments (or the same dict changed since) are translated anew."""
+    args = {"evidence": {"id": "CN-GC-002.product", "args": {"product": "X"}}}
+    said = " (product X)"
+    assert i18n.translate_stored("CN-GC-007.evidence", args, "zh-CN", said) == "（产品 X）"
+    args["evidence"]["args"]["product"] = "Y"  # a host changes the dict it rendered
+    assert i18n.translate_stored("CN-GC-007.evidence", args, "zh-CN", said) == "（产品 Y）"
+    assert i18n.translate_stored("CN-GC-007.evidence", {"evidence": "product X"}, "zh-CN", said) == "（product X）"
+    assert i18n.translate_stored("CN-GC-007.nope", {}, "zh-CN", "") is None

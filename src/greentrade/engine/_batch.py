@@ -28,6 +28,7 @@ import attrs
 from greentrade._version import __version__
 from greentrade.engine._cores import usable_cores
 from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_summary
+from greentrade.engine._gcpause import paused
 from greentrade.errors import BatchError, PluginError
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
@@ -173,6 +174,11 @@ def _result(index: int, label: str, report: Report, form: Form, problem: str | N
 
 
 def _one(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Form) -> Result:
+    with paused():  # the report's JSON too: see greentrade.engine._gcpause
+        return _one_unpaused(engine, index, item, as_of, form)
+
+
+def _one_unpaused(engine: Engine, index: int, item: Item, as_of: dt.date | None, form: Form) -> Result:
     if item.problem:
         message = f"{item.label}: {item.problem}"
         report = problem_report(engine, "GT-ENGINE-007", message, _digest(b""), as_of)

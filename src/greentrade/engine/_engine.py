@@ -20,6 +20,7 @@ from greentrade.engine import _hookapi as hookapi
 from greentrade.engine._budget import DEFAULT_RULE_BUDGET, MAX_RULE_BUDGET
 from greentrade.engine._collect import Contributions, CorePlugin, collect
 from greentrade.engine._faults import ENGINE_RULE_INFOS, ENGINE_RULES, engine_finding, exc_summary
+from greentrade.engine._gcpause import paused
 from greentrade.engine._run import evaluate
 from greentrade.errors import PluginConflictError, PluginError
 from greentrade.i18n import msg
@@ -320,7 +321,8 @@ class Engine:
         a `Dossier`. `as_of` is the evaluation date; by default each shipment is evaluated as
         of its ship date. Raises `DossierReadError` only for input that is not a JSON object.
         """
-        return self._evaluate(self._load(source), as_of)
+        with paused():
+            return self._evaluate(self._load(source), as_of)
 
     def _load(self, source: bytes | str | Path | Mapping[str, Any] | Dossier) -> Loaded:
         """Read and check a dossier with this engine's vocabulary and settings."""

@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import gettext as _gettext
 import json
+import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
@@ -47,6 +48,7 @@ __all__ = [
     "Message",
     "arg_data",
     "catalog",
+    "data_text",
     "from_environment",
     "isolating",
     "join",
@@ -58,6 +60,7 @@ __all__ = [
     "text",
     "translate",
     "translate_all",
+    "translate_stored",
     "use",
 ]
 
@@ -197,6 +200,16 @@ def msg(id: str, template: str, /, **args: Any) -> Message:
     return self
 
 
+def data_text(id: str, text: str) -> Message:
+    """A text a plugin takes from its data files (a note, a reading of a source) as a message
+    with a stable `id`, so a finding that quotes it is translated whole. The catalogs learn the
+    texts from the plugin package's ``greentrade_catalog_texts()`` (docs/languages.md); a text
+    is a template without arguments (braces in it are kept as written)."""
+    self = str.__new__(Message, text)
+    self.__dict__ = {"id": id, "template": text.replace("{", "{{").replace("}", "}}"), "args": {}}
+    return self
+
+
 def placeholders(template: str) -> frozenset[str]:
     """The argument names a template uses (``{name}``, ``{name!r}``, ``{name:date}``)."""
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name)
@@ -240,6 +253,10 @@ class Catalog:
         #: (id, isolating, *args items) -> the translation of a message with plain arguments
         #: (None: none), kept by `translate`: a text repeated by many findings is formatted once.
         self.done: dict[tuple[Any, ...], str | None] = {}
+        #: (id, isolating, stored text) -> [(arguments, translation)] (`translate_stored`).
+        self.stored: dict[tuple[str, bool, str], list[tuple[Mapping[str, Any], str | None]]] = {}
+        #: Message id -> the argument names its translated templates use (`translate_stored`).
+        self.uses: dict[str, frozenset[str]] = {}
         for domain, t in sources:
             core = domain == "greentrade"
             if core:
@@ -334,6 +351,43 @@ def translate_all(ids: Iterable[str], args: Mapping[str, Any], lang: str) -> lis
         return [translate(id, args, lang) for id in ids]
     cat, key = catalog(lang), _args_key(args)
     return [_kept(cat, id, args, lang, key, None) for id in ids]
+
+
+def translate_stored(id: str, args: Mapping[str, Any], lang: str, said: str) -> str | None:
+    """`translate` (None without a translation) of a message of a stored report's JSON form, whose
+    text there is `said`: kept by the id and `said`, and found again by the arguments its templates
+    use being equal (a comparison, cheaper than `translate`'s key of nested arguments; values that
+    compare equal across types, ``1 == 1.0 == True``, print apart in `said`)."""
+    if lang == DEFAULT:
+        return translate(id, args, lang)
+    cat = catalog(lang)
+    uses = cat.uses.get(id)
+    if uses is None:
+        value = cat.messages.get(id)
+        if value is None:
+            return None
+        try:
+            names = frozenset().union(*(placeholders(t) for t in (value if isinstance(value, tuple) else (value,))))
+        except ValueError:  # a template str.format cannot read
+            return translate(id, args, lang)
+        # a plural form is chosen by n or count; `{a.b}` and `{a[0]}` use `a`
+        uses = cat.uses[id] = frozenset(re.split(r"[.\[]", n, maxsplit=1)[0] for n in names) | {"n", "count"}
+    used = args if args.keys() <= uses else {k: v for k, v in args.items() if k in uses}
+    key = (id, _ISOLATE.get(), said)
+    seen = cat.stored.get(key)
+    if seen is not None:
+        for known, got in seen:
+            if known == used:
+                return got
+    got = translate(id, used, lang)
+    if seen is None:
+        if len(cat.stored) >= _KEPT:
+            cat.stored.clear()
+        seen = cat.stored[key] = []
+    if len(seen) < 8:
+        with contextlib.suppress(TypeError, ValueError):  # a copy (the caller's may change); JSON data only
+            seen.append((json.loads(_json_key(used)), got))
+    return got
 
 
 def _args_key(args: Mapping[str, Any]) -> tuple[Any, ...] | None:

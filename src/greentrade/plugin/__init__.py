@@ -34,7 +34,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from greentrade.errors import PluginDataError
-from greentrade.i18n import Message, join, msg
+from greentrade.i18n import Message, data_text, join, msg
 from greentrade.io._schemas import SchemaValidator
 from greentrade.model import _convert
 from greentrade.model._pointer import escape as pointer_escape
@@ -109,6 +109,7 @@ __all__ = [
     "as_written",
     "convert",
     "country_group",
+    "data_text",
     "declared_unit_text",
     "dimension",
     "evidence",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from typing import Any
 
-from greentrade.i18n import DEFAULT, Message, translate, translate_all
+from greentrade.i18n import DEFAULT, Message, translate, translate_stored
 
 __all__ = ["localize_assessment", "localize_report", "report_lang"]
 
@@ -59,16 +59,11 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         if wanted is not None and i not in wanted:
             mid = None  # not shown: its message is not translated
         if mid and (args or mid != f.get("rule")):
-            if needs_id:  # the message and its needs share the arguments
-                got, needs = translate_all((mid, needs_id), args, lang)
-                if needs is not None:
-                    g["needs"] = needs
-            else:
-                got = translate(mid, args, lang)
+            got = translate_stored(mid, args, lang, f.get("message") or "")
             if got is not None:
                 g["message"] = got
-        elif needs_id:
-            got = translate(needs_id, args, lang)
+        if needs_id:
+            got = translate_stored(needs_id, args, lang, f.get("needs") or "")
             if got is not None:
                 g["needs"] = got
         if "remediation" in f:  # report/1, or a report/2 expanded (render.expand_report)
@@ -76,13 +71,18 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
         findings.append(g)
     out["findings"] = findings
     outcomes = []
-    by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-    for g in findings:
-        by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
+    by_subject: dict[tuple[Any, Any], list[dict[str, Any]]] | None = None  # made when a summary needs it
     for i, o in enumerate(report.get("outcomes", ())):
         p = dict(o)
         if o.get("summary_id") and (listed is None or i in listed):
-            args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), [])) or o.get("summary_args")
+            args = None
+            if o["summary_id"] in _COMPOSITE:
+                if by_subject is None:
+                    by_subject = {}
+                    for g in findings:
+                        by_subject.setdefault((g.get("shipment"), g.get("program")), []).append(g)
+                args = _composite(o, by_subject.get((o.get("subject"), o.get("program")), []))
+            args = args or o.get("summary_args")
             p["summary"] = _text(o["summary_id"], args, lang, o.get("summary"))
         outcomes.append(p)
     out["outcomes"] = outcomes
@@ -97,13 +97,17 @@ def localize_report(report: Mapping[str, Any], lang: str, *, in_place: bool = Fa
     return out
 
 
+#: The summaries the engine joins from its findings' texts (`_composite`).
+_COMPOSITE = frozenset({"outcome.not-applicable", "outcome.needs", "outcome.assumed"})
+
+
 def _composite(outcome: Mapping[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any] | None:
     # `findings`: those of the outcome's shipment and program
     """The arguments of a summary the engine joined from its findings' texts (the reasons a
     program does not apply, what an undetermined outcome needs), joined again from the findings
     in the new language; None for any other summary, or when the findings do not tell."""
     sid = outcome["summary_id"]
-    if sid not in ("outcome.not-applicable", "outcome.needs", "outcome.assumed"):
+    if sid not in _COMPOSITE:
         return None
     reasons = set(outcome.get("reasons", ()))
     mine = [f for f in findings if f.get("rule") in reasons]

@@ -152,6 +152,20 @@ def _rule_texts(domain: str) -> Iterator[tuple[str, str]]:
             yield f"{p.id}.eligible", p.eligible_summary
 
 
+def _data_texts(domain: str) -> Iterator[tuple[str, str]]:
+    """(id, English) of the data-file texts a plugin's findings quote (`greentrade.plugin.data_text`),
+    from the package's optional ``greentrade_catalog_texts()``."""
+    import importlib
+
+    try:
+        module = importlib.import_module(domain)
+    except ImportError:
+        return
+    texts = getattr(module, "greentrade_catalog_texts", None)
+    if callable(texts):
+        yield from sorted(texts())
+
+
 def extract(domain: str) -> Any:
     """The template catalog (a Babel `Catalog`, the ``.pot``) of a domain."""
     from babel.messages.catalog import Catalog
@@ -165,6 +179,8 @@ def extract(domain: str) -> Any:
             pot.add(template, context=mid, locations=[(where, lineno)], flags=("python-brace-format",))
     for rid, text in _rule_texts(domain):
         pot.add(text, context=rid)
+    for tid, text in _data_texts(domain):
+        pot.add(text.replace("{", "{{").replace("}", "}}"), context=tid)
     if domain == "greentrade":
         from greentrade.readiness._values import GAP_KINDS, STATUS_MEANING
 

@@ -21,6 +21,7 @@ GREENTRADE_HOOK_API = ">=1.0,<2"
 __all__ = [
     "GREENTRADE_HOOK_API",
     "__version__",
+    "greentrade_catalog_texts",
     "greentrade_config_schema",
     "greentrade_programs",
     "greentrade_reference_data",
@@ -54,3 +55,10 @@ def greentrade_reference_data() -> Mapping[str, Any]:
 def greentrade_config_schema() -> Mapping[str, Mapping[str, Any]]:
     schema = {k: v for k, v in _pilot.config_schema().items() if k != "$schema"}
     return {_pilot.SECTION: schema}
+
+
+def greentrade_catalog_texts() -> list[tuple[str, str]]:
+    """The data-file texts this plugin's findings quote, as (message id, English text): read by
+    ``python3 tasks.py catalogs`` (greentrade.testing.catalogs) so each language's catalog can
+    translate them (docs/languages.md, "Texts from data files")."""
+    return _pilot.catalog_texts()

@@ -17,9 +17,11 @@ from greentrade.plugin import (
     CatalogEntry,
     Citation,
     EvidenceIndex,
+    Message,
     Program,
     RuleContext,
     country_group,
+    data_text,
     evidence,
     international,
     line_products,
@@ -154,6 +156,31 @@ def accreditation_by_type(document_type: str) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else ()
 
 
+#: The texts of standards.json that findings quote, by key: translated as `data_text` messages.
+DATA_TEXTS = ("current_since", "edition_reading")
+
+
+def _data(meta: Mapping[str, Any], key: str) -> Message | None:
+    """A text of a standard's entry in standards.json as a message whose id names the entry
+    (``ITC-GEP.standard.GB/T 33761.edition_reading``), so the catalogs translate it."""
+    text = meta.get(key)
+    if not isinstance(text, str):
+        return None
+    family = StandardDesignator.parse(meta["designator"]).family
+    return data_text(f"ITC-GEP.standard.{family}.{key}", text)
+
+
+def catalog_texts() -> list[tuple[str, str]]:
+    """(id, English) of every standards.json text findings may quote (for the catalogs)."""
+    out = []
+    for meta in standards_data()["standards"]:
+        for key in DATA_TEXTS:
+            text = _data(meta, key)
+            if text is not None:
+                out.append((text.id, str(text)))
+    return out
+
+
 @functools.cache
 def _own_meta() -> dict[str, Mapping[str, Any]]:
     return {str(StandardDesignator.parse(s["designator"]).family): s for s in standards_data()["standards"]}
@@ -170,8 +197,8 @@ def _from_entry(entry: CatalogEntry) -> PilotStandard:
             designator=entry.designator, title=entry.title, current=(entry.designator, *also),
             superseded=entry.superseded, categories=entry.categories, level=ev["level"],
             document_types=tuple(ev["document_types"]), accreditation=tuple(ev["accreditation"]),
-            origin="catalog", current_since=meta.get("current_since"),
-            edition_reading=meta.get("edition_reading"),
+            origin="catalog", current_since=_data(meta, "current_since"),
+            edition_reading=_data(meta, "edition_reading"),
         )
     return PilotStandard(
         designator=entry.designator, title=entry.title, current=(entry.designator,),

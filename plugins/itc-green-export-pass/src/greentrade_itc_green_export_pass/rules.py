@@ -240,7 +240,8 @@ def _judge_editions(ctx: RuleContext, a: Analysis, doc: Document) -> Iterator[Hi
                              designator=std.designator),
                          msg("ITC-GEP.current-since", ", current since {current_since}",
                              current_since=std.current_since) if std.current_since else ""], "")
-        reading = f" ({std.edition_reading})" if std.edition_reading else ""
+        reading = (msg("ITC-GEP.edition-reading", " ({reading})", reading=std.edition_reading)
+                   if std.edition_reading else "")
         if r.status in ("superseded", "outdated"):
             what = (msg("ITC-GEP.superseded-edition", "{edition}, a superseded edition", edition=r.edition)
                     if r.status == "superseded" and r.edition
