@@ -381,10 +381,10 @@ def translate_stored(id: str, args: Mapping[str, Any], lang: str, said: str) -> 
                 return got
     got = translate(id, used, lang)
     if seen is None:
-        if len(cat.stored) >= _KEPT:
+        if len(cat.stored) >= _KEPT_STORED:
             cat.stored.clear()
         seen = cat.stored[key] = []
-    if len(seen) < 8:
+    if len(seen) < 4:
         with contextlib.suppress(TypeError, ValueError):  # a copy (the caller's may change); JSON data only
             seen.append((json.loads(_json_key(used)), got))
     return got
@@ -425,6 +425,9 @@ def _kept(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, akey: tuple
 
 #: At most this many translations are kept per language (then they are dropped and kept anew).
 _KEPT = 20_000
+#: At most this many stored texts, with up to 4 argument sets each (copies of a report's
+#: arguments: bounded memory in a long-running service, a few MB).
+_KEPT_STORED = 5_000
 _MESSAGE, _JOINED, _MAPPING, _LIST, _OTHER = (object() for _ in range(5))
 _json_key = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
