@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import socket
 import sys
 from typing import Any
 
@@ -97,6 +96,8 @@ def _fail(message: str) -> int:
 
 def _check_port(host: str, port: int) -> str | None:
     """Why `host`:`port` cannot be listened on, or None."""
+    import socket  # here: every command's parser imports this module
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
