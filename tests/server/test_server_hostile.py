@@ -158,6 +158,22 @@ def test_bodies_larger_than_the_head_limit_are_not_heads(http: str, launch: Any)
 
 
 @pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_an_upgrade_request_is_answered_as_http(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http).wait_ready()
+    with socket.create_connection(("127.0.0.1", s.port), timeout=4) as sock:  # no wait for the 5 s keep-alive
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                     b"GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    answers = out.split(b"HTTP/1.1 ")[1:]
+    assert answers[0].startswith(b"200 OK\r\n")
+    # the second request is answered (h11), or the first answer closed the connection (httptools)
+    assert len(answers) == 1 or (answers[1].startswith(b"404 ") and b"application/problem+json" in answers[1])
+    assert "Unsupported upgrade" not in s.log()
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_past_the_connection_limit_the_answer_is_a_problem_document(http: str, launch: Any, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("tok-1\n")

@@ -262,7 +262,7 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
         "timeout_graceful_shutdown": max(1, int(settings.request_timeout)),
         # Connections and requests are limited by the protocol and the app, with problem documents.
         "limit_concurrency": None, "h11_max_incomplete_event_size": settings.max_header_bytes,
-        "backlog": 2048,
+        "backlog": 2048, "ws": "none",  # no WebSocket endpoint: an Upgrade request is answered as HTTP
     }
     try:
         if engine is not None:

@@ -226,5 +226,8 @@ class GreentradeH11Protocol(ConnectionRules, H11Protocol):
         else:
             self._malformed()
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """An Upgrade request is an ordinary request here (uvicorn would log that it cannot upgrade)."""
+
     def _waiting_for_head(self) -> bool:
         return self.conn.their_state is h11.IDLE and (self.cycle is None or self.cycle.response_complete)

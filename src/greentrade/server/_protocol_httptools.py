@@ -56,6 +56,13 @@ class GreentradeHttpToolsProtocol(ConnectionRules, HttpToolsProtocol):
         self._heads += 1
         self._disarm()
         super().on_headers_complete()
+        if self.parser.should_upgrade() and self.cycle is not None:
+            # The service speaks no other protocol: the request is answered as HTTP, and the answer
+            # closes the connection (llhttp reads nothing more on a connection after an upgrade).
+            self.cycle.keep_alive = False
+
+    def _unsupported_upgrade_warning(self) -> None:
+        """An Upgrade request is an ordinary request here (uvicorn would log that it cannot upgrade)."""
 
     def on_response_complete(self) -> None:
         self._done += 1
