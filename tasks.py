@@ -81,6 +81,19 @@ def setup(extras: tuple[str, ...]) -> None:
     STAMP.write_text(json.dumps({"fingerprint": fingerprint, "extras": wanted}) + "\n", "utf-8")
 
 
+def _workers(args: list[str]) -> list[str]:
+    """pytest-xdist's options for the test job: one worker per usable core (tests are handed out
+    one by one, a free worker takes over the queue of a busy one), unless the arguments choose
+    (``-n``, ``-p no:xdist``) or there is one core. Every test still runs (docs/testing.md)."""
+    chosen = any(a in ("-n", "--numprocesses", "no:xdist") or a.startswith(("-n", "--numprocesses=", "--dist"))
+                 for a in args)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return [] if chosen or cores < 2 else ["-n", str(cores), "--dist", "worksteal"]
+
+
 def main(argv: list[str]) -> int:
     job = argv[0] if argv else "help"
     if job not in JOBS:
@@ -92,7 +105,7 @@ def main(argv: list[str]) -> int:
         return run(BIN / "greentrade", "--config", ROOT / "examples" / "greentrade.toml",
                    "validate", EXAMPLE, *argv[1:])
     if job == "test":
-        return run(BIN / "python", "-m", "pytest", "-q", *argv[1:])
+        return run(BIN / "python", "-m", "pytest", "-q", *_workers(argv[1:]), *argv[1:])
     if job == "catalogs":  # every domain: the core's and each first-party plugin's (docs/languages.md)
         return run(BIN / "python", "-c", "from greentrade.testing.catalogs import main; main()", *argv[1:])
     if job == "lint":

@@ -5,15 +5,18 @@ For each worker count (default 1) it starts the real service on a free 127.0.0.1
 examples' configuration and its default limits (slots, queue), then, for each number of
 concurrent clients (default 1, 4 and 16), sends a fixed number of POST /v1/validate requests of
 the bundled example, each client one request at a time on its own keep-alive connection, and
-stops by itself (after the requests, or at the time limit, whichever comes first). It reports
-requests/s, p50/p99 latency, the error count (any answer but 200, or a failed connection), and,
-as the project measures performance against a baseline in the same process, the throughput per
-worker as a ratio to in-process validations per second (engine.validate + to_json, no HTTP, one
-thread; median time of 30 calls, measured just before and after each load run). Because wall
-times on a shared machine follow its load, it also prints the CPU time the service used per
-request (the server process and its workers, from /proc) against the CPU time of one
-in-process validation: `per-core-ratio` is the service's throughput per core as a fraction of
-the in-process rate, whatever else the machine runs.
+stops by itself (after the requests, or at the time limit, whichever comes first). Each level is
+run twice:
+
+1. alone: requests/s, p50/p99 latency and the error count (any answer but 200, or a failed
+   connection); `throughput/in-process` is the wall-clock rate per worker against in-process
+   validations (engine.validate + to_json, no HTTP, one thread) timed just before and after;
+2. with a reference process alongside that runs the same in-process validations in a loop: the
+   CPU time the service used per request (the server process and its workers, from /proc)
+   against the reference's CPU time per validation over the same seconds. `per-core-ratio` is the
+   service's throughput per core as a fraction of the in-process rate. Measured side by side,
+   both see the same machine (its other jobs, this load generator, caches): on a shared machine
+   a reference timed before and after the load swings far more than the service's own cost.
 
     .venv/bin/python bench/bench_server.py [--requests 400] [--clients 1,4,16] [--workers 1]
 
@@ -75,12 +78,39 @@ def cpu_seconds(pid: int) -> float:
     return sum(used.get(p, 0.0) for p in tree)
 
 
-def in_process_cpu(engine: Engine, raw: bytes, rounds: int = 30) -> float:
-    """CPU seconds per in-process validate + to_json (the load of other processes does not count)."""
+_REFERENCE = """
+import sys, time
+from greentrade import Engine
+engine = Engine(config=sys.argv[1])
+engine.load_entry_points()
+raw = open(sys.argv[2], "rb").read()
+for _ in range(3):
+    engine.validate(raw).to_json(indent=2)
+print("ready", flush=True)
+while True:
     start = time.process_time()
-    for _ in range(rounds):
-        engine.validate(raw).to_json(indent=2)
-    return (time.process_time() - start) / rounds
+    engine.validate(raw).to_json(indent=2)
+    print(time.process_time() - start, flush=True)
+"""
+
+
+class Reference:
+    """A process validating the example in a loop (engine.validate + to_json, as in process), for
+    the CPU time of one validation measured alongside a load run."""
+
+    def __enter__(self) -> Reference:
+        self.proc = subprocess.Popen([sys.executable, "-c", _REFERENCE, str(CONFIG), str(DOSSIER)],
+                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline().strip() != "ready":
+            raise SystemExit("the reference process did not start")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.proc.terminate()
+        out, _ = self.proc.communicate()
+        times = [float(t) for t in out.split()[1:-1]]  # the first and last may be partial
+        self.cpu = statistics.mean(times) if times else 0.0
 
 
 def in_process_median(engine: Engine, raw: bytes, rounds: int = 30) -> float:
@@ -177,20 +207,23 @@ def run(workers: int, args: argparse.Namespace, raw: bytes, engine: Engine) -> N
         asyncio.run(load(port, raw, 4 * workers, workers, time.monotonic() + 30))
         for clients in [int(c) for c in args.clients.split(",")]:
             before = in_process_median(engine, raw)
-            cpu_before = cpu_seconds(proc.pid)
             latencies, failures, elapsed = asyncio.run(
                 load(port, raw, args.requests, clients, time.monotonic() + args.time_limit))
-            service_cpu = (cpu_seconds(proc.pid) - cpu_before) / max(1, len(latencies))
             baseline = statistics.median([before, in_process_median(engine, raw)])
-            own_cpu = in_process_cpu(engine, raw)
+            cpu_before = cpu_seconds(proc.pid)
+            with Reference() as reference:
+                answered, more_failures, _ = asyncio.run(
+                    load(port, raw, args.requests, clients, time.monotonic() + args.time_limit))
+            service_cpu = (cpu_seconds(proc.pid) - cpu_before) / max(1, len(answered))
             rps = len(latencies) / elapsed
-            print(f"in-process validate+to_json (median before and after): {baseline * 1000:.1f} ms")
-            print(f"RESULT workers={workers} clients={clients} requests={len(latencies)} failures={failures} "
-                  f"req/s={rps:.1f} p50={percentile(latencies, 0.5) * 1000:.1f}ms "
+            print(f"in-process validate+to_json (median before and after): {baseline * 1000:.1f} ms; "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            print(f"RESULT workers={workers} clients={clients} requests={len(latencies)} "
+                  f"failures={failures + more_failures} req/s={rps:.1f} p50={percentile(latencies, 0.5) * 1000:.1f}ms "
                   f"p99={percentile(latencies, 0.99) * 1000:.1f}ms "
                   f"throughput/in-process={rps * baseline / workers:.2f}x per worker "
-                  f"cpu/request={service_cpu * 1000:.1f}ms in-process={own_cpu * 1000:.1f}ms "
-                  f"per-core-ratio={own_cpu / service_cpu if service_cpu else 0:.2f}x", flush=True)
+                  f"cpu/request={service_cpu * 1000:.1f}ms in-process={reference.cpu * 1000:.1f}ms "
+                  f"per-core-ratio={reference.cpu / service_cpu if service_cpu else 0:.2f}x", flush=True)
     finally:
         proc.terminate()
         try:

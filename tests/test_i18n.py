@@ -24,12 +24,7 @@ GOLDEN = ROOT / "tests" / "data" / "render"
 DOMAINS = ("greentrade", "greentrade_cn_green_channel", "greentrade_itc_green_export_pass", "greentrade_buyer_profiles")
 #: Which languages must have every message of a domain; the rest is listed by
 #: `test_gaps_are_listed` (docs/languages.md says what each language covers).
-COMPLETE: dict[str, tuple[str, ...]] = {
-    "greentrade": ("zh-CN",),
-    "greentrade_cn_green_channel": ("zh-CN",),
-    "greentrade_itc_green_export_pass": ("zh-CN",),
-    "greentrade_buyer_profiles": ("zh-CN", "es", "pt-BR", "ar"),
-}
+COMPLETE: dict[str, tuple[str, ...]] = {domain: ("zh-CN", "es", "pt-BR", "ar") for domain in DOMAINS}
 
 
 def _shipped_domains() -> list[str]:

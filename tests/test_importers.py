@@ -349,7 +349,10 @@ IMPORTED_EXAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("example", "fn", "files", "options"), IMPORTED_EXAMPLES, ids=lambda x: str(x)[-40:])
+# ids name the example only: a function's repr holds its address, which differs between the
+# processes of pytest-xdist (they must collect the same test names)
+@pytest.mark.parametrize(("example", "fn", "files", "options"), IMPORTED_EXAMPLES,
+                         ids=[e[0] for e in IMPORTED_EXAMPLES])
 def test_rule_case_bases_are_fresh_imports(example, fn, files, options):
     """The plugins' rule cases start from these imported dossiers: they are what `greentrade import`
     writes today (regenerate with the command in the case's description if the mapping changes)."""

@@ -73,7 +73,9 @@ def test_from_type_registered_by_hand_without_the_entry_point():
         "assert '_greentrade_hypothesis' not in sys.modules  # the entry point did not run\n"
         "gts.register_type_strategies()\n"
         "gts.register_type_strategies()  # twice is harmless\n"
-        "@settings(max_examples=10, database=None)\n"
+        # no deadline, as in the suite's profiles: the first example imports the engine and its
+        # plugins (`import greentrade` loads its names on first use)
+        "@settings(max_examples=10, database=None, deadline=None)\n"
         "@given(st.from_type(greentrade.Party), st.from_type(greentrade.Dossier))\n"
         "def t(party, dossier):\n"
         "    assert isinstance(party, greentrade.Party) and party.id\n"

@@ -19,16 +19,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from greentrade.errors import InputError, OutputError
+
+if TYPE_CHECKING:  # socket and tempfile are imported by the writer that needs them (#23: start-up)
+    import socket
 
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "MAX_INPUT_BYTES_LIMIT", "InputError", "Output", "OutputError",
            "check_max_bytes", "check_stream", "escape_controls", "file_id", "open_input", "read_bytes", "read_lines",
@@ -236,6 +237,8 @@ class Output:
             self._stream = open(target, "ab")  # noqa: SIM115 - closed by commit or abort
             return
         if stat.S_ISSOCK(st.st_mode):
+            import socket
+
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self._sock = sock
             sock.connect(str(target))
@@ -244,6 +247,8 @@ class Output:
         self._stream = open(target, "wb")  # noqa: SIM115 - closed by commit or abort
 
     def _open_temporary(self, target: Path, st: os.stat_result | None) -> None:
+        import tempfile
+
         fd, self._tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         self._stream = os.fdopen(fd, "wb")
         self._target = target

@@ -103,8 +103,9 @@ def test_two_workers_and_a_token_file(launch: Any, tmp_path: Path) -> None:
     assert "WARNING" not in s.log()
 
 
-def test_a_client_that_never_finishes_its_headers_is_disconnected(launch: Any) -> None:
-    s = launch("serve", "--header-timeout", "0.5").wait_ready()
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_a_client_that_never_finishes_its_headers_is_disconnected(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http, "--header-timeout", "0.5").wait_ready()
     with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
         sock.sendall(b"POST /v1/validate HTTP/1.1\r\nHost: x\r\n")  # ... and nothing more
         started = time.monotonic()

@@ -6,6 +6,7 @@ problem document."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import signal
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "examples" / "greentrade.toml"
@@ -48,8 +50,9 @@ def connect(port: int) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=20)
 
 
-def test_partial_heads_cannot_starve_health_checks_or_requests(launch: Any) -> None:
-    s = launch("serve", "--max-connections", "24", "--header-timeout", "30").wait_ready()
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_partial_heads_cannot_starve_health_checks_or_requests(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http, "--max-connections", "24", "--header-timeout", "30").wait_ready()
     hostile = []
     try:
         for _ in range(60):  # far more partial heads than the connection limit
@@ -69,8 +72,9 @@ def test_partial_heads_cannot_starve_health_checks_or_requests(launch: Any) -> N
     assert '"refused":"evicted"' in s.log()
 
 
-def test_slow_uploads_hold_no_evaluation_slot(launch: Any) -> None:
-    s = launch("serve", "--max-concurrent", "1").wait_ready()
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_slow_uploads_hold_no_evaluation_slot(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http, "--max-concurrent", "1").wait_ready()
     uploads = []
     try:
         for _ in range(4):  # four uploads that send one byte now and then
@@ -86,8 +90,9 @@ def test_slow_uploads_hold_no_evaluation_slot(launch: Any) -> None:
             sock.close()
 
 
-def test_heads_over_the_limit_and_malformed_requests_are_problem_documents(launch: Any) -> None:
-    s = launch("serve").wait_ready()
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_heads_over_the_limit_and_malformed_requests_are_problem_documents(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http).wait_ready()
     for size in (70_000, 127_000):  # in one piece: the application checks the complete head
         with connect(s.port) as sock:
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * size + b"\r\n\r\n")
@@ -108,11 +113,72 @@ def test_heads_over_the_limit_and_malformed_requests_are_problem_documents(launc
     assert 'greentrade_refusals_total{reason="malformed"} 1.0' in metrics
 
 
-def test_past_the_connection_limit_the_answer_is_a_problem_document(launch: Any, tmp_path: Path) -> None:
+def test_the_default_parser_is_httptools_when_installed() -> None:
+    from greentrade.server._protocol import protocol_class
+
+    assert protocol_class("auto") == protocol_class("httptools") != protocol_class("h11")
+    assert protocol_class("auto").endswith(":GreentradeHttpToolsProtocol")
+
+
+def _answers(sock: socket.socket, count: int) -> list[bytes]:
+    """`count` whole answers (with Content-Length) read from a keep-alive connection."""
+    data, out = b"", []
+    while len(out) < count:
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, data = data.partition(b"\r\n\r\n")
+        length = int(next(v for k, _, v in (x.partition(b":") for x in head.split(b"\r\n")[1:])
+                         if k.strip().lower() == b"content-length"))
+        while len(data) < length:
+            data += sock.recv(65536)
+        out.append(head + b"\r\n\r\n" + data[:length])
+        data = data[length:]
+    return out
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_bodies_larger_than_the_head_limit_are_not_heads(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http).wait_ready()
+    big = b'{"format": "greentrade.dossier/1", "note": "' + b"x" * 300_000 + b'"}'
+    with connect(s.port) as sock:
+        sock.sendall(b"POST /v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(big))
+        for i in range(0, len(big), 100_000):  # the body in pieces, each larger than the head limit
+            sock.sendall(big[i:i + 100_000])
+            time.sleep(0.05)
+        # answered before its body is read (415), then the body, then another request on the connection
+        sock.sendall(b"POST /v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(big) + big
+                     + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first, second, third = _answers(sock, 3)
+    report = json.loads(first.partition(b"\r\n\r\n")[2])
+    assert first.startswith(b"HTTP/1.1 200 ") and report["input_sha256"] == hashlib.sha256(big).hexdigest()
+    assert second.startswith(b"HTTP/1.1 415 ") and third.startswith(b"HTTP/1.1 200 ")
+    assert "headers-too-large" not in s.log()
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_an_upgrade_request_is_answered_as_http(http: str, launch: Any) -> None:
+    s = launch("serve", "--http", http).wait_ready()
+    with socket.create_connection(("127.0.0.1", s.port), timeout=4) as sock:  # no wait for the 5 s keep-alive
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                     b"GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    answers = out.split(b"HTTP/1.1 ")[1:]
+    assert answers[0].startswith(b"200 OK\r\n")
+    # the second request is answered (h11), or the first answer closed the connection (httptools)
+    assert len(answers) == 1 or (answers[1].startswith(b"404 ") and b"application/problem+json" in answers[1])
+    assert "Unsupported upgrade" not in s.log()
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_past_the_connection_limit_the_answer_is_a_problem_document(http: str, launch: Any, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("tok-1\n")
     token.chmod(0o600)
-    s = launch("serve", "--max-connections", "4", "--token-file", str(token)).wait_ready()
+    s = launch("serve", "--http", http, "--max-connections", "4", "--token-file", str(token)).wait_ready()
     busy = []
     try:
         for _ in range(4):  # four authenticated uploads in progress: every connection is busy

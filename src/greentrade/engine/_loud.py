@@ -17,6 +17,7 @@ from typing import Any
 import pluggy
 
 from greentrade.errors import ConfigError
+from greentrade.i18n import msg
 from greentrade.io._describe import did_you_mean
 from greentrade.rules._profiles import BuyerProfile
 from greentrade.rules._rules import Program, Rule
@@ -40,10 +41,10 @@ def unknown_hooks(pm: pluggy.PluginManager) -> Iterator[tuple[str, str]]:
         for impl in caller.get_hookimpls():
             if impl.optionalhook:
                 continue
-            yield impl.plugin_name, (
-                f"plugin {impl.plugin_name!r} implements {name!r}, which is not a greentrade hook, so it is "
-                f"never called{did_you_mean(name, known)}; its contributions are missing "
-                "(mark a hook of your own with optionalhook=True)")
+            yield impl.plugin_name, msg(
+                "GT-ENGINE-002.unknown-hook", "plugin {plugin!r} implements {hook!r}, which is not a greentrade "
+                "hook, so it is never called{near}; its contributions are missing (mark a hook of your own with "
+                "optionalhook=True)", plugin=impl.plugin_name, hook=name, near=did_you_mean(name, known))
 
 
 def programs_without_rules(programs: Mapping[str, Program], rules: Iterable[Rule]) -> list[str]:

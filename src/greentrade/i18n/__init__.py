@@ -12,15 +12,10 @@ A `Message` *is* its English text (a `str`), so code that treats messages as tex
 and English output is the template filled in, byte for byte. The report stores ``message_id``
 and ``args`` beside the text; `translate` renders them in another language from the catalogs.
 
-Catalogs are gettext ``.mo`` files, one domain per package: the core's ``greentrade`` domain in
-``greentrade/locale/<lang>/LC_MESSAGES/greentrade.mo`` and, for each plugin registered under the
-``greentrade`` entry-point group, the domain named after the plugin's top-level package in
-``<package>/locale/<lang>/LC_MESSAGES/<package>.mo`` (docs/languages.md). An entry's ``msgctxt``
-is the message id and its ``msgid`` the English template; entries without a context are the
-page texts of the templates (keyed by their English text). Catalogs are read with the standard
-library's `gettext` (plural forms from each catalog's header); Babel formats dates and numbers
-for a language and builds the catalogs (``python3 tasks.py catalogs``). Both are imported when a
-language other than English is first used, not by ``import greentrade``.
+Catalogs are gettext ``.mo`` files, one domain per package (the core's and each plugin's), read
+with the standard library's `gettext` (`_catalog`); Babel formats dates and numbers (`_format`)
+and builds the catalogs (``python3 tasks.py catalogs``). Both are imported when a language other
+than English is first used, not by ``import greentrade``. docs/languages.md has the layout.
 """
 
 from __future__ import annotations
@@ -29,15 +24,15 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
-import gettext as _gettext
 import json
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import resources
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from greentrade.i18n._catalog import Catalog, catalog, english_template
 from greentrade.i18n._choose import DEFAULT, RTL, SHIPPED, from_environment, negotiate, normalize, resolve
+from greentrade.i18n._format import _Formatter, format_date, format_number
 
 __all__ = [
     "DEFAULT",
@@ -49,6 +44,8 @@ __all__ = [
     "arg_data",
     "catalog",
     "data_text",
+    "format_date",
+    "format_number",
     "from_environment",
     "isolating",
     "join",
@@ -64,10 +61,6 @@ __all__ = [
     "use",
 ]
 
-#: Babel's locale identifier of each shipped language.
-_BABEL = {"en": "en", "zh-CN": "zh_Hans_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
-#: gettext's directory name of each shipped language.
-_DIR = {"zh-CN": "zh_CN", "es": "es", "pt-BR": "pt_BR", "ar": "ar"}
 
 ArgValue = str | int | float | bool
 #: The types of plain arguments: kept as they are by `msg`; a translation of plain arguments is
@@ -235,99 +228,6 @@ def text(english: str) -> str:
     return english if lang == DEFAULT else catalog(lang).text(english)
 
 
-# -- catalogs ------------------------------------------------------------------------------------------
-class Catalog:
-    """The translations of one language, from every package's domain (the core's first)."""
-
-    def __init__(self, lang: str, sources: Iterable[tuple[str, _gettext.GNUTranslations]]) -> None:
-        self.lang = lang
-        #: Message id -> translated template (a tuple of plural forms for a plural entry).
-        self.messages: dict[str, str | tuple[str, ...]] = {}
-        #: Ids of the messages whose translation formats a date or number (``{x:date}``).
-        self.fancy: set[str] = set()
-        #: Message id -> its English template (the entry's msgid).
-        self.english: dict[str, str] = {}
-        #: English page text -> translated text (the core's domain only: page texts are trusted).
-        self.texts: dict[str, str | tuple[str, ...]] = {}
-        self.plural: Callable[[int], int] = lambda n: 0 if n == 1 else 1
-        #: (id, isolating, *args items) -> the translation of a message with plain arguments
-        #: (None: none), kept by `translate`: a text repeated by many findings is formatted once.
-        self.done: dict[tuple[Any, ...], str | None] = {}
-        #: (id, isolating, stored text) -> [(arguments, translation)] (`translate_stored`).
-        self.stored: dict[tuple[str, bool, str], list[tuple[Mapping[str, Any], str | None]]] = {}
-        #: Message id -> the argument names its translated templates use (`translate_stored`).
-        self.uses: dict[str, frozenset[str]] = {}
-        for domain, t in sources:
-            core = domain == "greentrade"
-            if core:
-                self.plural = t.plural  # type: ignore[attr-defined]
-            plurals: dict[str, dict[int, str]] = {}
-            for key, value in t._catalog.items():  # type: ignore[attr-defined]
-                if not value:
-                    continue
-                if isinstance(key, tuple):  # (msgid, index) of a plural entry
-                    plurals.setdefault(key[0], {})[key[1]] = value
-                elif key:
-                    self._add(key, value, core)
-            for key, forms in plurals.items():
-                self._add(key, tuple(forms[i] for i in sorted(forms)), core)
-
-    def _add(self, key: str, value: str | tuple[str, ...], core: bool) -> None:
-        ctxt, sep, english = key.partition("\x04")
-        if sep:
-            self.messages.setdefault(ctxt, value)
-            if any(":date}" in t or ":number}" in t for t in (value if isinstance(value, tuple) else (value,))):
-                self.fancy.add(ctxt)
-            self.english.setdefault(ctxt, english)
-        elif core:
-            self.texts.setdefault(key, value)
-
-    def text(self, english: str, n: int | None = None) -> str:
-        """A page text in this language (`english` when there is no translation)."""
-        value = self.texts.get(english)
-        if value is None:
-            return english
-        if isinstance(value, tuple):
-            return value[min(self.plural(n if n is not None else 1), len(value) - 1)]
-        return value
-
-    def template(self, id: str, args: Mapping[str, Any]) -> str | None:
-        value = self.messages.get(id)
-        if isinstance(value, tuple):
-            count = args.get("n", args.get("count", 1))
-            return value[min(self.plural(count if isinstance(count, int) else 1), len(value) - 1)]
-        return value
-
-
-def _domains() -> list[str]:
-    """The core's domain, then each plugin package registered under the ``greentrade`` group."""
-    from importlib.metadata import entry_points
-
-    names = ["greentrade"]
-    for ep in entry_points(group="greentrade"):
-        package = ep.value.split(":")[0].split(".")[0]
-        if package not in names:
-            names.append(package)
-    return names
-
-
-def _mo(domain: str, lang: str) -> _gettext.GNUTranslations | None:
-    try:
-        path = resources.files(domain).joinpath("locale", _DIR[lang], "LC_MESSAGES", f"{domain}.mo")
-        with path.open("rb") as fp:
-            return _gettext.GNUTranslations(fp)
-    except (OSError, ModuleNotFoundError, ValueError, KeyError):
-        return None
-
-
-@functools.cache
-def catalog(lang: str) -> Catalog:
-    """The merged catalog of a shipped language (read once per process)."""
-    if lang == DEFAULT or lang not in _DIR:
-        return Catalog(DEFAULT, ())
-    return Catalog(lang, [(d, t) for d, t in ((d, _mo(d, lang)) for d in _domains()) if t is not None])
-
-
 def translate(id: str, args: Mapping[str, Any], lang: str, default: str | None = None) -> str | None:
     """Message `id` with `args` in `lang`; `default` when the catalogs have no translation (or the
     translation does not fit the arguments: a catalog must never break a report)."""
@@ -381,10 +281,10 @@ def translate_stored(id: str, args: Mapping[str, Any], lang: str, said: str) -> 
                 return got
     got = translate(id, used, lang)
     if seen is None:
-        if len(cat.stored) >= _KEPT:
+        if len(cat.stored) >= _KEPT_STORED:
             cat.stored.clear()
         seen = cat.stored[key] = []
-    if len(seen) < 8:
+    if len(seen) < 4:
         with contextlib.suppress(TypeError, ValueError):  # a copy (the caller's may change); JSON data only
             seen.append((json.loads(_json_key(used)), got))
     return got
@@ -425,6 +325,9 @@ def _kept(cat: Catalog, id: str, args: Mapping[str, Any], lang: str, akey: tuple
 
 #: At most this many translations are kept per language (then they are dropped and kept anew).
 _KEPT = 20_000
+#: At most this many stored texts, with up to 4 argument sets each (copies of a report's
+#: arguments: bounded memory in a long-running service, a few MB).
+_KEPT_STORED = 5_000
 _MESSAGE, _JOINED, _MAPPING, _LIST, _OTHER = (object() for _ in range(5))
 _json_key = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
@@ -491,65 +394,3 @@ def isolating(on: bool = True) -> Iterator[None]:
         yield
     finally:
         _ISOLATE.reset(token)
-
-
-@functools.cache
-def english_template(id: str) -> str | None:
-    """The English template of message `id`, as the catalogs hold it (the msgid of its entry)."""
-    for lang in SHIPPED[1:]:
-        english = catalog(lang).english.get(id)
-        if english is not None:
-            return english
-    return None
-
-
-class _Formatter(string.Formatter):
-    """`str.format` plus the specs ``date`` (an ISO date in the language's long form) and
-    ``number`` (a number with the language's separators; Latin digits)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec == "date":
-            return format_date(value, self.lang)
-        if format_spec == "number":
-            return format_number(value, self.lang)
-        return str(super().format_field(value, format_spec))
-
-
-def format_template(template: str, args: Mapping[str, Any], lang: str) -> str:
-    if ":date}" in template or ":number}" in template:
-        return _Formatter(lang).vformat(template, (), dict(args))
-    return template.format_map(args)
-
-
-def format_date(value: Any, lang: str) -> str:
-    """An ISO date (or `datetime.date`) in the long form of `lang`; as given in English or when
-    it is not a date."""
-    if lang == DEFAULT or value is None:
-        return "" if value is None else str(value)
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    from babel.dates import format_date as babel_date
-
-    return str(babel_date(day, "long", locale=_locale(lang)))
-
-
-def format_number(value: Any, lang: str) -> str:
-    """A number with the separators of `lang` (Latin digits, as ids and codes are written)."""
-    if lang == DEFAULT or isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=_locale(lang), numbering_system="latn"))
-
-
-@functools.cache
-def _locale(lang: str) -> Any:
-    """Babel's `Locale` of a shipped language, parsed once."""
-    from babel import Locale
-
-    return Locale.parse(_BABEL[lang])

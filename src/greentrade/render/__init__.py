@@ -96,7 +96,8 @@ def report_text(report: Mapping[str, Any], lang: str | None = None, *, verbosity
     findings too, otherwise counted), each source once in a numbered list at the end. Lines wrap
     at `width` columns; `color` adds ANSI colours. Takes report/2 and, for one release, report/1."""
     lang = _lang(lang, report)
-    only = _shown(report, verbosity) if verbosity < 1 else None  # what is hidden is not translated
+    # below verbosity 1, what the page hides is not translated
+    only = _shown(report, verbosity) if verbosity < 1 and lang != report_lang(report) else None
     return _render("report.txt", "terminal", lang, report=expand_report(localize_report(report, lang, only=only)),
                    verbosity=verbosity, width=width, color=color)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +79,8 @@ class TemplateCache(jinja2.BytecodeCache):
             return
         data: Any = bucket.bytecode_to_string()
         target = self._path(bucket)
+        import tempfile
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".j2c")

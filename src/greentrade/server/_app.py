@@ -10,11 +10,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.routing import Route
 
 from greentrade.engine._engine import Engine
-from greentrade.server._middleware import AccessLog, BearerAuth, Capacity, HostCheck, log_json
+from greentrade.server._middleware import AccessLog, BearerAuth, Capacity, Gzip, HostCheck, log_json
 from greentrade.server._openapi import JSONL_TYPES
 from greentrade.server._problems import Problem, on_http, on_problem
 from greentrade.server._service import Service
@@ -51,7 +51,7 @@ def create_app(engine: Engine, settings: Settings, *, token: str | None = None,
         # Outermost first.
         Middleware(AccessLog, log=access_log, send_timeout=settings.request_timeout, metrics=service.metrics,
                    max_header_bytes=settings.max_header_bytes),
-        Middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes, compresslevel=5,
+        Middleware(Gzip, minimum_size=settings.gzip_min_bytes, compresslevel=5,
                    exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *JSONL_TYPES)),
         Middleware(HostCheck, hosts=settings.hosts),
     ]

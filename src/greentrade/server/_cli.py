@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import socket
 import sys
 from typing import Any
 
 from greentrade.server._settings import (
     DEFAULTS,
     ENV_VAR,
+    HTTP_PARSERS,
     LOG_LEVELS,
     LOOPBACK_NAMES,
     Settings,
@@ -84,6 +84,9 @@ def add_parser(sub: Any) -> None:
                    "(default: off)")
     s.add_argument("--log-level", default=d.log_level, choices=LOG_LEVELS,
                    help=f"level of the service's log lines (default: {d.log_level})")
+    s.add_argument("--http", default=d.http, choices=HTTP_PARSERS,
+                   help="HTTP/1.1 parser: httptools (in C) or h11 (pure Python); auto: httptools when it is "
+                   "installed (default: auto)")
 
 
 def _fail(message: str) -> int:
@@ -93,6 +96,8 @@ def _fail(message: str) -> int:
 
 def _check_port(host: str, port: int) -> str | None:
     """Why `host`:`port` cannot be listened on, or None."""
+    import socket  # here: every command's parser imports this module
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
@@ -182,7 +187,7 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
         max_header_bytes=args.max_header_bytes, max_batch_lines=args.max_batch_lines,
         batch_timeout=args.batch_timeout, max_batch_output_bytes=args.max_batch_output_bytes,
         gzip_min_bytes=args.gzip_min_bytes, cors_origins=args.cors_origins, allowed_hosts=hosts,
-        decision_log=args.decision_log, log_level=args.log_level,
+        decision_log=args.decision_log, log_level=args.log_level, http=args.http,
     )
     try:
         settings.check()
@@ -248,14 +253,16 @@ def serve(args: argparse.Namespace, config: str | None) -> int:
 
         multiproc_dir = tempfile.TemporaryDirectory(prefix="greentrade-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = multiproc_dir.name
+    from greentrade.server._protocol import protocol_class
+
     common: dict[str, Any] = {
-        "host": args.host, "port": args.port, "http": "greentrade.server._protocol:GreentradeH11Protocol",
+        "host": args.host, "port": args.port, "http": protocol_class(settings.http),
         "lifespan": "on", "access_log": False, "log_config": _log_config(settings.log_level),
         "log_level": settings.log_level, "server_header": False, "timeout_keep_alive": settings.keep_alive,
         "timeout_graceful_shutdown": max(1, int(settings.request_timeout)),
         # Connections and requests are limited by the protocol and the app, with problem documents.
         "limit_concurrency": None, "h11_max_incomplete_event_size": settings.max_header_bytes,
-        "backlog": 2048,
+        "backlog": 2048, "ws": "none",  # no WebSocket endpoint: an Upgrade request is answered as HTTP
     }
     try:
         if engine is not None:

@@ -5,6 +5,7 @@ Host allow-list, CORS (when configured), the capacity share, bearer authenticati
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -14,13 +15,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from greentrade.server._ops import Metrics, now
 from greentrade.server._problems import ClientGone, Problem, problem_response
 
-__all__ = ["ACCESS_LOGGER", "OPEN_PATHS", "AccessLog", "BearerAuth", "Capacity", "HostCheck", "log_json",
+__all__ = ["ACCESS_LOGGER", "OPEN_PATHS", "AccessLog", "BearerAuth", "Capacity", "Gzip", "HostCheck", "log_json",
            "route_of"]
 
 ACCESS_LOGGER = "greentrade.server.access"
@@ -115,6 +117,8 @@ class AccessLog:
             }
             if "dossier_sha256" in state:
                 entry["dossier_sha256"] = state["dossier_sha256"]
+            elif "body" in state:
+                entry["dossier_sha256"] = hashlib.sha256(state["body"]).hexdigest()
             if "lines" in state:
                 entry["lines"] = state["lines"]
             if aborted:
@@ -208,6 +212,19 @@ class BearerAuth:
                           else "the bearer token is wrong",
                           headers={"WWW-Authenticate": 'Bearer realm="greentrade"'})
         await problem_response(Request(scope, receive), problem)(scope, receive, send)
+
+
+class Gzip(GZipMiddleware):
+    """Starlette's gzip for clients that accept it (answers of at least `minimum_size` bytes);
+    the answers of other clients pass untouched, without a wrapper around their sending."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"accept-encoding" and b"gzip" in value:
+                    await super().__call__(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def log_json(entry: dict[str, Any]) -> None:

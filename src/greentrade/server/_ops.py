@@ -62,12 +62,18 @@ class Metrics:
                                  ["program", "status"], registry=r)
         self.faults = PCounter("greentrade_engine_faults", "GT-ENGINE findings of the validated dossiers "
                                "(plugin faults, time-outs, refused contributions)", ["rule"], registry=r)
+        self._outcome_children: dict[tuple[str, Any], Any] = {}
         self.cancelled = PCounter("greentrade_evaluations_cancelled", "Evaluations stopped because the client "
                                   "went away or the request ran out of time", registry=r)
 
     def report(self, report: Report) -> None:
-        for o in report.outcomes:
-            self.outcomes.labels(o.program, str(o.status)).inc()
+        """Count the outcomes and engine faults of one report (each label set looked up once)."""
+        counts = Counter((o.program, o.status) for o in report.outcomes)
+        for key, n in counts.items():
+            child = self._outcome_children.get(key)
+            if child is None:
+                child = self._outcome_children[key] = self.outcomes.labels(key[0], str(key[1]))
+            child.inc(n)
         for f in report.findings:
             if f.rule.startswith("GT-ENGINE-"):
                 self.faults.labels(f.rule).inc()

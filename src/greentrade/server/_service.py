@@ -142,7 +142,7 @@ class Service:
         except ClientDisconnect:
             raise ClientGone("the client closed the connection before sending the whole body") from None
         body = b"".join(chunks)
-        request.state.dossier_sha256 = hashlib.sha256(body).hexdigest()
+        request.state.body = body  # its sha256 goes to the access log (the report's, when there is one)
         return body
 
     def query(self, request: Request, allowed: Sequence[str], repeated: Sequence[str] = ()) -> dict[str, list[str]]:
@@ -260,7 +260,10 @@ class Service:
                 report = self.engine.validate(body, as_of=as_of)
             except DossierReadError as exc:
                 raise not_a_dossier(exc) from None
-            out = attrs.evolve(report, lang=lang).to_json(indent=2).encode("utf-8")
+            request.state.dossier_sha256 = report.input_sha256  # the sha256 of the body, computed once
+            if report.lang != lang:
+                report = attrs.evolve(report, lang=lang)
+            out = report.to_json(indent=2).encode("utf-8")
             self._validated(request, report, as_of)
             return out
 
@@ -293,6 +296,8 @@ class Service:
         self.require_media(request, JSONL_TYPES)
         loop = asyncio.get_running_loop()
         body = await self.read_body(request, loop.time() + self.settings.request_timeout)
+        request.state.dossier_sha256 = hashlib.sha256(body).hexdigest()  # now: the body is not kept
+        del request.state.body
         lines = [(n, line) for n, line in enumerate(body.split(b"\n"), 1) if line.strip()]
         request.state.lines = len(lines)
         limit = self.settings.max_batch_lines
@@ -344,7 +349,8 @@ class Service:
             problem = not_a_dossier(exc)
             problem.extra["line"] = number
             return dumps(problem.body()) + b"\n"
-        out = attrs.evolve(report, lang=self.language(request)).to_json().encode("utf-8")
+        lang = self.language(request)
+        out = (report if report.lang == lang else attrs.evolve(report, lang=lang)).to_json().encode("utf-8")
         self._validated(request, report, as_of, line=number)
         return out
 

@@ -13,7 +13,7 @@ import attrs
 
 from greentrade.errors import SettingsError
 
-__all__ = ["DEFAULTS", "ENV_VAR", "LOOPBACK_NAMES", "Settings", "SettingsError", "default_concurrency",
+__all__ = ["DEFAULTS", "ENV_VAR", "HTTP_PARSERS", "LOOPBACK_NAMES", "Settings", "SettingsError", "default_concurrency",
            "is_loopback", "read_token"]
 
 #: The serve command hands its settings to uvicorn's worker processes in this variable
@@ -24,6 +24,9 @@ ENV_VAR = "GREENTRADE_SERVE_SETTINGS"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+#: HTTP/1.1 parsers: httptools (llhttp, in C) when installed, else h11 (pure Python).
+HTTP_PARSERS = ("auto", "httptools", "h11")
 
 
 def default_concurrency(workers: int = 1, cores: int | None = None) -> int:
@@ -79,6 +82,8 @@ class Settings:
     decision_log: str | None = None
     #: Level of the service's and uvicorn's log lines.
     log_level: str = "info"
+    #: HTTP/1.1 parser (`HTTP_PARSERS`); the connection rules are the same with each.
+    http: str = "auto"
 
     @property
     def concurrency(self) -> int:
@@ -105,6 +110,8 @@ class Settings:
                               ("--queue-timeout", self.queue_timeout), ("--batch-timeout", self.batch_timeout)):
             if not (isinstance(seconds, int | float) and 0 < seconds <= 86_400):
                 raise SettingsError(f"{name} must be a positive number of seconds up to 86400, not {seconds}")
+        if self.http not in HTTP_PARSERS:
+            raise SettingsError(f"--http must be one of {', '.join(HTTP_PARSERS)}, not {self.http!r}")
         if self.log_level not in LOG_LEVELS:
             raise SettingsError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
         for origin in self.cors_origins:

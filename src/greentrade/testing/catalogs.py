@@ -27,7 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from greentrade.i18n import _DIR, SHIPPED
+from greentrade.i18n import SHIPPED
+from greentrade.i18n._catalog import _DIR
 
 __all__ = [
     "LANGUAGES", "compile_file", "compile_po", "domain_dir", "entries", "extract",
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     ``python -m greentrade.testing.catalogs compile FILE.po...``: compile `.po` files only."""
     import sys
 
-    from greentrade.i18n import _domains
+    from greentrade.i18n._catalog import _domains
 
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["compile"]:
