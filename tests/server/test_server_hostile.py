@@ -174,6 +174,31 @@ def test_an_upgrade_request_is_answered_as_http(http: str, launch: Any) -> None:
 
 
 @pytest.mark.parametrize("http", ["httptools", "h11"])
+@pytest.mark.parametrize("apart", [False, True], ids=["together", "apart"])
+def test_a_request_asking_for_h2c_is_read_whole_and_answered_as_http(http: str, apart: bool, launch: Any) -> None:
+    """Java's HttpClient asks for an HTTP/2 upgrade on every plain-HTTP request (head first, then
+    the body in its own write): the service answers HTTP/1.1 and reads the whole body (llhttp
+    stops after such a head: it called the request complete without its body)."""
+    s = launch("serve", "--http", http).wait_ready()
+    body = (ROOT / "examples" / "zhejiang-solar-portfolio.json").read_bytes()
+    head = (b"POST /v1/validate HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nContent-Length: %d\r\n"
+            b"Host: 127.0.0.1\r\nHTTP2-Settings: AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA\r\nUpgrade: h2c\r\n"
+            b"Content-Type: application/json\r\n\r\n" % len(body))
+    with socket.create_connection(("127.0.0.1", s.port), timeout=20) as sock:
+        if apart:
+            sock.sendall(head)
+            time.sleep(0.3)  # the application starts on the head and waits for the body
+            sock.sendall(body)
+        else:
+            sock.sendall(head + body)
+        raw = read_all(sock)
+    code, _headers, report = answer(raw)
+    assert code == 200, raw[:300]
+    assert report["input_sha256"] == hashlib.sha256(body).hexdigest() and report["evaluated"] is True
+    assert '"level":"error"' not in s.log()
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_past_the_connection_limit_the_answer_is_a_problem_document(http: str, launch: Any, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("tok-1\n")

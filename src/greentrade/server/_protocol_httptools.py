@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from greentrade.server._protocol import ConnectionRules
@@ -24,6 +25,8 @@ class GreentradeHttpToolsProtocol(ConnectionRules, HttpToolsProtocol):
         self._heads = 0  # complete request heads on this connection
         self._done = 0  # answers completed
         self._in_head = False  # a request head has begun and is not complete
+        #: Bytes of an Upgrade request's body still to read by hand (None: not in one; -1: done).
+        self._upgrade_left: int | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -36,7 +39,24 @@ class GreentradeHttpToolsProtocol(ConnectionRules, HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return  # read and dropped until the lingering close ends
-        super().data_received(data)
+        if self._upgrade_left is not None:  # the body of an Upgrade request, read by hand
+            self._upgrade_body(data)
+            return
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self.send_400_response("Invalid HTTP request received.")
+        except httptools.HttpParserUpgrade as exc:
+            # llhttp stops right after the head of a request that asks for an upgrade (Java's
+            # HttpClient asks for h2c on every plain-HTTP request, its body included); the service
+            # speaks no other protocol, so the request is read and answered as HTTP/1.1: its body
+            # (Content-Length bytes) is read here, and the answer closes the connection.
+            # (llhttp has already called the request complete, without its body: it is not yet)
+            self._upgrade_left = self._content_length()
+            if self._upgrade_left and self.cycle is not None:
+                self.cycle.more_body = True
+            self._upgrade_body(data[exc.args[0]:])
         if self._refused or self.transport.is_closing():
             self._disarm()
         elif self._in_head:  # a head is arriving: every byte of this read up to now is part of it
@@ -45,6 +65,24 @@ class GreentradeHttpToolsProtocol(ConnectionRules, HttpToolsProtocol):
                 self._too_large()
             else:
                 self._arm()
+
+    def _content_length(self) -> int:
+        for name, value in self.headers or ():
+            if name == b"content-length" and value.strip().isdigit():
+                return int(value)
+        return 0  # no body (a chunked body with an Upgrade is not read: the answer closes the connection)
+
+    def _upgrade_body(self, data: bytes) -> None:
+        left = self._upgrade_left
+        if left is None or left < 0 or self.cycle is None:
+            return
+        if data and left:
+            part = data[:left]
+            self._upgrade_left = left = left - len(part)
+            self.on_body(part)
+        if not left:
+            self._upgrade_left = -1  # done: anything after it is dropped (the connection closes)
+            self.on_message_complete()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
