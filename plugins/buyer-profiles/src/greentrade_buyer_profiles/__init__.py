@@ -16,7 +16,7 @@ from greentrade.plugin import BuyerProfile, Rule, hookimpl
 from greentrade_buyer_profiles import _data
 from greentrade_buyer_profiles.rules import rules
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 #: The hook-API versions this plugin is written for (docs/hooks.md, "Hook API version").
 GREENTRADE_HOOK_API = ">=1.0,<2"
 

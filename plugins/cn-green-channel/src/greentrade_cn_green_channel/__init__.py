@@ -16,7 +16,7 @@ from greentrade.plugin import CatalogEntry, Category, Program, Rule, hookimpl
 from greentrade_cn_green_channel import rules as _rules
 from greentrade_cn_green_channel._data import SECTION, config_schema, load
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 #: The hook-API versions this plugin is written for (docs/hooks.md, "Hook API version").
 GREENTRADE_HOOK_API = ">=1.0,<2"
 

@@ -14,7 +14,7 @@ from greentrade.plugin import CatalogEntry, Program, Rule, hookimpl
 from greentrade_itc_green_export_pass import _pilot
 from greentrade_itc_green_export_pass.rules import RULES
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 #: The hook-API versions this plugin is written for (docs/hooks.md, "Hook API version").
 GREENTRADE_HOOK_API = ">=1.0,<2"
 
