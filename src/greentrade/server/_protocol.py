@@ -105,6 +105,15 @@ class ConnectionRules:
     def _waiting_for_head(self) -> bool:
         raise NotImplementedError
 
+    # the protocol's own methods run after these (the mixin comes first in the class bases)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._opened()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
     def _opened(self) -> None:
         """The connection is made: the head deadline starts; past the connection limit, room is
         made (the connection waiting longest for its head is closed) or this one is refused."""
@@ -189,14 +198,6 @@ class GreentradeH11Protocol(ConnectionRules, H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_rules()
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._opened()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._refused:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httptools
@@ -27,14 +26,6 @@ class GreentradeHttpToolsProtocol(ConnectionRules, HttpToolsProtocol):
         self._in_head = False  # a request head has begun and is not complete
         #: Bytes of an Upgrade request's body still to read by hand (None: not in one; -1: done).
         self._upgrade_left: int | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._opened()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
