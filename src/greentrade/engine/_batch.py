@@ -30,6 +30,7 @@ from greentrade.engine._cores import usable_cores
 from greentrade.engine._faults import ENGINE_RULE_INFOS, engine_finding, exc_summary
 from greentrade.engine._gcpause import paused
 from greentrade.errors import BatchError, PluginError
+from greentrade.i18n import msg
 from greentrade.io._load import DossierReadError
 from greentrade.model import Dossier
 from greentrade.rules._report import Report
@@ -199,7 +200,8 @@ def _one_unpaused(engine: Engine, index: int, item: Item, as_of: dt.date | None,
     except PluginError:  # strict mode: the host asked for plugin faults to raise
         raise
     except Exception as exc:
-        message = f"{item.label}: validation raised {exc_summary(exc)}"
+        message = msg("GT-ENGINE-008.raised", "{label}: validation raised {error}", label=item.label,
+                      error=exc_summary(exc))
         report = problem_report(engine, "GT-ENGINE-008", message, _digest(item.source), as_of)
         return _result(index, item.label, report, form, "fault", message)
     return _result(index, item.label, report, form)

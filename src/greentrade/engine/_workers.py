@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from greentrade.engine._batch import EngineSpec, Form, Item, Result, _digest, _one, _result, engine_spec, problem_report
 from greentrade.errors import BatchError, PluginError
+from greentrade.i18n import msg
 
 if TYPE_CHECKING:
     from greentrade.engine._engine import Engine
@@ -341,10 +342,13 @@ def parallel(engine: Engine, items: Iterator[Item], jobs: int, as_of: dt.date | 
                 item = w.jobs.pop(current)  # the dossier it was validating
                 w.stop(kill=True)
                 if late and not crashed:
-                    why = f"the worker exceeded the time limit of {timeout:g} s per dossier and was stopped"
+                    message = msg("GT-ENGINE-008.late", "{label}: the worker exceeded the time limit of {seconds} s "
+                                  "per dossier and was stopped; the dossier was not validated", label=item.label,
+                                  seconds=f"{timeout:g}")
                 else:
-                    why = f"the worker process ended unexpectedly (exit code {w.process.exitcode})"
-                message = f"{item.label}: {why}; the dossier was not validated"
+                    message = msg("GT-ENGINE-008.crashed", "{label}: the worker process ended unexpectedly (exit code "
+                                  "{code}); the dossier was not validated", label=item.label,
+                                  code=str(w.process.exitcode))
                 report = problem_report(engine, "GT-ENGINE-008", message, _digest(item.source), as_of)
                 done[current] = _result(current, item.label, report, form, "fault", message)
                 # validated but not yet sent back, or not started: another worker takes them, in order
