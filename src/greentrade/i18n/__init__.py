@@ -145,13 +145,17 @@ def arg_data(value: Any) -> Any:
     as ``{"id", "args"}`` (its template id and own arguments: the English text is part of the
     message that holds it); a `join` as ``{"parts", "sep"}``. So a stored report renders every
     part of a text in another language."""
+    if not isinstance(value, Message):
+        return value
+    # (recursing only into messages: most arguments are plain, and this runs for every argument
+    # of every finding of every report)
     if isinstance(value, _Joined):
-        return {"parts": [arg_data(p) for p in value.parts], "sep": arg_data(value.sep)}
-    if isinstance(value, Message):
-        if not value.id:
-            return str(value)
-        return {"id": value.id, "args": {k: arg_data(v) for k, v in value.args.items()}}
-    return value
+        sep = value.sep
+        return {"parts": [arg_data(p) if isinstance(p, Message) else p for p in value.parts],
+                "sep": arg_data(sep) if isinstance(sep, Message) else sep}
+    if not value.id:
+        return str(value)
+    return {"id": value.id, "args": {k: arg_data(v) if isinstance(v, Message) else v for k, v in value.args.items()}}
 
 
 class _Untold(Exception):
