@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import attrs
 
 from greentrade.errors import DesignatorError
+from greentrade.i18n import msg
 
 __all__ = ["METHODS", "Amendment", "DesignatorError", "Method", "StandardDesignator", "read_references"]
 
@@ -152,12 +153,11 @@ class StandardDesignator:
             except DesignatorError:
                 pass
             else:
-                raise DesignatorError(f"{text!r} is not in canonical form {str(variant)!r}")
+                raise DesignatorError(msg("designator.not-canonical", "{text!r} is not in canonical form {variant!r}",
+                                          text=text, variant=str(variant)))
         if not m:
-            raise DesignatorError(
-                f"{text!r} is not a standard designator (expected e.g. 'ISO 14067:2018', "
-                "'EN 15804:2012+A2:2019', 'GB/T 33761-2024')"
-            )
+            raise DesignatorError(msg("designator.invalid", "{text!r} is not a standard designator (expected e.g. "
+                                      "'ISO 14067:2018', 'EN 15804:2012+A2:2019', 'GB/T 33761-2024')", text=text))
         body = m["body"]
         kind = None
         head, _, tail = body.rpartition("/")

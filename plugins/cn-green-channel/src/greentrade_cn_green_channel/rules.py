@@ -495,8 +495,10 @@ _only_hints = _memo("only-hints", _only_hints_of)
 DOC_RULES = ("CN-GC-005", "CN-GC-006", "CN-GC-007", "CN-GC-008", "CN-GC-011")
 #: How much a raw hit weighs for the declaration's standing (higher is worse).
 _OK, _ASSUMED, _OPEN, _FAILED = 0, 1, 2, 3
-_STANDING = {_OK: "meets the checked requirements", _ASSUMED: "meets them on a reading of ours",
-             _OPEN: "is itself still open", _FAILED: "fails"}
+_STANDING = {_OK: msg("CN-GC.standing-ok", "meets the checked requirements"),
+             _ASSUMED: msg("CN-GC.standing-assumed", "meets them on a reading of ours"),
+             _OPEN: msg("CN-GC.standing-open", "is itself still open"),
+             _FAILED: msg("CN-GC.standing-failed", "fails")}
 
 
 def _weight(hit: Hit) -> int:

@@ -207,6 +207,13 @@ def _from_entry(entry: CatalogEntry) -> PilotStandard:
     )
 
 
+def _said(exc: BaseException) -> str:
+    """What an exception says: its message when it was made with `msg` (translated with the
+    finding that quotes it), else its text."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, Message) else str(exc)
+
+
 def _from_config(i: int, raw: Mapping[str, Any]) -> PilotStandard:
     where = f"extra_standards[{i}]"
     try:
@@ -214,10 +221,11 @@ def _from_config(i: int, raw: Mapping[str, Any]) -> PilotStandard:
         also = tuple(StandardDesignator.parse(d) for d in raw.get("also_current", []))
         superseded = tuple(StandardDesignator.parse(d) for d in raw.get("superseded", []))
     except DesignatorError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+        raise ValueError(msg("ITC-GEP.config-entry", "{where}: {problem}", where=where, problem=_said(exc))) from None
     for d in (*also, *superseded):
         if d.family != designator.family:
-            raise ValueError(f"{where}: {d} is not an edition of {designator.family}")
+            raise ValueError(msg("ITC-GEP.config-not-edition", "{where}: {designator} is not an edition of {family}",
+                                 where=where, designator=str(d), family=str(designator.family)))
     acc = raw.get("accreditation")
     return PilotStandard(
         designator=designator, title=str(raw["title"]), current=(designator, *also),
@@ -265,7 +273,8 @@ def _pilot_catalog(ctx: RuleContext) -> PilotCatalog:
         try:
             std = _from_config(i, raw)
         except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f"[plugins.{SECTION}] {exc}")
+            problems.append(msg("ITC-GEP.config-problem", "[plugins.{section}] {problem}", section=SECTION,
+                                problem=_said(exc)))
             continue
         merged[std.family] = std
     ordered = sorted(merged.values(), key=lambda s: str(s.designator))

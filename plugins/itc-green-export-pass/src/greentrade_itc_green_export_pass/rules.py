@@ -149,8 +149,10 @@ def _regions(ctx: RuleContext) -> Iterator[Hit]:
 
 DOC_RULES = ("ITC-GEP-003", "ITC-GEP-006", "ITC-GEP-007")
 _OK, _ASSUMED, _OPEN, _FAILED = 0, 1, 2, 3
-_STANDING = {_OK: "meets the checked requirements", _ASSUMED: "meets them on a reading of ours",
-             _OPEN: "is itself still open", _FAILED: "fails"}
+_STANDING = {_OK: msg("ITC-GEP.standing-ok", "meets the checked requirements"),
+             _ASSUMED: msg("ITC-GEP.standing-assumed", "meets them on a reading of ours"),
+             _OPEN: msg("ITC-GEP.standing-open", "is itself still open"),
+             _FAILED: msg("ITC-GEP.standing-failed", "fails")}
 
 
 def _weight(hit: Hit) -> int:
